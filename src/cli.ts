@@ -1,0 +1,4 @@
+// Entry point of the `unikraft-compat` command.
+import { main } from './cli/main.js'
+
+process.exitCode = await main(process.argv.slice(2))

@@ -1,0 +1,61 @@
+// Error kinds, kept apart so the edge can report each once with the right exit code:
+// ConfigurationError = the user's mistake (names the input and the accepted form), exit 2;
+// InfrastructureError = the machine could not do the check (QEMU missing, Docker down), exit 3;
+// anything else is a bug and is reported with its stack.
+
+export class ConfigurationError extends Error {
+  override name = 'ConfigurationError'
+  /** The input, option or config key at fault, e.g. `memory` or `probe[2]`. */
+  readonly input: string
+  constructor(input: string, message: string) {
+    super(message)
+    this.input = input
+  }
+}
+
+export class InfrastructureError extends Error {
+  override name = 'InfrastructureError'
+  /** What to do about it, shown after the message. */
+  readonly hint: string | undefined
+  constructor(message: string, hint?: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.hint = hint
+  }
+}
+
+/** `Input 'memory' must look like 256M or 1G, got '12 parsecs'`. */
+export function badInput(input: string, accepted: string, got: unknown): ConfigurationError {
+  const shown = typeof got === 'string' ? got : JSON.stringify(got)
+  return new ConfigurationError(input, `Input '${input}' must be ${accepted}, got '${shown}'`)
+}
+
+/** Turns anything thrown (an Error or not) into an Error without losing what it was. */
+export function toError(thrown: unknown): Error {
+  if (thrown instanceof Error) return thrown
+  let text: string
+  try {
+    text = typeof thrown === 'string' ? thrown : JSON.stringify(thrown)
+  } catch {
+    text = String(thrown)
+  }
+  return new Error(`non-Error thrown: ${text}`)
+}
+
+export type ErrorKind = 'configuration' | 'infrastructure' | 'bug'
+
+export function errorKind(err: unknown): ErrorKind {
+  if (err instanceof ConfigurationError) return 'configuration'
+  if (err instanceof InfrastructureError) return 'infrastructure'
+  return 'bug'
+}
+
+/** Exit codes shared by the CLI and documented in README.md. */
+export const ExitCode = { pass: 0, fail: 1, usage: 2, infrastructure: 3 } as const
+
+/** One line (or a few) for a person: the message, plus the hint for infrastructure errors. */
+export function describeError(err: unknown): string {
+  const e = toError(err)
+  if (e instanceof InfrastructureError && e.hint) return `${e.message}\n  hint: ${e.hint}`
+  if (e instanceof ConfigurationError) return e.message
+  return e.stack ?? e.message
+}

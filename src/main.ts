@@ -1,0 +1,4 @@
+// Entry point of the action's main step.
+import { runMain } from './action/main.js'
+
+await runMain()

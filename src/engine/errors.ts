@@ -23,10 +23,22 @@ export class InfrastructureError extends Error {
   }
 }
 
-/** `Input 'memory' must look like 256M or 1G, got '12 parsecs'`. */
+/**
+ * `Input 'memory' must be a size like 256M or 1G, got '12 parsecs'`. A label that already says
+ * where it comes from (`config key 'memory' (app/unikraft-compat.yml:3)`) is used as is.
+ */
 export function badInput(input: string, accepted: string, got: unknown): ConfigurationError {
   const shown = typeof got === 'string' ? got : JSON.stringify(got)
-  return new ConfigurationError(input, `Input '${input}' must be ${accepted}, got '${shown}'`)
+  return new ConfigurationError(input, `${describeInput(input)} must be ${accepted}, got '${shown}'`)
+}
+
+export function describeInput(label: string): string {
+  return label.startsWith('config key ') ? label.charAt(0).toUpperCase() + label.slice(1) : `Input '${label}'`
+}
+
+/** Label for a value that came from the config file: `config key 'memory' (path:3)`. */
+export function configKeyLabel(key: string, path: string, line: number | undefined): string {
+  return `config key '${key}' (${path}${line ? `:${line}` : ''})`
 }
 
 /** Turns anything thrown (an Error or not) into an Error without losing what it was. */

@@ -1,0 +1,64 @@
+import { describe, expect, it } from '@jest/globals'
+import { ConfigurationError } from '../../src/engine/errors.js'
+import {
+  parseBoolean,
+  parseDuration,
+  parseEnvLines,
+  parseMemory,
+  parsePorts
+} from '../../src/engine/config/units.js'
+
+describe('parseMemory', () => {
+  it.each([
+    ['256M', 256],
+    ['1G', 1024],
+    ['64', 64],
+    ['512MiB', 512],
+    ['8M', 8],
+    ['2g', 2048]
+  ])('%s is %i MiB', (s, mib) => expect(parseMemory(s)).toBe(mib))
+  it.each(['7M', '12 parsecs', '', '1.5G', '-1M', '4096K0'])('rejects %p naming the input and the form', s => {
+    expect(() => parseMemory(s)).toThrow(ConfigurationError)
+    expect(() => parseMemory(s)).toThrow(/^Input 'memory' must be a size like 256M or 1G/)
+  })
+})
+
+describe('parseDuration', () => {
+  it.each([
+    ['60s', 60000],
+    ['2m', 120000],
+    ['1m30s', 90000],
+    ['500ms', 500],
+    ['90', 90000],
+    ['1h', 3600000]
+  ])('%s is %i ms', (s, ms) => expect(parseDuration(s)).toBe(ms))
+  it.each(['soon', '10x', '', '1m 30s', '0s'])('rejects %p', s => {
+    expect(() => parseDuration(s)).toThrow(/Input 'timeout' must be a duration like 60s/)
+  })
+})
+
+describe('parsePorts', () => {
+  it('reads guest ports and HOST:GUEST mappings', () => {
+    expect(parsePorts(['6379', '18080:80'])).toEqual([{ guest: 6379 }, { guest: 80, host: 18080 }])
+  })
+  it.each([['0'], ['65536'], ['http'], ['1:2:3']])('rejects %p', p => {
+    expect(() => parsePorts([p])).toThrow(/Input 'ports' must be/)
+  })
+  it('rejects a guest port given twice', () => {
+    expect(() => parsePorts(['80', '8080:80'])).toThrow("Input 'ports' names guest port 80 twice")
+  })
+})
+
+describe('parseEnvLines and parseBoolean', () => {
+  it('keeps everything after the first = (commas, spaces, more =)', () => {
+    expect(parseEnvLines(['A=1,2', 'B=x=y z'])).toEqual({ A: '1,2', B: 'x=y z' })
+  })
+  it('rejects a line without a name', () => {
+    expect(() => parseEnvLines(['=3'])).toThrow("Input 'env' must be lines of NAME=value, got '=3'")
+  })
+  it('reads booleans and rejects others', () => {
+    expect(parseBoolean('true', 'upload-logs')).toBe(true)
+    expect(parseBoolean('False', 'upload-logs')).toBe(false)
+    expect(() => parseBoolean('maybe', 'upload-logs')).toThrow("Input 'upload-logs' must be true or false, got 'maybe'")
+  })
+})

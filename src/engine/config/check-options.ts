@@ -1,0 +1,42 @@
+// The fully resolved, validated options of one check: what the engine runs on.
+import type { AccelRequest, GuestKind, PortForward } from '../vm/vm-types.js'
+
+export type BaselineMode = 'auto' | 'always' | 'never'
+export type FailOn = 'error' | 'never'
+export type RunnerKind = 'qemu' | 'kraft'
+
+export interface CheckOptions {
+  appDir: string
+  appName: string
+  configFile: string | null
+  /** Lines of the config file's keys (`probes[1]` -> 7), for annotations. */
+  configLines: Record<string, number>
+  dockerfile: string | null
+  kraftfile: string | null
+  rootfs: string | null
+  buildArgs: Record<string, string>
+  target: string | null
+  /** null: take the image's ENTRYPOINT + CMD (or the Kraftfile's cmd). */
+  cmd: string[] | null
+  env: Record<string, string>
+  workdir: string | null
+  guest: GuestKind
+  unikraftVersion: string
+  kernel: string | null
+  kraftkitVersion: string
+  arch: 'x86_64'
+  memoryMiB: number
+  ports: PortForward[]
+  /** Parsed probes (opaque here; the probe module owns their shape). */
+  probes: unknown[]
+  runner: RunnerKind
+  timeoutMs: number
+  accel: AccelRequest
+  baseline: BaselineMode
+  allow: string[]
+  artifactName: string | null
+  uploadLogs: boolean
+  failOn: FailOn
+  /** Host-side services started before boot (e.g. the HTTP server curl fetches from). */
+  services: unknown[]
+}

@@ -1,0 +1,96 @@
+// Parsers for the small value languages of inputs: sizes, durations, booleans, port lists, K=V lines.
+import { badInput, ConfigurationError } from '../errors.js'
+
+/** `256M`, `1G`, `512` (MiB) -> MiB. At least 8M. */
+export function parseMemory(value: string, input = 'memory'): number {
+  const m = /^\s*(\d+)\s*([KMG])?(?:i?B)?\s*$/i.exec(value)
+  if (!m) throw badInput(input, 'a size like 256M or 1G (at least 8M)', value)
+  const n = Number(m[1])
+  const unit = (m[2] ?? 'M').toUpperCase()
+  const mib = unit === 'G' ? n * 1024 : unit === 'K' ? n / 1024 : n
+  if (!Number.isFinite(mib) || mib < 8) throw badInput(input, 'a size like 256M or 1G (at least 8M)', value)
+  if (!Number.isInteger(mib)) throw badInput(input, 'a whole number of MiB, like 256M or 1G', value)
+  return mib
+}
+
+/** `60s`, `2m`, `1m30s`, `500ms`, `90` (seconds) -> ms. */
+export function parseDuration(value: string, input = 'timeout'): number {
+  const s = value.trim()
+  const accepted = 'a duration like 60s, 2m, 1m30s or 500ms'
+  if (/^\d+$/.test(s)) return Number(s) * 1000
+  const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy
+  let total = 0
+  let matched = 0
+  let m: RegExpExecArray | null
+  while ((m = re.exec(s))) {
+    const n = Number(m[1])
+    total += m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : m[2] === 'm' ? n * 60_000 : n * 3_600_000
+    matched = re.lastIndex
+  }
+  if (!s || matched !== s.length || total <= 0) throw badInput(input, accepted, value)
+  return Math.round(total)
+}
+
+export function parseBoolean(value: string, input: string): boolean {
+  const v = value.trim().toLowerCase()
+  if (v === 'true' || v === 'yes' || v === '1') return true
+  if (v === 'false' || v === 'no' || v === '0') return false
+  throw badInput(input, 'true or false', value)
+}
+
+export function parseChoice<T extends string>(value: string, input: string, choices: readonly T[]): T {
+  const v = value.trim() as T
+  if (!choices.includes(v)) throw badInput(input, `one of ${choices.join(', ')}`, value)
+  return v
+}
+
+export function parsePortNumber(value: string, input: string): number {
+  const t = value.trim()
+  const n = Number(t)
+  if (!/^\d+$/.test(t) || n < 1 || n > 65535) throw badInput(input, 'a TCP port from 1 to 65535', value)
+  return n
+}
+
+/** Lines or comma-separated items, blanks dropped. */
+export function splitList(value: string): string[] {
+  return value
+    .split(/[\n,]/)
+    .map(s => s.trim())
+    .filter(s => s !== '')
+}
+
+export interface PortMapping {
+  guest: number
+  host?: number
+}
+
+/** `8080`, `18080:80` -> mappings; duplicates of a guest port are an error. */
+export function parsePorts(items: readonly string[], input = 'ports'): PortMapping[] {
+  const out: PortMapping[] = []
+  for (const item of items) {
+    const parts = item.split(':')
+    if (parts.length > 2) throw badInput(input, 'GUEST or HOST:GUEST ports (1 to 65535)', item)
+    const guest = parsePortNumber(parts[parts.length - 1], input)
+    const host = parts.length === 2 ? parsePortNumber(parts[0], input) : undefined
+    if (out.some(p => p.guest === guest)) {
+      throw new ConfigurationError(input, `Input '${input}' names guest port ${guest} twice`)
+    }
+    if (host !== undefined && out.some(p => p.host === host)) {
+      throw new ConfigurationError(input, `Input '${input}' names host port ${host} twice`)
+    }
+    out.push(host === undefined ? { guest } : { guest, host })
+  }
+  return out
+}
+
+/** `K=V` lines -> map. */
+export function parseEnvLines(items: readonly string[], input = 'env'): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const item of items) {
+    const eq = item.indexOf('=')
+    const key = eq > 0 ? item.slice(0, eq) : ''
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw badInput(input, 'lines of NAME=value', item)
+    env[key] = item.slice(eq + 1)
+  }
+  return env
+}

@@ -37,6 +37,10 @@ export interface CheckOptions {
   artifactName: string | null
   uploadLogs: boolean
   failOn: FailOn
+  /** Files added to the root filesystem, `SRC:DEST` (SRC relative to the app directory). */
+  files: string[]
+  /** Debian packages the `binary:` root filesystem is taken from (installed when missing). */
+  packages: string[]
   /** Host-side services started before boot (e.g. the HTTP server curl fetches from). */
   services: unknown[]
 }

@@ -6,7 +6,7 @@ import { ConfigurationError } from '../errors.js'
 import { INPUTS } from './inputs.js'
 
 /** Keys the config file accepts beyond the inputs (or in place of them). */
-const EXTRA_KEYS = ['probes', 'workdir', 'build-args', 'target', 'services'] as const
+const EXTRA_KEYS = ['probes', 'workdir', 'build-args', 'target', 'files', 'packages', 'services'] as const
 /** Inputs that make no sense inside the config file itself. */
 const NOT_IN_FILE = new Set(['app', 'config', 'probe'])
 

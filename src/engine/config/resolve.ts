@@ -187,6 +187,11 @@ export async function resolveCheckOptions(raw: RawInputs, ctx: ResolveContext): 
     }
     for (const [k, v] of Object.entries(buildArgsV)) buildArgs[k] = String(v)
   }
+  const files = listFromConfig(cfg, 'files', 'SRC:DEST entries (SRC relative to the app directory)')
+  const packages = listFromConfig(cfg, 'packages', 'Debian package names')
+  for (const p of packages) {
+    if (!/^[a-z0-9][a-z0-9+.-]+$/.test(p)) throw badInput(configKeyLabel('packages', cfg!.path, cfg!.lines.packages), 'Debian package names', p)
+  }
   const targetV = cfg?.values.target
   const servicesV = cfg?.values.services
   if (servicesV != null && !Array.isArray(servicesV)) {
@@ -222,10 +227,21 @@ export async function resolveCheckOptions(raw: RawInputs, ctx: ResolveContext): 
     artifactName,
     uploadLogs,
     failOn,
+    files,
+    packages,
     services: (servicesV as unknown[] | undefined) ?? []
   }
 }
 
 function labelOf(raw: RawInputs, cfg: ConfigFile | null, name: string): string {
   return pick(raw, cfg, name)?.label ?? name
+}
+
+function listFromConfig(cfg: ConfigFile | null, key: string, accepted: string): string[] {
+  const v = cfg?.values[key]
+  if (v == null) return []
+  if (!Array.isArray(v) || !v.every(x => typeof x === 'string' && x.trim() !== '')) {
+    throw badInput(configKeyLabel(key, cfg!.path, cfg!.lines[key]), `a list of ${accepted}`, v)
+  }
+  return v.map(x => x.trim())
 }

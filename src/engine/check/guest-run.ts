@@ -1,0 +1,94 @@
+// One boot of the app on one guest (Unikraft, or the Linux baseline): start the VM, run the probes,
+// stop it, read its evidence, diagnose, decide. Always returns what it saw, even when probes throw.
+import { readFile } from 'node:fs/promises'
+import { diagnose } from '../diagnose/index.js'
+import type { Finding } from '../diagnose/finding.js'
+import { computeVerdict, runProbes, type ProbeResult, type ProbeSpec, type Verdict } from '../probe/index.js'
+import { startVm } from '../vm/index.js'
+import type { GuestKind, PortForward, VmResult } from '../vm/vm-types.js'
+import type { CheckOptions } from '../config/check-options.js'
+import type { EngineDeps } from './engine-deps.js'
+
+export interface GuestRunInput {
+  guest: GuestKind
+  kernel: string
+  /** The app's root filesystem as cpio; absent for a native Unikraft image. */
+  initrd?: string
+  linuxModulesDir?: string | null
+  cmd: string[]
+  env: Record<string, string>
+  workdir: string | null
+  ports: PortForward[]
+  probes: ProbeSpec[]
+  preflight: Finding[]
+  options: CheckOptions
+  outDir: string
+}
+
+export interface GuestRun {
+  guest: GuestKind
+  vm: VmResult | null
+  probes: ProbeResult[]
+  findings: Finding[]
+  verdict: Verdict
+  summary: string
+  /** ms from run start to QEMU's spawn. */
+  launchAtMs: number
+  error: unknown
+}
+
+export async function runOnGuest(input: GuestRunInput, deps: EngineDeps, runStart: number): Promise<GuestRun> {
+  const { options } = input
+  const launchAtMs = deps.clock.now() - runStart
+  const vm = await startVm(
+    {
+      guest: input.guest,
+      kernel: input.kernel,
+      initrd: input.initrd,
+      cmd: input.cmd,
+      env: input.env,
+      cwd: input.workdir ?? undefined,
+      memoryMiB: options.memoryMiB,
+      ports: input.ports,
+      accel: options.accel,
+      timeoutMs: options.timeoutMs,
+      outDir: input.outDir,
+      linuxModulesDir: input.linuxModulesDir ?? undefined
+    },
+    { logger: deps.logger, runner: deps.runner, clock: deps.clock, cacheDir: deps.cacheDir, signal: deps.signal }
+  )
+  deps.progress?.({ phase: 'probes', state: 'start', message: `probing (${input.probes.map(p => p.target).join(', ') || 'waiting for the program to end'})` })
+  let probes: ProbeResult[] = []
+  let error: unknown = undefined
+  try {
+    if (input.probes.length > 0) {
+      probes = await runProbes(input.probes, vm, {
+        deadlineMs: options.timeoutMs,
+        clock: deps.clock,
+        logger: deps.logger,
+        runner: deps.runner
+      })
+    }
+  } catch (err) {
+    error = err
+  } finally {
+    // Servers never exit by themselves: once the probes have their answer the VM is stopped. With
+    // no probe, a run-to-completion program is waited for (the runner's deadline bounds the wait).
+    if (!vm.ended && input.probes.length > 0) await vm.stop()
+  }
+  const result = await vm.done
+  const consoleBytes = await readFile(result.consoleLog).catch(() => Buffer.alloc(0))
+  const qemuStderr = await readFile(result.qemuStderrLog, 'utf8').catch(() => '')
+  const findings = diagnose({
+    console: consoleBytes,
+    qemuStderr,
+    qemuExit: result.qemuExit,
+    qmpEvents: result.qmpEvents,
+    preflight: input.preflight,
+    probes: probes.map(p => ({ kind: p.kind, target: p.target, passed: p.passed, evidence: p.evidence.note ?? p.evidence.received })),
+    guest: input.guest,
+    vmEnd: result.reason
+  })
+  const v = computeVerdict({ probes, findings, allow: options.allow, infraError: error })
+  return { guest: input.guest, vm: result, probes, findings: v.findings, verdict: v.verdict, summary: v.summary, launchAtMs, error }
+}

@@ -1,0 +1,369 @@
+// The engine's entry: one check of one app, from setup to result.json. The action and the CLI
+// both call runCheck; nothing here knows which front is asking. A result is always written, also
+// when the check could not be carried out (verdict `error`), so the logs are never lost.
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parse as parseYaml } from 'yaml'
+import type { CheckOptions } from '../config/check-options.js'
+import type { Finding } from '../diagnose/finding.js'
+import { differential } from '../diagnose/index.js'
+import { ConfigurationError, errorKind, InfrastructureError, toError } from '../errors.js'
+import { installKraftkit } from '../setup/kraftkit-install.js'
+import { ensureUnikraftKernel } from '../kraft/kraft-kernel.js'
+import { computeVerdict, parseProbe, type ProbeSpec } from '../probe/index.js'
+import {
+  portsToJson,
+  summarize,
+  timelineFromVm,
+  vmSummaryFrom,
+  RESULT_SCHEMA_VERSION,
+  type CheckResult
+} from '../report/result.js'
+import { writeResultFile } from '../report/result-file.js'
+import { defaultCommand, type ImageConfig } from '../rootfs/docker-image-config.js'
+import { materializeRootfs, type MaterializedRootfs } from '../rootfs/materialize.js'
+import { packDirectory } from '../rootfs/pack-directory.js'
+import { preflight } from '../rootfs/preflight.js'
+import type { PersistEntry } from '../setup/tool-cache.js'
+import { ensureQemu, rdseedWarning } from '../setup/qemu-setup.js'
+import { ensureLinuxKernel } from '../vm/index.js'
+import type { GuestKind } from '../vm/vm-types.js'
+import { TOOL_NAME, TOOL_VERSION } from '../version.js'
+import type { EngineDeps, Phase } from './engine-deps.js'
+import { ensureHostPackages } from './host-packages.js'
+import { runOnGuest, type GuestRun } from './guest-run.js'
+
+export interface CheckRun {
+  result: CheckResult
+  resultFile: string
+  /** What the front should save across runs (KraftKit, built kernels), in its post step. */
+  persist: PersistEntry[]
+}
+
+/** Files of a run, relative to its outDir. */
+export const RUN_FILES = {
+  result: 'result.json',
+  console: 'console.log',
+  qemuStderr: 'qemu-stderr.log',
+  manifest: 'rootfs-manifest.json',
+  buildLog: 'docker-build.log',
+  baselineDir: 'baseline'
+} as const
+
+interface Prepared {
+  guest: GuestKind
+  kernel: string
+  linuxModulesDir: string | null
+  fallbackNote: Finding | null
+}
+
+export async function runCheck(options: CheckOptions, outDir: string, deps: EngineDeps): Promise<CheckRun> {
+  const runStart = deps.clock.now()
+  const startedAt = deps.clock.wallTime().toISOString()
+  await mkdir(outDir, { recursive: true })
+  const work = await mkdtemp(join(tmpdir(), 'unikraft-compat-'))
+  const persist: PersistEntry[] = []
+  const extraFindings: Finding[] = []
+  let setupMs: number | null = null
+  let buildMs: number | null = null
+  let guest: GuestKind = options.guest
+  let qemuVersion: string | null = null
+  let kraftkitVersion: string | null = null
+  let rootfs: MaterializedRootfs | null = null
+  let main: GuestRun | null = null
+  let baseline: GuestRun | null = null
+  let failure: unknown = undefined
+  let preflightFindings: Finding[] = []
+
+  const phase = async <T>(name: Phase, message: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = deps.clock.now()
+    deps.progress?.({ phase: name, state: 'start', message })
+    try {
+      const r = await deps.logger.group(message, fn)
+      deps.progress?.({ phase: name, state: 'done', message, elapsedMs: deps.clock.now() - t0 })
+      return r
+    } catch (err) {
+      deps.progress?.({ phase: name, state: 'failed', message, elapsedMs: deps.clock.now() - t0 })
+      throw err
+    }
+  }
+
+  try {
+    // 1. Setup: QEMU, the kernel for the guest.
+    const t0 = deps.clock.now()
+    const prepared = await phase('setup', 'Setting up QEMU and the kernel', async () => {
+      const qemu = await ensureQemu({ runner: deps.runner, logger: deps.logger }, { install: deps.installMissing })
+      if (!qemu.ok) {
+        throw new InfrastructureError(qemu.problem ?? 'QEMU is not usable', 'install it: apt-get install qemu-system-x86 (or run `unikraft-compat setup`)')
+      }
+      qemuVersion = qemu.version
+      if (options.packages.length > 0) await ensureHostPackages(options.packages, deps)
+      return prepareGuest(options, deps, work, persist, v => (kraftkitVersion = v))
+    })
+    guest = prepared.guest
+    if (prepared.fallbackNote) extraFindings.push(prepared.fallbackNote)
+    setupMs = deps.clock.now() - t0
+
+    // 2. Root filesystem, command, preflight.
+    const t1 = deps.clock.now()
+    const built = await phase('build', 'Building the root filesystem', async () => {
+      if (!options.rootfs) {
+        if (guest === 'unikraft' && options.kernel) return null
+        throw new ConfigurationError(
+          'rootfs',
+          "Input 'rootfs' is needed: give a Dockerfile, a directory, a .tar/.tar.gz, a .cpio or binary:PATH (or put a Dockerfile in the app directory)"
+        )
+      }
+      rootfs = await materializeRootfs(
+        options.rootfs,
+        { appDir: options.appDir, workDir: work, extra: options.files, buildArgs: options.buildArgs, target: options.target ?? undefined },
+        { runner: deps.runner, logger: deps.logger }
+      )
+      await copyFile(rootfs.manifestPath, join(outDir, RUN_FILES.manifest))
+      if (rootfs.buildLogPath) await copyFile(rootfs.buildLogPath, join(outDir, RUN_FILES.buildLog))
+      return rootfs
+    })
+    const image: ImageConfig | undefined = built?.imageConfig
+    const cmd = options.cmd ?? (await kraftfileCmd(options.kraftfile)) ?? (image ? defaultCommand(image) : null)
+    if (!cmd || cmd.length === 0) {
+      throw new ConfigurationError(
+        'cmd',
+        "Input 'cmd' is needed: the root filesystem names no command (no ENTRYPOINT or CMD, no Kraftfile cmd); give one like /usr/bin/redis-server /etc/redis/redis.conf"
+      )
+    }
+    const env = { ...(image?.env ?? {}), ...options.env }
+    const workdir = options.workdir ?? image?.workdir ?? null
+    let initrd: string | undefined
+    if (built) {
+      preflightFindings = await preflight(built.treeDir, cmd, {
+        memoryMiB: options.memoryMiB,
+        guest,
+        env,
+        workdir: workdir ?? undefined,
+        manifest: built.manifest
+      })
+      if (built.cpioPath) initrd = built.cpioPath
+      else {
+        initrd = join(work, 'initrd.cpio')
+        await packDirectory(built.treeDir, initrd, { hardlinks: guest === 'linux' ? 'link' : 'copy' })
+      }
+    }
+    buildMs = deps.clock.now() - t1
+
+    const probes = defaultProbes(options.probes as ProbeSpec[], options, guest)
+    const ports = [...options.ports]
+    const blocked = computeVerdict({ probes: [], findings: preflightFindings, allow: options.allow })
+    if (blocked.verdict === 'fail') {
+      // The root filesystem cannot run (missing library, not PIE...): named before any boot.
+      deps.logger.info(`Preflight found problems; not booting: ${blocked.summary}`)
+    } else {
+      main = await phase('boot', `Booting on ${guest === 'linux' ? 'the Linux baseline' : 'Unikraft'}`, () =>
+        runOnGuest(
+          { guest, kernel: prepared.kernel, initrd, linuxModulesDir: prepared.linuxModulesDir, cmd, env, workdir, ports, probes, preflight: preflightFindings, options, outDir },
+          deps,
+          runStart
+        )
+      )
+      const wantBaseline = guest === 'unikraft' && initrd !== undefined && (options.baseline === 'always' || (options.baseline === 'auto' && main.verdict !== 'pass'))
+      if (wantBaseline) {
+        baseline = await phase('baseline', 'Rerunning on the Linux baseline', async () => {
+          const linux = await ensureLinuxKernel(join(deps.cacheDir, 'linux'), { runner: deps.runner, logger: deps.logger })
+          const baseOut = join(outDir, RUN_FILES.baselineDir)
+          await mkdir(baseOut, { recursive: true })
+          return runOnGuest(
+            { guest: 'linux', kernel: linux.kernel, initrd, linuxModulesDir: linux.modulesDir, cmd, env, workdir, ports, probes: defaultProbes(options.probes as ProbeSpec[], options, 'linux'), preflight: preflightFindings, options, outDir: baseOut },
+            deps,
+            runStart
+          )
+        })
+      }
+    }
+    if (qemuVersion) {
+      const w = rdseedWarning({ qemuVersion, accel: main?.vm?.accel ?? 'tcg', unikraftVersion: options.unikraftVersion })
+      if (w && guest === 'unikraft') deps.logger.warning(w)
+    }
+  } catch (err) {
+    failure = err
+  } finally {
+    await rm(work, { recursive: true, force: true }).catch(() => {})
+  }
+
+  const result = buildResult({ options, outDir, startedAt, runStart, deps, setupMs, buildMs, guest, qemuVersion, kraftkitVersion, rootfs, main, baseline, failure, preflightFindings, extraFindings })
+  const resultFile = join(outDir, RUN_FILES.result)
+  await writeResultFile(resultFile, result)
+  return { result, resultFile, persist }
+}
+
+/** The kernel for the guest; a missing Unikraft kernel falls back to the Linux baseline when the front allows it. */
+async function prepareGuest(
+  options: CheckOptions,
+  deps: EngineDeps,
+  work: string,
+  persist: PersistEntry[],
+  setKraftkit: (v: string) => void
+): Promise<Prepared> {
+  if (options.guest === 'unikraft') {
+    try {
+      let kraftPath = ''
+      if (!options.kernel) {
+        const kk = await installKraftkit(
+          { version: options.kraftkitVersion, arch: options.arch },
+          { download: deps.download, toolCache: deps.toolCache, logger: deps.logger, runner: deps.runner, persistentCache: deps.persistentCache }
+        )
+        if (kk.persist) persist.push(kk.persist)
+        setKraftkit(kk.version)
+        kraftPath = kk.path
+      }
+      const k = await ensureUnikraftKernel(
+        { kernel: options.kernel, unikraftVersion: options.unikraftVersion, arch: options.arch, kraftPath, workDir: join(deps.cacheDir, 'unikraft') },
+        { runner: deps.runner, logger: deps.logger, persistentCache: deps.persistentCache }
+      )
+      if (k.persist) persist.push(k.persist)
+      return { guest: 'unikraft', kernel: k.path, linuxModulesDir: null, fallbackNote: null }
+    } catch (err) {
+      if (!(err instanceof InfrastructureError) || deps.kernelFallback !== 'linux') throw err
+      const why = err.message.split('\n')[0]
+      deps.logger.warning(`No Unikraft kernel could be had (${why}). Running on the Linux baseline instead: pass --kernel PATH (a Unikraft ELF-loader image) to check on Unikraft.`)
+      const linux = await ensureLinuxKernel(join(deps.cacheDir, 'linux'), { runner: deps.runner, logger: deps.logger })
+      return {
+        guest: 'linux',
+        kernel: linux.kernel,
+        linuxModulesDir: linux.modulesDir,
+        fallbackNote: {
+          id: 'setup.unikraft-unavailable',
+          severity: 'warning',
+          line: null,
+          evidence: why,
+          detail: options.unikraftVersion,
+          hint: 'Unikraft images could not be fetched here, so this ran on the Linux baseline only. Pass a prebuilt Unikraft ELF-loader image with --kernel PATH (input `kernel`), or run where unikraft.org and github.com are reachable.',
+          source: 'setup'
+        }
+      }
+    }
+  }
+  const linux = await ensureLinuxKernel(join(deps.cacheDir, 'linux'), { runner: deps.runner, logger: deps.logger })
+  return { guest: 'linux', kernel: linux.kernel, linuxModulesDir: linux.modulesDir, fallbackNote: null }
+}
+
+/**
+ * With no probe configured: each forwarded port must be accepted by the guest (tcp), else the
+ * program must run to completion with status 0 on Linux. On Unikraft with neither, the run waits for
+ * the guest to end (the deadline bounds it) and the verdict rests on the findings.
+ */
+function defaultProbes(probes: ProbeSpec[], options: CheckOptions, guest: GuestKind): ProbeSpec[] {
+  if (probes.length > 0) return probes
+  if (options.ports.length > 0) return options.ports.map((p, i) => parseProbe(`tcp:${p.guest}`, `default probe ${i + 1}`))
+  return guest === 'linux' ? [parseProbe('exit:0', 'default probe')] : []
+}
+
+/** The Kraftfile's `cmd` (string or list), when the app has one. */
+async function kraftfileCmd(kraftfile: string | null): Promise<string[] | null> {
+  if (!kraftfile) return null
+  try {
+    const doc = parseYaml(await readFile(kraftfile, 'utf8')) as { cmd?: unknown } | null
+    const cmd = doc?.cmd
+    if (Array.isArray(cmd)) return cmd.map(String)
+    if (typeof cmd === 'string') return cmd.trim().split(/\s+/)
+  } catch (err) {
+    throw new ConfigurationError('Kraftfile', `Kraftfile ${kraftfile} could not be read: ${toError(err).message}`)
+  }
+  return null
+}
+
+interface ResultInput {
+  options: CheckOptions
+  outDir: string
+  startedAt: string
+  runStart: number
+  deps: EngineDeps
+  setupMs: number | null
+  buildMs: number | null
+  guest: GuestKind
+  qemuVersion: string | null
+  kraftkitVersion: string | null
+  rootfs: MaterializedRootfs | null
+  main: GuestRun | null
+  baseline: GuestRun | null
+  failure: unknown
+  preflightFindings: Finding[]
+  extraFindings: Finding[]
+}
+
+function buildResult(r: ResultInput): CheckResult {
+  const { options, main } = r
+  const failure = r.failure ?? main?.error
+  let verdict = main?.verdict ?? null
+  let findings = main?.findings ?? computeVerdict({ probes: [], findings: r.preflightFindings, allow: options.allow }).findings
+  findings = [...r.extraFindings, ...findings]
+  if (!main && !failure) verdict = computeVerdict({ probes: [], findings, allow: options.allow }).verdict
+  let error: CheckResult['error'] = null
+  if (failure !== undefined) {
+    const e = toError(failure)
+    const kind = errorKind(e)
+    error = { kind, message: e.message, ...(e instanceof InfrastructureError && e.hint ? { hint: e.hint } : {}) }
+    // A configuration mistake found while building (a failing Dockerfile) is the app's failure;
+    // a machine that cannot run the check is an error.
+    verdict = kind === 'configuration' ? 'fail' : 'error'
+    if (kind === 'configuration') {
+      findings = [
+        ...findings,
+        {
+          id: 'config.invalid',
+          severity: 'error',
+          line: null,
+          evidence: e.message,
+          detail: (e as ConfigurationError).input ?? null,
+          hint: 'Fix the input or config key named in the message.',
+          source: 'setup'
+        }
+      ]
+    }
+  }
+  const vm = main?.vm ?? null
+  const banner = findings.find(f => f.id === 'boot.banner')
+  const unikraft =
+    r.guest === 'unikraft' && banner?.data && typeof banner.data.version === 'string'
+      ? { version: banner.data.version, codename: (banner.data.codename as string | null) ?? null, commit: (banner.data.commit as string | null) ?? null }
+      : null
+  const launchMs = main ? main.launchAtMs : null
+  const partial: Omit<CheckResult, 'summary'> = {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    verdict: verdict ?? 'error',
+    app: { name: options.appName, dir: options.appDir },
+    matrixCell: { app: options.appName, version: options.unikraftVersion },
+    guest: r.guest,
+    accel: vm?.accel ?? null,
+    accelReason: vm?.accelReason ?? null,
+    unikraft,
+    qemu: r.qemuVersion ? { version: r.qemuVersion } : vm?.qemuVersion ? { version: vm.qemuVersion } : null,
+    kraftkit: r.kraftkitVersion ? { version: r.kraftkitVersion } : null,
+    probes: (main?.probes ?? []).map(p => ({ kind: p.kind, target: p.target, passed: p.passed, attempts: p.attempts, durationMs: Math.round(p.durationMs), evidence: p.evidence })),
+    findings,
+    timeline: timelineFromVm({ setupMs: round(r.setupMs), buildMs: round(r.buildMs), launchMs: round(launchMs) }, vm?.timeline ?? null),
+    ports: portsToJson(vm?.ports ?? {}),
+    vm: vm ? vmSummaryFrom(vm) : null,
+    baseline: r.baseline && main
+      ? {
+          guest: 'linux',
+          verdict: r.baseline.verdict,
+          findings: r.baseline.findings,
+          differential: (() => {
+            const d = differential({ findings: main.findings, passed: main.verdict === 'pass' }, { findings: r.baseline.findings, passed: r.baseline.verdict === 'pass' })
+            return { kind: d.kind, summary: d.summary }
+          })()
+        }
+      : null,
+    rootfs: r.rootfs ? { kind: r.rootfs.kind, entries: r.rootfs.manifest.totals.entries, bytes: r.rootfs.manifest.totals.fileBytes } : null,
+    artifacts: [],
+    error,
+    startedAt: r.startedAt,
+    durationMs: Math.round(r.deps.clock.now() - r.runStart),
+    tool: { name: TOOL_NAME, version: TOOL_VERSION }
+  }
+  return { ...partial, summary: main && verdict === main.verdict && !failure ? summarize(partial) : summarize(partial) }
+}
+
+function round(n: number | null): number | null {
+  return n === null ? null : Math.round(n)
+}

@@ -1,4 +1,17 @@
-import { i as info } from './chunks/core.js';
+import { i as info, w as warning } from './chunks/core.js';
+import { join } from 'node:path';
+import { t as toError } from './chunks/errors.js';
+import 'node:child_process';
+import 'node:crypto';
+import 'node:fs';
+import 'node:fs/promises';
+import 'node:os';
+import 'node:string_decoder';
+import 'node:zlib';
+import './chunks/cpio-writer.js';
+import 'node:net';
+import { k as killVmFromPidFile } from './chunks/linux-kernel.js';
+import { l as loadMainState, u as uploadRunArtifacts, U as UPLOADED_FILES, c as createActionsCache, b as createActionsLogger } from './chunks/cache-store.js';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -11,7 +24,6 @@ import 'events';
 import 'assert';
 import 'util';
 import 'node:assert';
-import 'node:net';
 import 'node:http';
 import 'node:stream';
 import 'node:buffer';
@@ -20,7 +32,6 @@ import 'node:querystring';
 import 'node:events';
 import 'node:diagnostics_channel';
 import 'node:tls';
-import 'node:zlib';
 import 'node:perf_hooks';
 import 'node:util/types';
 import 'node:worker_threads';
@@ -31,11 +42,43 @@ import 'node:dns';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
+import 'node:stream/promises';
+import './chunks/run-check.js';
+import 'process';
+import 'buffer';
+import './chunks/diagnose2.js';
+import './chunks/result-file.js';
+import './chunks/pack-directory.js';
+import './chunks/version.js';
 
+// The action's post step (runs always, also after a failed or cancelled main): stops any VM main
+// left, uploads the logs main did not get to, and saves caches. Its own problems are warnings only.
 async function runPost() {
-    const { DefaultArtifactClient } = await import('./chunks/artifact.js');
-    const c = await import('./chunks/cache.js');
-    info(String(typeof DefaultArtifactClient) + typeof c.saveCache);
+    const logger = createActionsLogger();
+    try {
+        const { state, uploaded } = loadMainState();
+        if (!state) {
+            info('unikraft-compat: main did not start a check; nothing to clean up');
+            return;
+        }
+        for (const pidFile of [join(state.outDir, 'qemu.pid'), join(state.outDir, 'baseline', 'qemu.pid')]) {
+            const k = await killVmFromPidFile(pidFile);
+            if (k.killed)
+                warning(`stopped a VM main left running (pid ${k.pid})`);
+        }
+        if (state.uploadLogs && !uploaded) {
+            info('unikraft-compat: main did not upload its logs (cancelled or failed); uploading them now');
+            await uploadRunArtifacts({ name: state.artifactName, dir: state.outDir, files: UPLOADED_FILES }, logger);
+        }
+        if (state.persist.length > 0) {
+            const cache = createActionsCache(logger);
+            for (const p of state.persist)
+                await cache.save(p.paths, p.key);
+        }
+    }
+    catch (thrown) {
+        warning(`unikraft-compat post step: ${toError(thrown).message}`);
+    }
 }
 
 // Entry point of the action's post step (always runs, even after a failed or cancelled main).

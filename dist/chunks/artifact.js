@@ -1,4 +1,4 @@
-import { i as info, w as warning, d as debug, s as setSecret, H as HttpClient, B as BearerCredentialHandler, a as HttpCodes, g as getAugmentedNamespace, c as commonjsGlobal, b as getDefaultExportFromCjs, e as error$1, r as requireTunnel, f as requireUndici, u as undiciExports } from './core.js';
+import { i as info, w as warning, d as debug, k as setSecret, H as HttpClient, B as BearerCredentialHandler, l as HttpCodes, o as getAugmentedNamespace, p as commonjsGlobal, q as getDefaultExportFromCjs, e as error$1, t as requireTunnel, u as requireUndici, v as undiciExports } from './core.js';
 import os__default, { EOL } from 'os';
 import * as fs from 'fs';
 import fs__default, { existsSync, readFileSync } from 'fs';
@@ -9,7 +9,7 @@ import * as crypto from 'crypto';
 import * as require$$0$2 from 'stream';
 import require$$0__default from 'stream';
 import require$$0$3, { Readable } from 'node:stream';
-import require$$0$6, { Buffer as Buffer$1 } from 'buffer';
+import require$$0__default$2, { Buffer as Buffer$1 } from 'buffer';
 import require$$1__default, { EventEmitter } from 'events';
 import 'node:crypto';
 import fs$1 from 'node:fs';
@@ -18,12 +18,12 @@ import fs$2, { realpath } from 'fs/promises';
 import require$$0$5 from 'constants';
 import require$$0__default$1 from 'util';
 import assert from 'assert';
-import require$$1$1 from 'node:url';
-import require$$1 from 'node:path';
+import require$$1 from 'node:url';
+import path$2 from 'node:path';
 import require$$5 from 'node:fs/promises';
-import require$$0$7 from 'node:events';
+import require$$0$6 from 'node:events';
 import require$$2$1 from 'node:string_decoder';
-import require$$0$8 from 'zlib';
+import require$$0$7 from 'zlib';
 import http__default from 'http';
 import https__default from 'https';
 import 'net';
@@ -33355,7 +33355,7 @@ function requireSafeBuffer$1 () {
 	if (hasRequiredSafeBuffer$1) return safeBuffer$1.exports;
 	hasRequiredSafeBuffer$1 = 1;
 	(function (module, exports) {
-		var buffer = require$$0$6;
+		var buffer = require$$0__default$2;
 		var Buffer = buffer.Buffer;
 
 		// alternative to using Object.keys for old browsers
@@ -33529,7 +33529,7 @@ function requireUtil$3 () {
 	}
 	util$3.isPrimitive = isPrimitive;
 
-	util$3.isBuffer = require$$0$6.Buffer.isBuffer;
+	util$3.isBuffer = require$$0__default$2.Buffer.isBuffer;
 
 	function objectToString(o) {
 	  return Object.prototype.toString.call(o);
@@ -39368,7 +39368,7 @@ function requireUtil$2 () {
 	hasRequiredUtil$2 = 1;
 	(function (module) {
 
-		const bufferModule = require$$0$6;
+		const bufferModule = require$$0__default$2;
 		const { format, inspect } = requireInspect();
 		const {
 		  codes: { ERR_INVALID_ARG_TYPE }
@@ -41194,7 +41194,7 @@ function requireBuffer_list () {
 	hasRequiredBuffer_list = 1;
 
 	const { StringPrototypeSlice, SymbolIterator, TypedArrayPrototypeSet, Uint8Array } = requirePrimordials();
-	const { Buffer } = require$$0$6;
+	const { Buffer } = require$$0__default$2;
 	const { inspect } = requireUtil$2();
 	buffer_list = class BufferList {
 	  constructor() {
@@ -41411,7 +41411,7 @@ function requireSafeBuffer () {
 	hasRequiredSafeBuffer = 1;
 	(function (module, exports) {
 		/* eslint-disable node/no-deprecated-api */
-		var buffer = require$$0$6;
+		var buffer = require$$0__default$2;
 		var Buffer = buffer.Buffer;
 
 		// alternative to using Object.keys for old browsers
@@ -41773,7 +41773,7 @@ function requireFrom () {
 	/* replacement end */
 
 	const { PromisePrototypeThen, SymbolAsyncIterator, SymbolIterator } = requirePrimordials();
-	const { Buffer } = require$$0$6;
+	const { Buffer } = require$$0__default$2;
 	const { ERR_INVALID_ARG_TYPE, ERR_STREAM_NULL_VALUES } = requireErrors$1().codes;
 	function from(Readable, iterable, opts) {
 	  let iterator;
@@ -41896,7 +41896,7 @@ function requireReadable () {
 	Readable.ReadableState = ReadableState;
 	const { EventEmitter: EE } = require$$1__default;
 	const { Stream, prependListener } = requireLegacy();
-	const { Buffer } = require$$0$6;
+	const { Buffer } = require$$0__default$2;
 	const { addAbortSignal } = requireAddAbortSignal();
 	const eos = requireEndOfStream();
 	let debug = requireUtil$2().debuglog('stream', (fn) => {
@@ -43170,7 +43170,7 @@ function requireWritable () {
 	Writable.WritableState = WritableState;
 	const { EventEmitter: EE } = require$$1__default;
 	const Stream = requireLegacy().Stream;
-	const { Buffer } = require$$0$6;
+	const { Buffer } = require$$0__default$2;
 	const destroyImpl = requireDestroy();
 	const { addAbortSignal } = requireAddAbortSignal();
 	const { getHighWaterMark, getDefaultHighWaterMark } = requireState();
@@ -43954,7 +43954,7 @@ function requireDuplexify () {
 
 	/* replacement end */
 
-	;	const bufferModule = require$$0$6;
+	;	const bufferModule = require$$0__default$2;
 	const {
 	  isReadable,
 	  isWritable,
@@ -45804,7 +45804,7 @@ function requireStream () {
 
 	/* replacement start */
 
-	const { Buffer } = require$$0$6;
+	const { Buffer } = require$$0__default$2;
 
 	/* replacement end */
 
@@ -51956,7 +51956,7 @@ function requireCommonjs$2 () {
 		        stdout: null,
 		        stderr: null,
 		    };
-		const node_events_1 = require$$0$7;
+		const node_events_1 = require$$0$6;
 		const node_stream_1 = __importDefault(require$$0$3);
 		const node_string_decoder_1 = require$$2$1;
 		/**
@@ -53017,8 +53017,8 @@ function requireCommonjs$1 () {
 	Object.defineProperty(commonjs$2, "__esModule", { value: true });
 	commonjs$2.PathScurry = commonjs$2.Path = commonjs$2.PathScurryDarwin = commonjs$2.PathScurryPosix = commonjs$2.PathScurryWin32 = commonjs$2.PathScurryBase = commonjs$2.PathPosix = commonjs$2.PathWin32 = commonjs$2.PathBase = commonjs$2.ChildrenCache = commonjs$2.ResolveCache = void 0;
 	const lru_cache_1 = /*@__PURE__*/ requireCommonjs$3();
-	const node_path_1 = require$$1;
-	const node_url_1 = require$$1$1;
+	const node_path_1 = path$2;
+	const node_url_1 = require$$1;
 	const fs_1 = fs__default;
 	const actualFS = __importStar(fs$1);
 	const realpathSync = fs_1.realpathSync.native;
@@ -56077,7 +56077,7 @@ function requireGlob () {
 	Object.defineProperty(glob, "__esModule", { value: true });
 	glob.Glob = void 0;
 	const minimatch_1 = requireCommonjs$4();
-	const node_url_1 = require$$1$1;
+	const node_url_1 = require$$1;
 	const path_scurry_1 = requireCommonjs$1();
 	const pattern_js_1 = requirePattern();
 	const walker_js_1 = requireWalker();
@@ -59004,7 +59004,7 @@ function requireDeflateCrc32Stream () {
 	if (hasRequiredDeflateCrc32Stream) return deflateCrc32Stream;
 	hasRequiredDeflateCrc32Stream = 1;
 
-	const {DeflateRaw} = require$$0$8;
+	const {DeflateRaw} = require$$0$7;
 
 	const crc32 = requireCrc32();
 
@@ -62969,7 +62969,7 @@ var hasRequiredTar;
 function requireTar () {
 	if (hasRequiredTar) return tar;
 	hasRequiredTar = 1;
-	var zlib = require$$0$8;
+	var zlib = require$$0$7;
 
 	var engine = requireTarStream();
 	var util = requireArchiverUtils();
@@ -79025,7 +79025,7 @@ function requireUnzipStream () {
 	var binary = requireBinary();
 	var stream = require$$0__default;
 	var util = require$$0__default$1;
-	var zlib = require$$0$8;
+	var zlib = require$$0$7;
 	var MatcherStream = requireMatcherStream();
 	var Entry = requireEntry();
 
@@ -82354,4 +82354,6 @@ If the error persists, please check whether Actions and API requests are operati
     }
 }
 
-export { ArtifactNotFoundError, DefaultArtifactClient, FilesNotFoundError, GHESNotSupportedError, InvalidResponseError, NetworkError, UsageError };
+const client = new DefaultArtifactClient();
+
+export { ArtifactNotFoundError, DefaultArtifactClient, FilesNotFoundError, GHESNotSupportedError, InvalidResponseError, NetworkError, UsageError, client as default };

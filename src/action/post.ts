@@ -1,6 +1,36 @@
+// The action's post step (runs always, also after a failed or cancelled main): stops any VM main
+// left, uploads the logs main did not get to, and saves caches. Its own problems are warnings only.
 import * as core from '@actions/core'
+import { join } from 'node:path'
+import { toError } from '../engine/errors.js'
+import { killVmFromPidFile } from '../engine/vm/index.js'
+import { createActionsLogger } from './actions-logger.js'
+import { uploadRunArtifacts } from './artifacts.js'
+import { createActionsCache } from './cache-store.js'
+import { UPLOADED_FILES } from './uploaded-files.js'
+import { loadMainState } from './state.js'
+
 export async function runPost(): Promise<void> {
-  const { DefaultArtifactClient } = await import('@actions/artifact')
-  const c = await import('@actions/cache')
-  core.info(String(typeof DefaultArtifactClient) + typeof c.saveCache)
+  const logger = createActionsLogger()
+  try {
+    const { state, uploaded } = loadMainState()
+    if (!state) {
+      core.info('unikraft-compat: main did not start a check; nothing to clean up')
+      return
+    }
+    for (const pidFile of [join(state.outDir, 'qemu.pid'), join(state.outDir, 'baseline', 'qemu.pid')]) {
+      const k = await killVmFromPidFile(pidFile)
+      if (k.killed) core.warning(`stopped a VM main left running (pid ${k.pid})`)
+    }
+    if (state.uploadLogs && !uploaded) {
+      core.info('unikraft-compat: main did not upload its logs (cancelled or failed); uploading them now')
+      await uploadRunArtifacts({ name: state.artifactName, dir: state.outDir, files: UPLOADED_FILES }, logger)
+    }
+    if (state.persist.length > 0) {
+      const cache = createActionsCache(logger)
+      for (const p of state.persist) await cache.save(p.paths, p.key)
+    }
+  } catch (thrown) {
+    core.warning(`unikraft-compat post step: ${toError(thrown).message}`)
+  }
 }

@@ -1,11 +1,14 @@
 // What main leaves for the post step (GITHUB_STATE), in one place.
 import * as core from '@actions/core'
+import type { PersistEntry } from '../engine/setup/tool-cache.js'
 
 export interface MainState {
   /** Where main writes logs and result.json. */
   outDir: string
   artifactName: string
   uploadLogs: boolean
+  /** Caches to save in the post step (KraftKit, built kernels). */
+  persist: PersistEntry[]
 }
 
 const KEY = 'unikraft-compat'
@@ -23,7 +26,7 @@ export function loadMainState(): { state: MainState | null; uploaded: boolean } 
   const text = core.getState(KEY)
   let state: MainState | null = null
   try {
-    state = text ? (JSON.parse(text) as MainState) : null
+    state = text ? ({ persist: [], ...JSON.parse(text) } as MainState) : null
   } catch {
     state = null
   }

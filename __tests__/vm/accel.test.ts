@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { describe, expect, it } from '@jest/globals'
+import { InfrastructureError } from '../../src/engine/errors.js'
+import { classifyKvmProbe, probeKvm, resolveAccel, type KvmProbeOutcome } from '../../src/engine/vm/accel.js'
+
+const permissionDenied = readFileSync(
+  new URL('../../__fixtures__/unikraft-logs/qemu-kvm-permission-denied.log', import.meta.url),
+  'utf8'
+)
+
+describe('classifyKvmProbe', () => {
+  const base: KvmProbeOutcome = { printed: false, code: 1, signal: null, stderr: '', timedOut: false, timeoutMs: 3000 }
+  it.each<[string, Partial<KvmProbeOutcome>, RegExp]>([
+    ['permission denied (captured)', { stderr: permissionDenied }, /^permission denied opening \/dev\/kvm$/],
+    [
+      'QEMU abort on an MSR',
+      {
+        code: null,
+        signal: 'SIGABRT',
+        stderr:
+          'qemu-system-x86_64: ../../target/i386/kvm/kvm.c:3201: kvm_buf_set_msrs: Assertion `ret == cpu->kvm_msr_buf->nmsrs\' failed.\nqemu-system-x86_64: error: failed to set MSR 0x10a to 0x0\n'
+      },
+      /^QEMU aborted under KVM: .*MSR/
+    ],
+    [
+      'internal error (guest paused)',
+      { code: null, signal: 'SIGKILL', stderr: 'KVM internal error. Suberror: 1\nemulation failure\n' },
+      /KVM internal error .*paused/
+    ],
+    ['nothing within the bound', { code: null, signal: 'SIGKILL', timedOut: true }, /printed nothing within 3000 ms/],
+    ['another failure', { code: 1, stderr: 'qemu-system-x86_64: something else\n' }, /exited with status 1 under KVM: qemu-system-x86_64: something else/]
+  ])('%s', (_name, over, detail) => {
+    expect(classifyKvmProbe({ ...base, ...over })).toMatch(detail)
+  })
+})
+
+describe('resolveAccel', () => {
+  it('tcg needs no probe', async () => {
+    expect(await resolveAccel('tcg')).toEqual({ accel: 'tcg', reason: 'TCG requested' })
+  })
+
+  it(
+    'auto decides within the probe bound and says why; kvm is refused exactly when auto chose TCG',
+    async () => {
+      const started = performance.now()
+      const auto = await resolveAccel('auto', { probeTimeoutMs: 3000 })
+      // Bounded by construction: the probe is killed at 3 s (the margin is for a loaded machine).
+      expect(performance.now() - started).toBeLessThan(20_000)
+      if (auto.accel === 'tcg') {
+        expect(auto.reason).toMatch(/^auto: KVM unusable \(.+\); using TCG$/)
+        await expect(resolveAccel('kvm', { probeTimeoutMs: 3000 })).rejects.toThrow(InfrastructureError)
+      } else {
+        expect(auto.reason).toMatch(/^auto: KVM probe guest ran in \d+ ms$/)
+        expect((await resolveAccel('kvm', { probeTimeoutMs: 3000 })).accel).toBe('kvm')
+      }
+    },
+    60_000
+  )
+
+  /** Root can run QEMU as `nobody`, and nobody may not open a /dev/kvm that is not world-accessible. */
+  const permissionDeniedReachable = async (): Promise<boolean> => {
+    if (process.getuid?.() !== 0) return false
+    try {
+      return ((await stat('/dev/kvm')).mode & 0o006) === 0
+    } catch {
+      return false
+    }
+  }
+
+  it('a QEMU that may not open /dev/kvm ends on a permission-denied reason at once (real QEMU, as nobody)', async () => {
+    if (!(await permissionDeniedReachable())) return
+    const r = await probeKvm('qemu-system-x86_64', { timeoutMs: 3000, uid: 65534, gid: 65534 })
+    expect(r.ok).toBe(false)
+    expect(r.detail).toBe('permission denied opening /dev/kvm')
+  }, 30_000)
+})

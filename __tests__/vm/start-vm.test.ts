@@ -1,0 +1,274 @@
+// startVm with real QEMU (TCG) and tiny multiboot guests that boot in milliseconds: how a run ends,
+// the evidence it leaves, teardown, and bad input. The Linux baseline boots are in linux-baseline.test.ts.
+import { randomBytes } from 'node:crypto'
+import { access, mkdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { connect } from 'node:net'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { ConfigurationError, InfrastructureError } from '../../src/engine/errors.js'
+import { createMemoryLogger } from '../../src/engine/logger.js'
+import { truncationMarker } from '../../src/engine/vm/console-capture.js'
+import { buildProbeKernel, type ProbeKernelOptions } from '../../src/engine/vm/probe-kernel.js'
+import { startVm } from '../../src/engine/vm/start-vm.js'
+import type { VmSpec } from '../../src/engine/vm/vm-types.js'
+import { qemuProcessesMentioning, removeDir, tempDir, writeAppCpio } from './vm-test-support.js'
+
+const SLOW = 60_000
+
+describe('startVm with tiny real guests', () => {
+  let dir: string
+  let outDir: string
+  beforeEach(async () => {
+    dir = await tempDir('vm')
+    outDir = join(dir, 'out')
+  })
+  afterEach(async () => {
+    // The promise of the runner: nothing of ours is left running after any test.
+    expect(await qemuProcessesMentioning(dir)).toEqual([])
+    await removeDir(dir)
+  })
+
+  async function kernel(opts: ProbeKernelOptions, name = 'kernel.bin'): Promise<string> {
+    const path = join(dir, name)
+    await writeFile(path, buildProbeKernel(opts))
+    return path
+  }
+
+  function spec(over: Partial<VmSpec> & { kernel: string }): VmSpec {
+    return {
+      guest: 'unikraft',
+      cmd: [],
+      env: {},
+      memoryMiB: 32,
+      ports: [],
+      accel: 'tcg',
+      timeoutMs: 30_000,
+      bootTimeoutMs: 20_000,
+      outDir,
+      ...over
+    }
+  }
+
+  it(
+    'a guest that halts: exited, isa-debug-exit hint "halt", console and timeline recorded, pid file removed',
+    async () => {
+      const logger = createMemoryLogger()
+      const vm = await startVm(
+        spec({ kernel: await kernel({ message: 'Powered by\r\nHello world!\r\n', then: 'exit', exitValue: 41 }), cmd: ['arg 1', ''] }),
+        { logger }
+      )
+      const lines: string[] = []
+      vm.onConsoleLine(l => lines.push(l.text))
+      const r = await vm.done
+      expect(r.reason).toBe('exited')
+      expect(r.qemuExit).toBe(83)
+      expect(r.debugExit).toBe('halt')
+      expect(r.guestExit).toBeNull()
+      expect(r.accel).toBe('tcg')
+      expect(r.qemuVersion).toMatch(/^\d+\.\d+/)
+      expect(lines).toEqual(['Powered by', 'Hello world!'])
+      expect(await readFile(r.consoleLog, 'latin1')).toBe('Powered by\r\nHello world!\r\n')
+      expect(vm.consoleText()).toBe('Powered by\r\nHello world!\r\n')
+      expect(r.qmpEvents.map(e => e.event)).toContain('RESUME')
+      const t = r.timeline
+      expect(t.spawnMs).not.toBeNull()
+      expect(t.firstOutputMs).not.toBeNull()
+      // The banner line is stamped when its last byte arrived.
+      expect(t.bannerMs as number).toBeGreaterThanOrEqual(t.firstOutputMs as number)
+      expect(t.spawnMs as number).toBeLessThanOrEqual(t.firstOutputMs as number)
+      expect(t.firstOutputMs as number).toBeLessThanOrEqual(t.exitMs as number)
+      expect(vm.ended).toBe(true)
+      // The native command line, with the empty argument warned about.
+      expect(r.argv).toEqual(expect.arrayContaining(['-append', '"arg 1" ""']))
+      expect(logger.lines.some(l => l.level === 'warning' && /argument 1 of the command is empty/.test(l.message))).toBe(true)
+      await expect(access(join(outDir, 'qemu.pid'))).rejects.toThrow()
+      await expect(access(join(outDir, 'qmp.sock'))).rejects.toThrow()
+      expect(await stat(r.qemuStderrLog)).toBeTruthy()
+    },
+    SLOW
+  )
+
+  it(
+    'a guest that crashes through isa-debug-exit (value 42): crashed, QEMU status 85',
+    async () => {
+      const vm = await startVm(spec({ kernel: await kernel({ message: 'boom\n', then: 'exit', exitValue: 42 }) }), {
+        logger: createMemoryLogger()
+      })
+      const r = await vm.done
+      expect(r).toMatchObject({ reason: 'crashed', qemuExit: 85, debugExit: 'crash' })
+    },
+    SLOW
+  )
+
+  it(
+    'stop(): a running guest is stopped (QMP quit first) and the result says killed',
+    async () => {
+      const vm = await startVm(spec({ kernel: await kernel({ message: 'up\n', then: 'spin' }) }), {
+        logger: createMemoryLogger()
+      })
+      await new Promise<void>(r => vm.onConsoleLine(l => l.text === 'up' && r()))
+      vm.markReady()
+      const r = await vm.stop()
+      expect(r.reason).toBe('killed')
+      expect(r.timeline.readyMs).not.toBeNull()
+      expect(r.qmpEvents.some(e => e.event === 'SHUTDOWN')).toBe(true)
+      expect(vm.ended).toBe(true)
+      expect(await vm.stop()).toBe(r)
+    },
+    SLOW
+  )
+
+  it(
+    'a guest that prints nothing ends at the boot deadline',
+    async () => {
+      const vm = await startVm(spec({ kernel: await kernel({ message: '', then: 'spin' }), bootTimeoutMs: 1500 }), {
+        logger: createMemoryLogger()
+      })
+      const r = await vm.done
+      expect(r.reason).toBe('boot-timeout')
+      expect(r.timeline.firstOutputMs).toBeNull()
+      expect(await readFile(r.consoleLog, 'latin1')).toBe('')
+    },
+    SLOW
+  )
+
+  it(
+    'a guest flooding the console: cut at the cap with a visible marker, stopped at the overall deadline',
+    async () => {
+      const vm = await startVm(
+        spec({ kernel: await kernel({ message: 'spam spam spam\r\n', then: 'repeat' }), consoleCap: 4096, timeoutMs: 3000 }),
+        { logger: createMemoryLogger() }
+      )
+      const r = await vm.done
+      expect(r.reason).toBe('deadline')
+      expect(r.consoleTruncated).toBe(true)
+      const log = await readFile(r.consoleLog, 'latin1')
+      expect(log.length).toBe(4096 + truncationMarker(4096).length)
+      expect(log.endsWith(truncationMarker(4096))).toBe(true)
+    },
+    SLOW
+  )
+
+  it(
+    'garbage as the kernel: nothing printed, ends as a QEMU error or at the boot deadline',
+    async () => {
+      const garbage = join(dir, 'garbage.bin')
+      await writeFile(garbage, randomBytes(64 * 1024))
+      const vm = await startVm(spec({ kernel: garbage, bootTimeoutMs: 2000 }), { logger: createMemoryLogger() })
+      const r = await vm.done
+      expect(['qemu-error', 'boot-timeout']).toContain(r.reason)
+      expect(r.timeline.firstOutputMs).toBeNull()
+    },
+    SLOW
+  )
+
+  it(
+    'a kernel QEMU refuses: qemu-error at once, with QEMU’s own complaint in qemu-stderr.log',
+    async () => {
+      const bad = join(dir, 'bad.bin')
+      await writeFile(bad, 'hello')
+      const vm = await startVm(spec({ kernel: bad }), { logger: createMemoryLogger() })
+      const r = await vm.done
+      expect(r.reason).toBe('qemu-error')
+      expect(r.qemuExit).toBe(1)
+      expect(await readFile(r.qemuStderrLog, 'utf8')).toMatch(/invalid kernel header/)
+    },
+    SLOW
+  )
+
+  it(
+    "the caller's abort signal stops the VM",
+    async () => {
+      const ac = new AbortController()
+      const vm = await startVm(spec({ kernel: await kernel({ message: 'up\n', then: 'spin' }) }), {
+        logger: createMemoryLogger(),
+        signal: ac.signal
+      })
+      ac.abort()
+      expect((await vm.done).reason).toBe('killed')
+    },
+    SLOW
+  )
+
+  it(
+    'a forwarded port nobody listens on: QEMU accepts the host connection, the guest has not (guestAccepted false)',
+    async () => {
+      const vm = await startVm(spec({ kernel: await kernel({ message: 'up\n', then: 'spin' }), ports: [{ guest: 8080 }] }), {
+        logger: createMemoryLogger()
+      })
+      try {
+        const host = vm.ports[8080]
+        expect(host).toBeGreaterThan(0)
+        const socket = connect({ host: vm.hostAddress, port: host })
+        await new Promise<void>((ok, fail) => {
+          socket.once('connect', ok)
+          socket.once('error', fail)
+        })
+        expect(await vm.guestAccepted(8080)).toBe(false)
+        socket.destroy()
+      } finally {
+        const r = await vm.stop()
+        expect(r.ports).toEqual({ 8080: vm.ports[8080] })
+        expect(r.argv.join(' ')).toContain(`hostfwd=tcp:127.0.0.1:${vm.ports[8080]}-:8080`)
+      }
+      expect(await vm.guestAccepted(8080)).toBe(false)
+    },
+    SLOW
+  )
+
+  describe('bad input: one clear error, nothing started', () => {
+    const cases: [string, (k: string) => Promise<Partial<VmSpec>>, typeof ConfigurationError | typeof InfrastructureError, RegExp][] = [
+      ['a missing kernel', async () => ({ kernel: join(dir, 'nope') }), ConfigurationError, /Input 'kernel' .*\(no such file\)/],
+      ['a directory as kernel', async () => ({ kernel: dir }), ConfigurationError, /Input 'kernel' .*not a regular file/],
+      [
+        'an empty kernel',
+        async () => {
+          await writeFile(join(dir, 'empty'), '')
+          return { kernel: join(dir, 'empty') }
+        },
+        ConfigurationError,
+        /Input 'kernel' .*\(empty\)/
+      ],
+      [
+        'an initrd that is not a cpio archive',
+        async () => {
+          await writeFile(join(dir, 'rootfs.tar'), Buffer.alloc(1024))
+          return { initrd: join(dir, 'rootfs.tar'), cmd: ['/hello'] }
+        },
+        ConfigurationError,
+        /Input 'initrd' must be a cpio archive \(newc, magic 070701\)/
+      ],
+      [
+        'a gzip initrd for Unikraft',
+        async () => {
+          await writeAppCpio(join(dir, 'app.cpio'))
+          await writeFile(join(dir, 'app.cpio.gz'), gzipSync(await readFile(join(dir, 'app.cpio'))))
+          return { initrd: join(dir, 'app.cpio.gz'), cmd: ['/bin/sh'] }
+        },
+        ConfigurationError,
+        /uncompressed cpio archive \(newc\) for Unikraft/
+      ],
+      ['port 0', async () => ({ ports: [{ guest: 0 }] }), ConfigurationError, /Input 'ports'/],
+      ['port 70000', async () => ({ ports: [{ guest: 70000 }] }), ConfigurationError, /Input 'ports'/],
+      ['a port twice', async () => ({ ports: [{ guest: 80 }, { guest: 80 }] }), ConfigurationError, /guest port 80 twice/],
+      ['4 MiB of memory', async () => ({ memoryMiB: 4 }), ConfigurationError, /Input 'memory' must be a whole number of MiB, at least 8/],
+      [
+        'QEMU not installed',
+        async () => ({ qemuBinary: join(dir, 'no-such-qemu-system-x86_64') }),
+        InfrastructureError,
+        /QEMU is not installed or cannot run/
+      ]
+    ]
+
+    it.each(cases)('%s', async (_name, make, kind, message) => {
+      const good = await kernel({ message: 'x', then: 'exit' })
+      await mkdir(dir, { recursive: true })
+      const err = await startVm(spec({ kernel: good, ...(await make(good)) }), { logger: createMemoryLogger() }).catch(e => e)
+      expect(err).toBeInstanceOf(kind)
+      expect(err.message).toMatch(message)
+      if (err instanceof InfrastructureError) expect(err.hint).toMatch(/apt-get install -y qemu-system-x86/)
+      await expect(access(join(outDir, 'qemu.pid'))).rejects.toThrow()
+    })
+  })
+})

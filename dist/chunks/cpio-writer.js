@@ -1,0 +1,460 @@
+import { spawn } from 'node:child_process';
+import { I as InfrastructureError } from './errors.js';
+import { createWriteStream, openSync, closeSync, writeSync, readSync, constants } from 'node:fs';
+import { rename, stat, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+
+// Runs programs from argv arrays, never through a shell: no input is ever interpreted by one.
+class CommandNotFoundError extends InfrastructureError {
+    program;
+    constructor(program, hint) {
+        super(`'${program}' is not installed or not on PATH`, hint);
+        this.program = program;
+    }
+}
+function lineSplitter(cb) {
+    let rest = '';
+    return (chunk, end) => {
+        if (!cb)
+            return;
+        rest += chunk;
+        const parts = rest.split('\n');
+        rest = parts.pop() ?? '';
+        for (const p of parts)
+            cb(p.replace(/\r$/, ''));
+        if (end && rest) {
+            cb(rest);
+            rest = '';
+        }
+    };
+}
+const nodeCommandRunner = {
+    run(argv, opts = {}) {
+        if (argv.length === 0)
+            throw new Error('command runner: empty argv');
+        const [program, ...args] = argv;
+        const max = opts.maxBuffer ?? 16 * 1024 * 1024;
+        const started = performance.now();
+        return new Promise((resolve, reject) => {
+            const env = opts.replaceEnv ? opts.env : { ...process.env, ...opts.env };
+            const child = spawn(program, args, {
+                cwd: opts.cwd,
+                env: env,
+                shell: false,
+                stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']
+            });
+            let stdout = '';
+            let stderr = '';
+            let timedOut = false;
+            const outLines = lineSplitter(opts.onStdoutLine);
+            const errLines = lineSplitter(opts.onStderrLine);
+            const out = child.stdout;
+            const err = child.stderr;
+            out.setEncoding('utf8');
+            err.setEncoding('utf8');
+            out.on('data', (d) => {
+                stdout = (stdout + d).slice(-max);
+                outLines(d);
+            });
+            err.on('data', (d) => {
+                stderr = (stderr + d).slice(-max);
+                errLines(d);
+            });
+            let killTimer;
+            const kill = () => {
+                child.kill('SIGTERM');
+                killTimer = setTimeout(() => child.kill('SIGKILL'), 2000);
+            };
+            const timer = opts.timeoutMs !== undefined
+                ? setTimeout(() => {
+                    timedOut = true;
+                    kill();
+                }, opts.timeoutMs)
+                : undefined;
+            const onAbort = () => kill();
+            opts.signal?.addEventListener('abort', onAbort, { once: true });
+            child.on('error', err => {
+                if (timer)
+                    clearTimeout(timer);
+                opts.signal?.removeEventListener('abort', onAbort);
+                if (err.code === 'ENOENT')
+                    reject(new CommandNotFoundError(program));
+                else
+                    reject(new InfrastructureError(`could not start '${program}': ${err.message}`, undefined, { cause: err }));
+            });
+            child.on('close', (code, signal) => {
+                if (timer)
+                    clearTimeout(timer);
+                if (killTimer)
+                    clearTimeout(killTimer);
+                opts.signal?.removeEventListener('abort', onAbort);
+                outLines('', true);
+                errLines('', true);
+                resolve({ argv, code, signal, stdout, stderr, timedOut, durationMs: performance.now() - started });
+            });
+            if (opts.input !== undefined && child.stdin) {
+                child.stdin.on('error', () => { });
+                child.stdin.end(opts.input);
+            }
+        });
+    }
+};
+
+// Streaming cpio "newc" writer: the initrd format that Unikraft's ukcpio and Linux both read.
+// Deterministic: callers hand entries in a fixed order; mtime, uid and gid default to 0.
+// Fast path: headers and small files are batched into one large buffer (small files are read
+// straight into it), so packing is a few big writes rather than several per file.
+const TYPE_BITS = {
+    file: 0o100000,
+    dir: 0o040000,
+    symlink: 0o120000,
+    char: 0o020000,
+    block: 0o060000,
+    fifo: 0o010000
+};
+function assertSafeArchivePath(p) {
+    if (p === '' || p.startsWith('/') || p.split('/').some(c => c === '..' || c === '')) {
+        throw new Error(`cpio: unsafe entry path '${p}' (must be relative, without '..' or empty components)`);
+    }
+}
+function pad4(n) {
+    return (4 - (n % 4)) % 4;
+}
+const CPIO_HEADER_BYTES = 110;
+const CPIO_TRAILER_NAME = 'TRAILER!!!';
+/** Bytes an entry takes in a newc archive: header, name (NUL-terminated, padded), data (padded). */
+function cpioEntryBytes(name, size) {
+    const head = CPIO_HEADER_BYTES + Buffer.byteLength(name) + 1;
+    return head + pad4(head) + size + pad4(size);
+}
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
+const BUF_BYTES = 2 << 20;
+const MAX_FIELD = 0xffffffff;
+/**
+ * Batches archive bytes into a large buffer and hands it to a file (synchronous writes) or to
+ * gzip. Everything for an entry that fits the buffer is synchronous: no promise per entry.
+ */
+class BatchSink {
+    fd;
+    gzip;
+    buf = Buffer.allocUnsafe(BUF_BYTES);
+    len = 0;
+    total = 0;
+    /** gzip asked us to wait ('drain') before giving it more. */
+    needDrain = false;
+    constructor(fd, gzip) {
+        this.fd = fd;
+        this.gzip = gzip;
+    }
+    flush() {
+        if (this.len === 0)
+            return;
+        if (this.gzip) {
+            if (!this.gzip.write(this.buf.subarray(0, this.len)))
+                this.needDrain = true;
+            // gzip keeps the buffer until it has compressed it: never reuse it.
+            this.buf = Buffer.allocUnsafe(BUF_BYTES);
+            this.len = 0;
+            return;
+        }
+        let off = 0;
+        while (off < this.len)
+            off += writeSync(this.fd, this.buf, off, this.len - off);
+        this.len = 0;
+    }
+    async drain() {
+        if (this.needDrain && this.gzip) {
+            this.needDrain = false;
+            await once(this.gzip, 'drain');
+        }
+    }
+    /** Makes room for `n` bytes (n <= buffer size). */
+    room(n) {
+        if (this.len + n > this.buf.length)
+            this.flush();
+    }
+    putHeader(e) {
+        const b = this.buf;
+        const start = this.len;
+        // Magic, 13 fields of 8 hex digits, then the name. The name goes in first (at its final
+        // offset) because its byte length is one of the fields.
+        const nameAt = start + CPIO_HEADER_BYTES;
+        const nameBytes = b.write(e.name, nameAt, 'utf8');
+        b[start] = 0x30; // '070701'
+        b[start + 1] = 0x37;
+        b[start + 2] = 0x30;
+        b[start + 3] = 0x37;
+        b[start + 4] = 0x30;
+        b[start + 5] = 0x31;
+        putHex8(b, start + 6, e.ino, e.name);
+        putHex8(b, start + 14, e.mode, e.name);
+        putHex8(b, start + 22, e.uid, e.name);
+        putHex8(b, start + 30, e.gid, e.name);
+        putHex8(b, start + 38, e.nlink, e.name);
+        putHex8(b, start + 46, e.mtime, e.name);
+        putHex8(b, start + 54, e.size, e.name);
+        putHex8(b, start + 62, 0, e.name);
+        putHex8(b, start + 70, 0, e.name);
+        putHex8(b, start + 78, e.rdevMajor, e.name);
+        putHex8(b, start + 86, e.rdevMinor, e.name);
+        putHex8(b, start + 94, nameBytes + 1, e.name);
+        putHex8(b, start + 102, 0, e.name);
+        let o = nameAt + nameBytes;
+        b[o++] = 0;
+        const p = pad4(o - start);
+        for (let i = 0; i < p; i++)
+            b[o++] = 0;
+        this.total += o - start;
+        this.len = o;
+    }
+    putBytes(data) {
+        data.copy(this.buf, this.len);
+        this.len += data.length;
+        this.total += data.length;
+    }
+    putPad(size) {
+        const p = pad4(size);
+        for (let i = 0; i < p; i++)
+            this.buf[this.len++] = 0;
+        this.total += p;
+    }
+}
+function putHex8(b, off, n, name) {
+    if (!(n >= 0 && n <= MAX_FIELD && Number.isInteger(n))) {
+        throw new Error(`cpio: '${name}': value ${n} does not fit a newc header field (files must be under 4 GiB)`);
+    }
+    for (let i = 7; i >= 0; i--) {
+        b[off + i] = HEX[n & 15];
+        n >>>= 4;
+    }
+}
+const probe = Buffer.alloc(1);
+function openSource(e) {
+    try {
+        return openSync(e.source, constants.O_RDONLY | (e.noFollow ? constants.O_NOFOLLOW : 0));
+    }
+    catch (err) {
+        const code = err.code;
+        const why = code === 'EACCES' ? 'permission denied' : code === 'ELOOP' ? 'it became a symlink' : code;
+        throw Object.assign(new Error(`cpio: cannot read '${e.source}' (${why})`), { code, path: e.source });
+    }
+}
+/** Reads `size` bytes of the file into the buffer (flushing as it fills), then checks it did not grow. */
+function readInto(sink, fd, e, left) {
+    while (left > 0 && sink.len < sink.buf.length) {
+        const n = readSync(fd, sink.buf, sink.len, Math.min(left, sink.buf.length - sink.len), null);
+        if (n === 0)
+            throw new Error(`cpio: '${e.source}' shrank while being archived`);
+        sink.len += n;
+        sink.total += n;
+        left -= n;
+    }
+    return left;
+}
+/** One entry whose body fits the buffer: no promise involved. */
+function putSmall(sink, e) {
+    sink.room(CPIO_HEADER_BYTES + Buffer.byteLength(e.name) + 8);
+    sink.putHeader(e);
+    if (e.data) {
+        if (e.data.length !== e.size)
+            throw new Error(`cpio: '${e.name}': size ${e.size} but ${e.data.length} bytes given`);
+        sink.room(e.data.length);
+        sink.putBytes(e.data);
+    }
+    else if (e.source !== undefined && e.size > 0) {
+        sink.room(e.size);
+        const fd = openSource(e);
+        try {
+            readInto(sink, fd, e, e.size);
+            if (readSync(fd, probe, 0, 1, null) !== 0)
+                throw new Error(`cpio: '${e.source}' grew while being archived`);
+        }
+        finally {
+            closeSync(fd);
+        }
+    }
+    sink.room(4);
+    sink.putPad(e.size);
+}
+/** An entry bigger than the buffer: streamed through it, waiting for gzip between chunks. */
+async function putLarge(sink, e) {
+    sink.room(CPIO_HEADER_BYTES + Buffer.byteLength(e.name) + 8);
+    sink.putHeader(e);
+    if (e.data) {
+        if (e.data.length !== e.size)
+            throw new Error(`cpio: '${e.name}': size ${e.size} but ${e.data.length} bytes given`);
+        for (let off = 0; off < e.data.length; off += sink.buf.length) {
+            sink.flush();
+            await sink.drain();
+            sink.putBytes(e.data.subarray(off, Math.min(e.data.length, off + sink.buf.length)));
+        }
+    }
+    else if (e.source !== undefined) {
+        const fd = openSource(e);
+        try {
+            let left = e.size;
+            while (left > 0) {
+                if (sink.len === sink.buf.length) {
+                    sink.flush();
+                    await sink.drain();
+                }
+                left = readInto(sink, fd, e, left);
+            }
+            if (readSync(fd, probe, 0, 1, null) !== 0)
+                throw new Error(`cpio: '${e.source}' grew while being archived`);
+        }
+        finally {
+            closeSync(fd);
+        }
+    }
+    sink.room(4);
+    sink.putPad(e.size);
+}
+const TRAILER = {
+    name: CPIO_TRAILER_NAME,
+    mode: 0,
+    ino: 0,
+    nlink: 1,
+    uid: 0,
+    gid: 0,
+    mtime: 0,
+    size: 0,
+    rdevMajor: 0,
+    rdevMinor: 0
+};
+/**
+ * Writes fully-specified records, then the trailer, to `outPath` atomically (a temporary file
+ * renamed into place), so a failed run never leaves a half-written archive behind.
+ */
+async function writeRawCpio(entries, outPath, opts = {}) {
+    const tmp = `${outPath}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
+    let fd = -1;
+    let gzip = null;
+    let piping = null;
+    try {
+        if (opts.gzip) {
+            gzip = createGzip({ level: 6 });
+            piping = pipeline(gzip, createWriteStream(tmp));
+            piping.catch(() => { }); // awaited below; keeps an early failure from going unhandled
+        }
+        else {
+            fd = openSync(tmp, 'w', 0o644);
+        }
+        const sink = new BatchSink(fd, gzip);
+        const small = BUF_BYTES / 2;
+        let count = 0;
+        let sinceYield = 0;
+        const breathe = () => {
+            // Keep the event loop breathing on huge trees (the reads and writes are synchronous).
+            if (++sinceYield < 256)
+                return null;
+            sinceYield = 0;
+            return new Promise(r => setImmediate(r));
+        };
+        if (Symbol.iterator in entries) {
+            // A synchronous source (packDirectory's walk) costs no promise per small entry.
+            for (const e of entries) {
+                if (e.size > small)
+                    await putLarge(sink, e);
+                else
+                    putSmall(sink, e);
+                count++;
+                if (sink.needDrain)
+                    await sink.drain();
+                const pause = breathe();
+                if (pause)
+                    await pause;
+            }
+        }
+        else {
+            for await (const e of entries) {
+                if (e.size > small)
+                    await putLarge(sink, e);
+                else
+                    putSmall(sink, e);
+                count++;
+                await sink.drain();
+                await breathe();
+            }
+        }
+        sink.room(CPIO_HEADER_BYTES + 16);
+        sink.putHeader(TRAILER);
+        sink.flush();
+        const rawBytes = sink.total;
+        if (gzip) {
+            gzip.end();
+            await piping;
+        }
+        else {
+            closeSync(fd);
+            fd = -1;
+        }
+        await rename(tmp, outPath);
+        const bytes = gzip ? (await stat(outPath)).size : rawBytes;
+        return { entries: count, bytes, rawBytes };
+    }
+    catch (err) {
+        if (fd >= 0)
+            closeSync(fd);
+        if (gzip) {
+            gzip.destroy();
+            await piping?.catch(() => { });
+        }
+        await rm(tmp, { force: true });
+        throw err;
+    }
+}
+/** Maps the public entry shape to records: sequential inode numbers, nlink 1 (2 for directories). */
+async function* toRawEntries(entries) {
+    let ino = 1;
+    for await (const e of entries) {
+        assertSafeArchivePath(e.path);
+        let data;
+        let size = 0;
+        let source;
+        if (e.type === 'symlink') {
+            if (e.linkTarget === undefined)
+                throw new Error(`cpio: symlink '${e.path}' has no target`);
+            data = Buffer.from(e.linkTarget, 'utf8');
+            size = data.length;
+        }
+        else if (e.type === 'file') {
+            if (e.data) {
+                data = e.data;
+                size = data.length;
+            }
+            else if (e.source !== undefined) {
+                if (e.size === undefined)
+                    throw new Error(`cpio: file '${e.path}' from '${e.source}' has no size`);
+                size = e.size;
+                source = e.source;
+            }
+        }
+        yield {
+            name: e.path,
+            mode: TYPE_BITS[e.type] | (e.mode & 0o7777),
+            ino: ino++,
+            nlink: e.type === 'dir' ? 2 : 1,
+            uid: e.uid ?? 0,
+            gid: e.gid ?? 0,
+            mtime: e.mtime ?? 0,
+            size,
+            rdevMajor: e.rdevMajor ?? 0,
+            rdevMinor: e.rdevMinor ?? 0,
+            data,
+            source
+        };
+    }
+}
+/**
+ * Writes entries to `outPath` atomically (a temporary file renamed into place), so a failed
+ * run never leaves a half-written archive where the next run would pick it up.
+ */
+async function writeCpio(entries, outPath, opts = {}) {
+    await writeRawCpio(toRawEntries(entries), outPath, opts);
+}
+
+export { CommandNotFoundError as C, TYPE_BITS as T, CPIO_TRAILER_NAME as a, CPIO_HEADER_BYTES as b, cpioEntryBytes as c, writeRawCpio as d, assertSafeArchivePath as e, nodeCommandRunner as n, pad4 as p, writeCpio as w };

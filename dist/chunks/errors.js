@@ -1,0 +1,70 @@
+// Error kinds, kept apart so the edge can report each once with the right exit code:
+// ConfigurationError = the user's mistake (names the input and the accepted form), exit 2;
+// InfrastructureError = the machine could not do the check (QEMU missing, Docker down), exit 3;
+// anything else is a bug and is reported with its stack.
+class ConfigurationError extends Error {
+    name = 'ConfigurationError';
+    /** The input, option or config key at fault, e.g. `memory` or `probe[2]`. */
+    input;
+    constructor(input, message) {
+        super(message);
+        this.input = input;
+    }
+}
+class InfrastructureError extends Error {
+    name = 'InfrastructureError';
+    /** What to do about it, shown after the message. */
+    hint;
+    constructor(message, hint, options) {
+        super(message, options);
+        this.hint = hint;
+    }
+}
+/**
+ * `Input 'memory' must be a size like 256M or 1G, got '12 parsecs'`. A label that already says
+ * where it comes from (`config key 'memory' (app/unikraft-compat.yml:3)`) is used as is.
+ */
+function badInput(input, accepted, got) {
+    const shown = typeof got === 'string' ? got : JSON.stringify(got);
+    return new ConfigurationError(input, `${describeInput(input)} must be ${accepted}, got '${shown}'`);
+}
+function describeInput(label) {
+    return label.startsWith('config key ') ? label.charAt(0).toUpperCase() + label.slice(1) : `Input '${label}'`;
+}
+/** Label for a value that came from the config file: `config key 'memory' (path:3)`. */
+function configKeyLabel(key, path, line) {
+    return `config key '${key}' (${path}${line ? `:${line}` : ''})`;
+}
+/** Turns anything thrown (an Error or not) into an Error without losing what it was. */
+function toError(thrown) {
+    if (thrown instanceof Error)
+        return thrown;
+    let text;
+    try {
+        text = typeof thrown === 'string' ? thrown : JSON.stringify(thrown);
+    }
+    catch {
+        text = String(thrown);
+    }
+    return new Error(`non-Error thrown: ${text}`);
+}
+function errorKind(err) {
+    if (err instanceof ConfigurationError)
+        return 'configuration';
+    if (err instanceof InfrastructureError)
+        return 'infrastructure';
+    return 'bug';
+}
+/** Exit codes shared by the CLI and documented in README.md. */
+const ExitCode = { pass: 0, fail: 1, usage: 2, infrastructure: 3 };
+/** One line (or a few) for a person: the message, plus the hint for infrastructure errors. */
+function describeError(err) {
+    const e = toError(err);
+    if (e instanceof InfrastructureError && e.hint)
+        return `${e.message}\n  hint: ${e.hint}`;
+    if (e instanceof ConfigurationError)
+        return e.message;
+    return e.stack ?? e.message;
+}
+
+export { ConfigurationError as C, ExitCode as E, InfrastructureError as I, badInput as b, configKeyLabel as c, describeError as d, errorKind as e, toError as t };

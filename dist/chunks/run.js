@@ -1,0 +1,213 @@
+import { resolve } from 'node:path';
+import { r as runCheck } from './run-check.js';
+import { f as findingTitle, t as timelineFacts, a as resolveCheckOptions } from './timeline-phases.js';
+import { E as ExitCode } from './errors.js';
+import { d as describeGuest, f as formatMs } from './result-file.js';
+import { s as stripAnsi, t as truncateText } from './text-escape.js';
+import 'node:child_process';
+import 'node:crypto';
+import 'node:fs';
+import 'node:fs/promises';
+import 'node:os';
+import 'node:string_decoder';
+import 'node:zlib';
+import './cpio-writer.js';
+import 'node:net';
+import { a as stopAllVms } from './linux-kernel.js';
+import { p as parse, r as runInputs, R as RUN_OPTIONS } from './args.js';
+import { c as cliEngineDeps } from './engine-deps.js';
+import 'process';
+import 'buffer';
+import './diagnose2.js';
+import 'node:http';
+import './pack-directory.js';
+import 'node:stream';
+import './version.js';
+import './inputs.js';
+import 'node:events';
+import 'node:stream/promises';
+import 'node:util';
+
+const CODES = {
+    bold: [1, 22],
+    dim: [2, 22],
+    red: [31, 39],
+    green: [32, 39],
+    yellow: [33, 39],
+    cyan: [36, 39]
+};
+const EVIDENCE_MAX = 300;
+function renderTextReport(r, opts) {
+    const paint = (style, text) => opts.colour ? `\x1b[${CODES[style][0]}m${text}\x1b[${CODES[style][1]}m` : text;
+    const clean = (text, max = EVIDENCE_MAX) => truncateText(stripAnsi(text)
+        .replace(/\s*\n\s*/g, ' ⏎ ')
+        .trim(), max);
+    const verdictColour = { pass: 'green', fail: 'red', error: 'yellow' };
+    const out = [];
+    const accel = r.accel ? ` under ${r.accel.toUpperCase()}` : '';
+    out.push(`${paint('bold', paint(verdictColour[r.verdict], r.verdict.toUpperCase()))}  ${clean(r.app.name, 80)} on ${clean(describeGuest(r), 80)}${accel}`);
+    out.push(`  ${clean(r.summary, 400)}`);
+    if (r.error) {
+        out.push('', paint('bold', `Error (${r.error.kind})`), `  ${clean(r.error.message, 1000)}`);
+        if (r.error.hint)
+            out.push(`  ${paint('cyan', 'hint:')} ${clean(r.error.hint, 1000)}`);
+    }
+    if (r.probes.length > 0) {
+        out.push('', paint('bold', 'Probes'));
+        const width = Math.min(40, Math.max(...r.probes.map(p => stripAnsi(p.target).length)));
+        for (const p of r.probes) {
+            const mark = p.passed ? paint('green', '✔') : paint('red', '✖');
+            const target = clean(p.target, 40).padEnd(width);
+            const tries = `${p.attempts} attempt${p.attempts === 1 ? '' : 's'}, ${formatMs(p.durationMs)}`;
+            const e = p.evidence;
+            const seen = [
+                e.sent !== undefined ? `sent ${clean(e.sent, 80)}` : '',
+                e.received !== undefined ? `got ${clean(e.received, 120)}` : '',
+                e.note !== undefined ? clean(e.note, 200) : ''
+            ].filter(Boolean);
+            out.push(`  ${mark} ${target}  ${p.passed ? 'passed' : 'failed'} (${tries})`);
+            if (seen.length > 0)
+                out.push(`      ${paint('dim', seen.join(' · '))}`);
+        }
+    }
+    const shown = r.findings.filter(f => f.severity !== 'note' || f.allowed);
+    const notes = r.findings.filter(f => f.severity === 'note' && !f.allowed);
+    if (shown.length > 0 || notes.length > 0)
+        out.push('', paint('bold', 'Findings'));
+    for (const f of shown) {
+        out.push(`  ${findingMark(f, paint)} ${clean(findingTitle(f), 200)}${lineRef(f)}`);
+        out.push(`      ${paint('dim', 'evidence:')} ${clean(f.evidence)}`);
+        out.push(`      ${paint('cyan', 'hint:')}     ${clean(f.hint, 600)}`);
+    }
+    if (notes.length > 0)
+        out.push(`  ${paint('dim', `notes: ${notes.map(f => clean(findingTitle(f), 120)).join('; ')}`)}`);
+    if (r.baseline) {
+        const b = r.baseline;
+        out.push('', `${paint('bold', 'Linux baseline')}: ${paint(verdictColour[b.verdict], b.verdict)}. ${clean(b.differential.summary, 400)}`);
+    }
+    const facts = timelineFacts(r.timeline);
+    out.push('', paint('bold', 'Timeline'));
+    out.push(`  ${[...facts.map(f => `${f.label} ${f.value}`), `whole check ${formatMs(r.durationMs)}`].join(' · ')}`);
+    if (opts.outDir !== undefined || r.artifacts.length > 0) {
+        const where = opts.outDir !== undefined ? ` in ${clean(opts.outDir, 400)}` : '';
+        const files = r.artifacts.length > 0 ? `: ${r.artifacts.map(a => clean(a, 120)).join(', ')}` : '';
+        out.push('', `${paint('bold', 'Artifacts')}${where}${files}`);
+    }
+    return `${out.join('\n')}\n`;
+}
+function findingMark(f, paint) {
+    if (f.allowed)
+        return paint('dim', '☑');
+    return f.severity === 'error' ? paint('red', '✖') : paint('yellow', '⚠');
+}
+function lineRef(f) {
+    return f.line !== null ? ` (${f.source === 'console' ? 'console log' : f.source} line ${f.line})` : '';
+}
+
+const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+function createProgress(term, opts) {
+    const now = opts.now ?? (() => performance.now());
+    const t0 = now();
+    const live = term.isTTY && !opts.quiet;
+    let current = null;
+    let frame = 0;
+    let timer;
+    const stamp = () => `[${((now() - t0) / 1000).toFixed(1).padStart(5)}s]`;
+    const paint = (code, s) => (term.colour ? `\x1b[${code}m${s}\x1b[0m` : s);
+    const clearLine = () => {
+        if (live && current)
+            term.err('\r\x1b[2K');
+    };
+    const drawSpinner = () => {
+        if (!live || !current)
+            return;
+        const secs = ((now() - current.since) / 1000).toFixed(1);
+        term.err(`\r\x1b[2K${paint('36', FRAMES[frame++ % FRAMES.length])} ${current.message} ${paint('2', `${secs}s`)}`);
+    };
+    const line = (text) => {
+        if (opts.quiet)
+            return;
+        clearLine();
+        term.err(`${live ? '' : `${stamp()} `}${text}\n`);
+        drawSpinner();
+    };
+    return {
+        onEvent(e) {
+            if (e.state === 'start') {
+                if (!live)
+                    line(`${e.phase}: ${e.message}`);
+                current = { message: `${e.phase}: ${e.message}`, since: now() };
+                if (live && !timer)
+                    timer = setInterval(drawSpinner, 100);
+                drawSpinner();
+                return;
+            }
+            const secs = e.elapsedMs !== undefined ? ` (${(e.elapsedMs / 1000).toFixed(1)}s)` : '';
+            const mark = e.state === 'done' ? paint('32', '✓') : paint('31', '✗');
+            clearLine();
+            current = null;
+            line(`${mark} ${e.phase}: ${e.message}${secs}`);
+        },
+        logger: {
+            debug: m => {
+                if (opts.verbose)
+                    line(paint('2', m));
+            },
+            info: m => {
+                if (opts.verbose)
+                    line(m);
+            },
+            warning: m => line(`${paint('33', 'warning:')} ${m}`),
+            error: m => line(`${paint('31', 'error:')} ${m}`),
+            group: async (_name, fn) => fn()
+        },
+        stop() {
+            if (timer)
+                clearInterval(timer);
+            timer = undefined;
+            clearLine();
+            current = null;
+        }
+    };
+}
+
+// `unikraft-compat run [APP_DIR] [options]`: the same check as the action, in a terminal.
+async function runCommand(args, term) {
+    const parsed = parse('run', args, RUN_OPTIONS, 1);
+    const raw = runInputs(parsed);
+    const options = await resolveCheckOptions(raw, { cwd: process.cwd() });
+    const json = parsed.values.json === true;
+    const outDir = resolve(typeof parsed.values.out === 'string' ? parsed.values.out : `unikraft-compat-out/${options.appName}-${options.guest === 'linux' ? 'linux' : options.unikraftVersion}`);
+    const progress = createProgress(term, { quiet: json || parsed.values.quiet === true, verbose: parsed.values.verbose === true });
+    const abort = new AbortController();
+    // Ctrl-C / SIGTERM: stop the VM, still write the result, then exit.
+    const onSignal = (sig) => {
+        if (abort.signal.aborted)
+            process.exit(130);
+        progress.logger.warning(`${sig}: stopping the VM`);
+        abort.abort();
+        void stopAllVms();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+        const { result } = await runCheck(options, outDir, cliEngineDeps(progress.logger, e => progress.onEvent(e), abort.signal));
+        progress.stop();
+        if (json)
+            term.out(`${JSON.stringify(result, null, 2)}\n`);
+        else
+            term.out(renderTextReport(result, { colour: term.colour, outDir }));
+        if (result.verdict === 'pass')
+            return ExitCode.pass;
+        if (result.verdict === 'fail')
+            return ExitCode.fail;
+        return result.error?.kind === 'configuration' ? ExitCode.usage : ExitCode.infrastructure;
+    }
+    finally {
+        progress.stop();
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+    }
+}
+
+export { runCommand };

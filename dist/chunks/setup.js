@@ -1,0 +1,74 @@
+import { join } from 'node:path';
+import { n as nodeCommandRunner } from './cpio-writer.js';
+import { t as toError } from './errors.js';
+import { I as INPUTS } from './inputs.js';
+import { j as createConsoleLogger, l as createDirectoryToolCache, m as checkQemu, f as ensureQemu, g as ensureLinuxKernel, e as ensureBusybox, i as installKraftkit, n as noopPersistentCache } from './linux-kernel.js';
+import 'node:child_process';
+import 'node:crypto';
+import 'node:fs';
+import 'node:fs/promises';
+import 'node:os';
+import 'node:string_decoder';
+import 'node:zlib';
+import 'node:net';
+import { a as cacheRoot, b as createFetchDownloader } from './engine-deps.js';
+import { p as parse, C as COMMON_OPTIONS } from './args.js';
+import 'node:events';
+import 'node:stream/promises';
+import 'node:stream';
+import 'node:util';
+
+// `unikraft-compat setup [--check]`: what a run needs (QEMU, the Linux baseline kernel and busybox,
+// KraftKit), what is there, and, unless --check, installs what is missing.
+async function setupCommand(args, term) {
+    const { values } = parse('setup', args, { ...COMMON_OPTIONS, check: { type: 'boolean' }, 'kraftkit-version': { type: 'string' } }, 0);
+    const check = values.check === true;
+    const logger = createConsoleLogger({ verbose: values.verbose === true, write: l => term.err(`${l}\n`) });
+    const runner = nodeCommandRunner;
+    const cache = cacheRoot();
+    const items = [];
+    const attempt = async (name, fn) => {
+        try {
+            items.push({ name, ok: true, detail: await fn() });
+        }
+        catch (err) {
+            items.push({ name, ok: false, detail: toError(err).message.split('\n')[0] });
+        }
+    };
+    await attempt('QEMU', async () => {
+        const q = check ? await checkQemu({ runner, logger }) : await ensureQemu({ runner, logger }, { install: true });
+        if (!q.ok)
+            throw new Error(q.problem ?? 'not usable; would run: apt-get install qemu-system-x86');
+        return `${q.path} (${q.version})`;
+    });
+    if (check) {
+        items.push({ name: 'Linux baseline kernel', ok: true, detail: `would be fetched into ${join(cache, 'linux')} with apt-get download (if not cached)` });
+    }
+    else {
+        await attempt('Linux baseline kernel', async () => {
+            const k = await ensureLinuxKernel(join(cache, 'linux'), { runner, logger });
+            return `${k.package} ${k.version} (${k.kernel})`;
+        });
+        await attempt('busybox (static)', async () => ensureBusybox(cache, { runner }));
+    }
+    const version = typeof values['kraftkit-version'] === 'string' ? values['kraftkit-version'] : (INPUTS.find(i => i.name === 'kraftkit-version')?.default ?? '');
+    const toolCache = createDirectoryToolCache();
+    if (check) {
+        const found = toolCache.find('kraftkit', version.replace(/^v/, ''), 'amd64');
+        items.push({ name: `KraftKit ${version}`, ok: found !== null, detail: found ?? 'not installed; would download it from the KraftKit release and verify its sha256' });
+    }
+    else {
+        await attempt(`KraftKit ${version}`, async () => {
+            const k = await installKraftkit({ version, arch: 'x86_64' }, { download: createFetchDownloader(), toolCache, logger, runner, persistentCache: noopPersistentCache });
+            return k.path;
+        });
+    }
+    if (values.json)
+        term.out(`${JSON.stringify({ check, items }, null, 2)}\n`);
+    else
+        for (const i of items)
+            term.out(`${i.ok ? 'ok     ' : 'missing'} ${i.name}: ${i.detail}\n`);
+    return items.every(i => i.ok) ? 0 : 3;
+}
+
+export { setupCommand };

@@ -1,0 +1,37 @@
+// What every probe of one run shares: the VM, time, the deadline, whether the guest has printed
+// anything yet, and how the VM ended.
+import type { Clock } from '../clock.js'
+import type { CommandRunner } from '../command-runner.js'
+import type { Logger } from '../logger.js'
+import type { VmHandle, VmResult } from '../vm/vm-types.js'
+
+export interface ProbeRunContext {
+  vm: VmHandle
+  clock: Clock
+  logger: Logger
+  runner: CommandRunner
+  /** Clock time (clock.now()) after which no probe keeps waiting. */
+  deadlineAt: number
+  /** The guest has printed at least one console line. */
+  hasOutput(): boolean
+  /** Calls cb for every console line from now on; returns the unsubscribe. */
+  onLine(cb: () => void): () => void
+  /** QEMU has exited (vm.ended), or its `done` has settled. */
+  isEnded(): boolean
+  /** Settles once QEMU has exited and its evidence is written (never rejects). */
+  whenEnded: Promise<VmResult | null>
+  /** Set when a console probe with stop=yes matched: the program's output is all there is to wait for. */
+  stopRequested: boolean
+}
+
+/** ANSI escapes and carriage returns out, so regexes see what a person sees. */
+export function cleanLine(text: string): string {
+  return text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]/g, '').replace(/\r/g, '')
+}
+
+/** "the VM ended (crashed at 1234 ms)": how the VM's end reads in a note. */
+export function describeEnd(r: VmResult | null): string {
+  if (!r) return 'the VM ended'
+  const at = r.timeline.exitMs !== null ? ` at ${Math.round(r.timeline.exitMs)} ms` : ''
+  return `the VM ended (${r.reason}${at})`
+}

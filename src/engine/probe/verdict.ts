@@ -1,0 +1,66 @@
+// The verdict of a check. `error`: the check could not be carried out (QEMU missing, Docker down, a
+// download failed). `fail`: a probe failed, or diagnosis found an error that is not allowed, even when
+// every probe passed (a crash or a missing library after the app answered is still broken).
+// `pass`: all probes passed and no error finding remains. The allow-list turns the listed ids' error and
+// warning findings into notes marked `allowed`, e.g. `process.fork-unsupported` for redis's BGSAVE.
+import { describeError } from '../errors.js'
+import type { Finding } from '../diagnose/finding.js'
+import type { ProbeResult } from './probe-types.js'
+
+export type Verdict = 'pass' | 'fail' | 'error'
+
+export interface VerdictInput {
+  probes: readonly ProbeResult[]
+  findings: readonly Finding[]
+  /** Finding ids whose errors are accepted known limitations. */
+  allow: readonly string[]
+  /** What made the check impossible, when something did. */
+  infraError?: unknown
+}
+
+export interface VerdictResult {
+  verdict: Verdict
+  /** The first probe that failed (later ones were not run). */
+  firstFailure?: ProbeResult
+  /** All findings, the allowed ones turned into notes. */
+  findings: Finding[]
+  /** One line for people: what decided the verdict. */
+  summary: string
+}
+
+export function applyAllowList(findings: readonly Finding[], allow: readonly string[]): Finding[] {
+  const allowed = new Set(allow)
+  return findings.map(f =>
+    allowed.has(f.id) && f.severity !== 'note' ? { ...f, severity: 'note' as const, allowed: true } : { ...f }
+  )
+}
+
+export function computeVerdict(input: VerdictInput): VerdictResult {
+  const findings = applyAllowList(input.findings, input.allow)
+  const firstFailure = input.probes.find(p => !p.passed)
+  const errors = findings.filter(f => f.severity === 'error')
+  const withFailure = firstFailure ? { firstFailure } : {}
+  if (input.infraError !== undefined && input.infraError !== null) {
+    const why = describeError(input.infraError).split('\n')[0]
+    return {
+      verdict: 'error',
+      ...withFailure,
+      findings,
+      summary: `the check could not be carried out: ${why}`
+    }
+  }
+  const reasons: string[] = []
+  if (firstFailure) {
+    const note = firstFailure.evidence.note ? `: ${firstFailure.evidence.note}` : ''
+    reasons.push(`${firstFailure.input} ${firstFailure.target} failed${note}`)
+  }
+  if (errors.length > 0) {
+    const ids = [...new Set(errors.map(f => f.id))]
+    reasons.push(`${errors.length} error finding(s): ${ids.join(', ')}`)
+  }
+  if (reasons.length > 0) return { verdict: 'fail', ...withFailure, findings, summary: reasons.join('; ') }
+  const passed = input.probes.length
+  const notes = findings.filter(f => f.allowed).length
+  const allowedText = notes > 0 ? `; ${notes} allowed finding(s) kept as notes` : ''
+  return { verdict: 'pass', findings, summary: `${passed} probe(s) passed, no error findings${allowedText}` }
+}

@@ -1,0 +1,22 @@
+// Dotted version numbers (QEMU 7.2.19, Unikraft 0.17.0): parsing and ordering, so the
+// "new enough?" decisions in setup are one tested comparison instead of string tricks.
+
+/** `8.1.3` -> [8, 1, 3]; `7.2` -> [7, 2, 0]; anything that is not digits and dots -> null. */
+export function parseVersion(text: string): [number, number, number] | null {
+  const m = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(text.trim())
+  if (!m) return null
+  return [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)]
+}
+
+/** Negative when a < b, 0 when equal, positive when a > b. Throws on text that is not a version. */
+export function compareVersions(a: string, b: string): number {
+  const pa = parseVersion(a)
+  const pb = parseVersion(b)
+  if (!pa || !pb) throw new Error(`not a version: '${pa ? b : a}'`)
+  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i]
+  return 0
+}
+
+export function versionAtLeast(version: string, minimum: string): boolean {
+  return compareVersions(version, minimum) >= 0
+}

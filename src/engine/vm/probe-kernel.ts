@@ -1,0 +1,45 @@
+// A tiny multiboot kernel, assembled here byte by byte: it writes a message to the serial port and
+// then exits through isa-debug-exit, spins, or repeats. It proves that an accelerator can run guest
+// code at all (the KVM probe), and gives tests and benchmarks a real guest that boots in
+// milliseconds. QEMU loads it with -kernel (multiboot "a.out kludge": the header gives the addresses).
+
+const LOAD_ADDR = 0x100000
+const HEADER_BYTES = 32
+
+export interface ProbeKernelOptions {
+  /** Written to COM1 (ASCII/Latin-1 bytes). */
+  message: string
+  /** After the message: 'exit' writes `exitValue` to isa-debug-exit (41 gives QEMU status 83); 'spin'
+   * loops forever; 'repeat' prints the message again and again. */
+  then: 'exit' | 'spin' | 'repeat'
+  exitValue?: number
+}
+
+function u32(n: number): number[] {
+  return [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff]
+}
+
+export function buildProbeKernel(opts: ProbeKernelOptions): Buffer {
+  const msg = Buffer.from(opts.message, 'latin1')
+  const entry = LOAD_ADDR + HEADER_BYTES
+  // Code (32-bit protected mode, flat segments, as the multiboot loader leaves it):
+  //   again: mov esi, msg ; mov ecx, len ; mov dx, 0x3f8 ; rep outsb
+  //   then one of: jmp again | mov dx, 0x501 ; mov eax, value ; out dx, eax ; spin | spin
+  //   spin: jmp spin
+  const head = [0xbe, ...u32(0), 0xb9, ...u32(msg.length), 0x66, 0xba, 0xf8, 0x03, 0xf3, 0x6e]
+  let tail: number[]
+  if (opts.then === 'repeat') {
+    tail = [0xeb, (256 - (head.length + 2)) & 0xff] // jmp short back to `again`
+  } else if (opts.then === 'exit') {
+    tail = [0x66, 0xba, 0x01, 0x05, 0xb8, ...u32(opts.exitValue ?? 41), 0xef, 0xeb, 0xfe]
+  } else {
+    tail = [0xeb, 0xfe]
+  }
+  const code = [...head, ...tail]
+  const msgAddr = entry + code.length
+  code.splice(1, 4, ...u32(msgAddr))
+  const magic = 0x1badb002
+  const flags = 0x00010000 // bit 16: load addresses are in the header (not an ELF file)
+  const header = [magic, flags, (-(magic + flags)) >>> 0, LOAD_ADDR, LOAD_ADDR, 0, 0, entry].flatMap(u32)
+  return Buffer.concat([Buffer.from(header), Buffer.from(code), msg])
+}

@@ -1,0 +1,63 @@
+// The QEMU command line, as data. One builder for every guest kind so that what the tests pin is
+// exactly what runs; the runner only adds its control socket.
+import type { Accel } from './vm-types.js'
+
+export const QEMU_BINARY = 'qemu-system-x86_64'
+
+/** isa-debug-exit at Unikraft's port: QEMU exits (v << 1) | 1, so 83 after a halt, 85 after a crash. */
+export const DEBUG_EXIT_DEVICE = 'isa-debug-exit,iobase=0x501,iosize=0x04'
+
+export interface HostForward {
+  host: number
+  guest: number
+}
+
+export interface QemuArgvInput {
+  binary?: string
+  accel: Accel
+  memoryMiB: number
+  /**
+   * 'stdio': `-display none -serial stdio`, the guest's serial port alone on QEMU's stdout (no BIOS
+   * text, no monitor multiplexing); 'nographic': the classic `-nographic` of the captured logs.
+   */
+  console: 'stdio' | 'nographic'
+  kernel: string
+  initrd?: string
+  /** The kernel command line; omitted when empty. */
+  append?: string
+  hostForwards?: readonly HostForward[]
+  /** Default true: gives the 83/85 exit-status hint. */
+  debugExit?: boolean
+  /** Default true: the guest can report a panic (QMP GUEST_PANICKED). */
+  pvpanic?: boolean
+  /** A QMP server on this unix socket (QEMU does not wait for the client). */
+  qmpSocket?: string
+  /** `-S`: start with the CPU stopped, so no event is emitted before the QMP client listens. */
+  startPaused?: boolean
+}
+
+export function buildQemuArgv(input: QemuArgvInput): string[] {
+  const argv = [input.binary ?? QEMU_BINARY, '-accel', input.accel]
+  // TCG: `max` is the only model with RDRAND (and RDSEED from about QEMU 8.1.3) that Unikraft
+  // 0.17+ needs. KVM: `max` is the host's CPU with everything KVM supports.
+  argv.push('-cpu', 'max', '-m', String(input.memoryMiB))
+  if (input.console === 'nographic') argv.push('-nographic')
+  else argv.push('-display', 'none', '-serial', 'stdio')
+  argv.push('-no-reboot')
+  if (input.debugExit ?? true) argv.push('-device', DEBUG_EXIT_DEVICE)
+  if (input.pvpanic ?? true) argv.push('-device', 'pvpanic')
+  argv.push('-kernel', input.kernel)
+  if (input.initrd !== undefined) argv.push('-initrd', input.initrd)
+  const fwd = input.hostForwards ?? []
+  if (fwd.length > 0) {
+    const rules = fwd.map(f => `hostfwd=tcp:127.0.0.1:${f.host}-:${f.guest}`)
+    argv.push('-netdev', ['user', 'id=n0', ...rules].join(','), '-device', 'virtio-net-pci,netdev=n0')
+  }
+  if (input.append) argv.push('-append', input.append)
+  // QEMU's option syntax splits on ',' and reads ',,' as a literal comma.
+  if (input.qmpSocket !== undefined) {
+    argv.push('-qmp', `unix:${input.qmpSocket.replaceAll(',', ',,')},server=on,wait=off`)
+  }
+  if (input.startPaused) argv.push('-S')
+  return argv
+}

@@ -1,0 +1,81 @@
+// Checks a VmSpec before anything starts, so bad input ends with one clear error naming the input
+// and nothing is left running: kernel and initrd files, memory, ports, deadlines, command.
+import { open } from 'node:fs/promises'
+import { ConfigurationError, badInput } from '../errors.js'
+import { assertMemoryMiB } from './memory.js'
+import { validatePortForwards } from './port-forwards.js'
+import type { VmSpec } from './vm-types.js'
+
+async function readHead(path: string, input: string, what: string): Promise<Buffer> {
+  let fh
+  try {
+    fh = await open(path, 'r')
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? String(e))
+    throw new ConfigurationError(input, `Input '${input}' must be a readable ${what} file, got '${path}' (${why})`)
+  }
+  try {
+    const st = await fh.stat()
+    if (!st.isFile()) {
+      throw new ConfigurationError(input, `Input '${input}' must be a readable ${what} file, got '${path}' (not a regular file)`)
+    }
+    if (st.size === 0) {
+      throw new ConfigurationError(input, `Input '${input}' must be a readable ${what} file, got '${path}' (empty)`)
+    }
+    const head = Buffer.alloc(6)
+    const { bytesRead } = await fh.read(head, 0, 6, 0)
+    return head.subarray(0, bytesRead)
+  } finally {
+    await fh.close()
+  }
+}
+
+export async function checkKernelFile(path: string, input = 'kernel'): Promise<void> {
+  await readHead(path, input, 'kernel image')
+}
+
+/** Returns the archive's form; a gzip archive is accepted for the Linux baseline only. */
+export async function checkInitrdFile(path: string, guest: VmSpec['guest'], input = 'initrd'): Promise<'cpio' | 'gzip'> {
+  const head = await readHead(path, input, 'cpio archive')
+  const magic = head.toString('latin1')
+  if (magic === '070701' || magic === '070702') return 'cpio'
+  if (head[0] === 0x1f && head[1] === 0x8b) {
+    if (guest === 'linux') return 'gzip'
+    throw new ConfigurationError(
+      input,
+      `Input '${input}' must be an uncompressed cpio archive (newc) for Unikraft, got a gzip file '${path}'`
+    )
+  }
+  const shown = JSON.stringify(magic.replace(/[^\x20-\x7e]/g, '.'))
+  throw new ConfigurationError(
+    input,
+    `Input '${input}' must be a cpio archive (newc, magic 070701), got '${path}' starting with ${shown}`
+  )
+}
+
+/** The parts of a spec that need no file system. */
+export function checkSpecShape(spec: VmSpec): void {
+  assertMemoryMiB(spec.memoryMiB)
+  validatePortForwards(spec.ports)
+  if (!Number.isFinite(spec.timeoutMs) || spec.timeoutMs <= 0) {
+    throw badInput('timeout', 'a positive duration like 60s', String(spec.timeoutMs))
+  }
+  if (spec.bootTimeoutMs !== undefined && (!Number.isFinite(spec.bootTimeoutMs) || spec.bootTimeoutMs <= 0)) {
+    throw badInput('boot-timeout', 'a positive duration like 30s', String(spec.bootTimeoutMs))
+  }
+  if (spec.consoleCap !== undefined && (!Number.isInteger(spec.consoleCap) || spec.consoleCap < 1024)) {
+    throw badInput('console-cap', 'a size of at least 1 KiB', String(spec.consoleCap))
+  }
+  if (spec.guest === 'unikraft' && spec.initrd !== undefined && spec.cmd.length === 0) {
+    throw new ConfigurationError('cmd', "Input 'cmd' must name the program to run in the root filesystem, got nothing")
+  }
+  for (const [k, v] of Object.entries(spec.env)) {
+    if (k === '' || k.includes('=') || /[\0]/.test(k + v)) {
+      throw new ConfigurationError('env', `Input 'env' must be NAME=value pairs without NUL bytes, got '${k}'`)
+    }
+  }
+  spec.cmd.forEach((a, i) => {
+    if (a.includes('\0')) throw new ConfigurationError('cmd', `Input 'cmd': argument ${i} contains a NUL byte`)
+  })
+}

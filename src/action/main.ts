@@ -60,7 +60,8 @@ export async function runMain(): Promise<void> {
     core.setOutput('console-log', join(outDir, RUN_FILES.console))
 
     const rel = (p: string | null): string | undefined => (p ? relative(workspace, p) : undefined)
-    const text = async (p: string | null): Promise<string | undefined> => (p ? readFile(p, 'utf8').catch(() => undefined) : undefined)
+    const text = async (p: string | null): Promise<string | undefined> =>
+      p ? readFile(p, 'utf8').catch(() => undefined) : undefined
     const { annotations, overflow } = planAnnotations(result.findings, {
       dockerfile: rel(options.dockerfile),
       kraftfile: rel(options.kraftfile),
@@ -91,7 +92,11 @@ export async function runMain(): Promise<void> {
   } catch (thrown) {
     const err = toError(thrown)
     const kind = errorKind(err)
-    core.setFailed(kind === 'bug' ? `unikraft-compat internal error (please report): ${err.stack ?? err.message}` : describeError(err))
+    core.setFailed(
+      kind === 'bug'
+        ? `unikraft-compat internal error (please report): ${err.stack ?? err.message}`
+        : describeError(err)
+    )
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)

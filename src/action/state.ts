@@ -24,7 +24,7 @@ export function markUploaded(): void {
 
 export function loadMainState(): { state: MainState | null; uploaded: boolean } {
   const text = core.getState(KEY)
-  let state: MainState | null = null
+  let state: MainState | null
   try {
     state = text ? ({ persist: [], ...JSON.parse(text) } as MainState) : null
   } catch {

@@ -10,4 +10,3 @@ export const UPLOADED_FILES = [
   `${RUN_FILES.baselineDir}/${RUN_FILES.console}`,
   `${RUN_FILES.baselineDir}/${RUN_FILES.qemuStderr}`
 ]
-

@@ -36,9 +36,16 @@ export function parse(command: string, args: string[], options: Options, maxPosi
   } catch (err) {
     const e = err as Error & { code?: string }
     const m = /Unknown option '([^']+)'/.exec(e.message)
-    if (m) throw new UsageError(m[1], `Unknown option '${m[1]}' for 'unikraft-compat ${command}'; see 'unikraft-compat ${command} --help'`)
+    if (m)
+      throw new UsageError(
+        m[1],
+        `Unknown option '${m[1]}' for 'unikraft-compat ${command}'; see 'unikraft-compat ${command} --help'`
+      )
     const arg = /Option '([^']+)'/.exec(e.message)
-    throw new UsageError(arg?.[1] ?? command, `${e.message.split('\n')[0]} (see 'unikraft-compat ${command} --help')`)
+    throw new UsageError(
+      arg?.[1] ?? command,
+      `${e.message.split('\n')[0]} (see 'unikraft-compat ${command} --help')`
+    )
   }
   if (parsed.positionals.length > maxPositionals && !parsed.values.help) {
     throw new UsageError(
@@ -58,7 +65,8 @@ export function runInputs(parsed: Parsed): RawInputs {
     raw[i.name] = Array.isArray(v) ? v.join('\n') : String(v)
   }
   if (parsed.positionals[0] !== undefined) {
-    if (raw.app !== undefined) throw new UsageError('app', 'Give the app directory either as APP_DIR or as --app, not both')
+    if (raw.app !== undefined)
+      throw new UsageError('app', 'Give the app directory either as APP_DIR or as --app, not both')
     raw.app = parsed.positionals[0]
   }
   return raw

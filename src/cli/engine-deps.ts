@@ -14,7 +14,11 @@ export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'unikraft-compat')
 }
 
-export function cliEngineDeps(logger: Logger, progress: (e: ProgressEvent) => void, signal: AbortSignal): EngineDeps {
+export function cliEngineDeps(
+  logger: Logger,
+  progress: (e: ProgressEvent) => void,
+  signal: AbortSignal
+): EngineDeps {
   return {
     logger,
     runner: nodeCommandRunner,

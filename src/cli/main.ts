@@ -38,11 +38,17 @@ export async function main(argv: string[], term: Terminal = createTerminal()): P
       return ExitCode.pass
     }
     if (first.startsWith('-')) {
-      throw new UsageError(first, `Unknown option '${first}'; the first argument is a command (run, diagnose, rootfs, matrix, setup)`)
+      throw new UsageError(
+        first,
+        `Unknown option '${first}'; the first argument is a command (run, diagnose, rootfs, matrix, setup)`
+      )
     }
     const command = await loadCommand(first)
     if (!command) {
-      throw new UsageError(first, `Unknown command '${first}'; commands: run, diagnose, rootfs, matrix, setup (see '${TOOL_NAME} --help')`)
+      throw new UsageError(
+        first,
+        `Unknown command '${first}'; commands: run, diagnose, rootfs, matrix, setup (see '${TOOL_NAME} --help')`
+      )
     }
     if (rest.includes('--help') || rest.includes('-h')) {
       term.out(COMMAND_HELP[first])
@@ -52,7 +58,13 @@ export async function main(argv: string[], term: Terminal = createTerminal()): P
   } catch (thrown) {
     const err = toError(thrown)
     const kind = errorKind(err)
-    term.err(`${TOOL_NAME}: ${kind === 'bug' ? 'internal error (please report): ' : ''}${describeError(err)}\n`)
-    return kind === 'configuration' ? ExitCode.usage : kind === 'infrastructure' ? ExitCode.infrastructure : ExitCode.infrastructure
+    term.err(
+      `${TOOL_NAME}: ${kind === 'bug' ? 'internal error (please report): ' : ''}${describeError(err)}\n`
+    )
+    return kind === 'configuration'
+      ? ExitCode.usage
+      : kind === 'infrastructure'
+        ? ExitCode.infrastructure
+        : ExitCode.infrastructure
   }
 }

@@ -12,7 +12,10 @@ export interface Progress {
   stop(): void
 }
 
-export function createProgress(term: Terminal, opts: { quiet: boolean; verbose: boolean; now?: () => number }): Progress {
+export function createProgress(
+  term: Terminal,
+  opts: { quiet: boolean; verbose: boolean; now?: () => number }
+): Progress {
   const now = opts.now ?? (() => performance.now())
   const t0 = now()
   const live = term.isTTY && !opts.quiet
@@ -27,7 +30,9 @@ export function createProgress(term: Terminal, opts: { quiet: boolean; verbose: 
   const drawSpinner = (): void => {
     if (!live || !current) return
     const secs = ((now() - current.since) / 1000).toFixed(1)
-    term.err(`\r\x1b[2K${paint('36', FRAMES[frame++ % FRAMES.length])} ${current.message} ${paint('2', `${secs}s`)}`)
+    term.err(
+      `\r\x1b[2K${paint('36', FRAMES[frame++ % FRAMES.length])} ${current.message} ${paint('2', `${secs}s`)}`
+    )
   }
   const line = (text: string): void => {
     if (opts.quiet) return

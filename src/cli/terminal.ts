@@ -23,7 +23,9 @@ export function createTerminal(env: NodeJS.ProcessEnv = process.env): Terminal {
 }
 
 /** A Terminal that records what was written; for tests. */
-export function createCapturingTerminal(opts: Partial<Terminal> = {}): Terminal & { stdout: string; stderr: string } {
+export function createCapturingTerminal(
+  opts: Partial<Terminal> = {}
+): Terminal & { stdout: string; stderr: string } {
   const t = {
     stdout: '',
     stderr: '',

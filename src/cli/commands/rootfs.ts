@@ -4,7 +4,15 @@ import { packDirectory } from '../../engine/rootfs/pack-directory.js'
 import { COMMON_OPTIONS, parse, UsageError } from '../args.js'
 import type { Terminal } from '../terminal.js'
 
-const TYPE_CHAR: Record<string, string> = { file: '-', dir: 'd', symlink: 'l', char: 'c', block: 'b', fifo: 'p', socket: 's' }
+const TYPE_CHAR: Record<string, string> = {
+  file: '-',
+  dir: 'd',
+  symlink: 'l',
+  char: 'c',
+  block: 'b',
+  fifo: 'p',
+  socket: 's'
+}
 
 function modeString(type: string, mode: number): string {
   const bits = 'rwxrwxrwx'
@@ -16,26 +24,49 @@ function modeString(type: string, mode: number): string {
 export async function rootfsCommand(args: string[], term: Terminal): Promise<number> {
   const [sub, ...rest] = args
   if (sub === 'pack') {
-    const { values, positionals } = parse('rootfs pack', rest, { ...COMMON_OPTIONS, gzip: { type: 'boolean' } }, 2)
-    if (positionals.length !== 2) throw new UsageError('rootfs pack', "'unikraft-compat rootfs pack' needs DIR and OUT.cpio")
+    const { values, positionals } = parse(
+      'rootfs pack',
+      rest,
+      { ...COMMON_OPTIONS, gzip: { type: 'boolean' } },
+      2
+    )
+    if (positionals.length !== 2)
+      throw new UsageError('rootfs pack', "'unikraft-compat rootfs pack' needs DIR and OUT.cpio")
     const [dir, out] = positionals
     const r = await packDirectory(dir, out, { gzip: values.gzip === true })
-    term.out(values.json ? `${JSON.stringify({ archive: out, ...r })}\n` : `${out}: ${r.entries} entries, ${r.bytes} bytes\n`)
+    term.out(
+      values.json
+        ? `${JSON.stringify({ archive: out, ...r })}\n`
+        : `${out}: ${r.entries} entries, ${r.bytes} bytes\n`
+    )
     return 0
   }
   if (sub === 'ls') {
     const { values, positionals } = parse('rootfs ls', rest, COMMON_OPTIONS, 1)
-    if (positionals.length !== 1) throw new UsageError('rootfs ls', "'unikraft-compat rootfs ls' needs the archive: rootfs ls ARCHIVE.cpio")
+    if (positionals.length !== 1)
+      throw new UsageError(
+        'rootfs ls',
+        "'unikraft-compat rootfs ls' needs the archive: rootfs ls ARCHIVE.cpio"
+      )
     const rows: string[] = []
     for await (const e of readCpio(positionals[0])) {
-      if (values.json) rows.push(JSON.stringify({ path: e.path, type: e.type, mode: e.mode, size: e.size, linkTarget: e.linkTarget }))
+      if (values.json)
+        rows.push(
+          JSON.stringify({ path: e.path, type: e.type, mode: e.mode, size: e.size, linkTarget: e.linkTarget })
+        )
       else {
-        const size = e.type === 'char' || e.type === 'block' ? `${e.rdevMajor},${e.rdevMinor}` : String(e.size)
-        rows.push(`${modeString(e.type, e.mode)} ${size.padStart(10)} ${e.path}${e.linkTarget !== undefined ? ` -> ${e.linkTarget}` : ''}`)
+        const size =
+          e.type === 'char' || e.type === 'block' ? `${e.rdevMajor},${e.rdevMinor}` : String(e.size)
+        rows.push(
+          `${modeString(e.type, e.mode)} ${size.padStart(10)} ${e.path}${e.linkTarget !== undefined ? ` -> ${e.linkTarget}` : ''}`
+        )
       }
     }
     term.out(rows.length ? `${rows.join('\n')}\n` : '')
     return 0
   }
-  throw new UsageError('rootfs', `'unikraft-compat rootfs' takes 'pack DIR OUT.cpio' or 'ls ARCHIVE.cpio', got '${sub ?? ''}'`)
+  throw new UsageError(
+    'rootfs',
+    `'unikraft-compat rootfs' takes 'pack DIR OUT.cpio' or 'ls ARCHIVE.cpio', got '${sub ?? ''}'`
+  )
 }

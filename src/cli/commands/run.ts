@@ -16,9 +16,14 @@ export async function runCommand(args: string[], term: Terminal): Promise<number
   const options = await resolveCheckOptions(raw, { cwd: process.cwd() })
   const json = parsed.values.json === true
   const outDir = resolve(
-    typeof parsed.values.out === 'string' ? parsed.values.out : `unikraft-compat-out/${options.appName}-${options.guest === 'linux' ? 'linux' : options.unikraftVersion}`
+    typeof parsed.values.out === 'string'
+      ? parsed.values.out
+      : `unikraft-compat-out/${options.appName}-${options.guest === 'linux' ? 'linux' : options.unikraftVersion}`
   )
-  const progress = createProgress(term, { quiet: json || parsed.values.quiet === true, verbose: parsed.values.verbose === true })
+  const progress = createProgress(term, {
+    quiet: json || parsed.values.quiet === true,
+    verbose: parsed.values.verbose === true
+  })
   const abort = new AbortController()
   // Ctrl-C / SIGTERM: stop the VM, still write the result, then exit.
   const onSignal = (sig: NodeJS.Signals): void => {
@@ -30,7 +35,11 @@ export async function runCommand(args: string[], term: Terminal): Promise<number
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
   try {
-    const { result } = await runCheck(options, outDir, cliEngineDeps(progress.logger, e => progress.onEvent(e), abort.signal))
+    const { result } = await runCheck(
+      options,
+      outDir,
+      cliEngineDeps(progress.logger, e => progress.onEvent(e), abort.signal)
+    )
     progress.stop()
     if (json) term.out(`${JSON.stringify(result, null, 2)}\n`)
     else term.out(renderTextReport(result, { colour: term.colour, outDir }))

@@ -21,7 +21,12 @@ interface Item {
 }
 
 export async function setupCommand(args: string[], term: Terminal): Promise<number> {
-  const { values } = parse('setup', args, { ...COMMON_OPTIONS, check: { type: 'boolean' }, 'kraftkit-version': { type: 'string' } }, 0)
+  const { values } = parse(
+    'setup',
+    args,
+    { ...COMMON_OPTIONS, check: { type: 'boolean' }, 'kraftkit-version': { type: 'string' } },
+    0
+  )
   const check = values.check === true
   const logger = createConsoleLogger({ verbose: values.verbose === true, write: l => term.err(`${l}\n`) })
   const runner = nodeCommandRunner
@@ -35,12 +40,18 @@ export async function setupCommand(args: string[], term: Terminal): Promise<numb
     }
   }
   await attempt('QEMU', async () => {
-    const q = check ? await checkQemu({ runner, logger }) : await ensureQemu({ runner, logger }, { install: true })
+    const q = check
+      ? await checkQemu({ runner, logger })
+      : await ensureQemu({ runner, logger }, { install: true })
     if (!q.ok) throw new Error(q.problem ?? 'not usable; would run: apt-get install qemu-system-x86')
     return `${q.path} (${q.version})`
   })
   if (check) {
-    items.push({ name: 'Linux baseline kernel', ok: true, detail: `would be fetched into ${join(cache, 'linux')} with apt-get download (if not cached)` })
+    items.push({
+      name: 'Linux baseline kernel',
+      ok: true,
+      detail: `would be fetched into ${join(cache, 'linux')} with apt-get download (if not cached)`
+    })
   } else {
     await attempt('Linux baseline kernel', async () => {
       const k = await ensureLinuxKernel(join(cache, 'linux'), { runner, logger })
@@ -48,14 +59,24 @@ export async function setupCommand(args: string[], term: Terminal): Promise<numb
     })
     await attempt('busybox (static)', async () => ensureBusybox(cache, { runner }))
   }
-  const version = typeof values['kraftkit-version'] === 'string' ? values['kraftkit-version'] : (INPUTS.find(i => i.name === 'kraftkit-version')?.default ?? '')
+  const version =
+    typeof values['kraftkit-version'] === 'string'
+      ? values['kraftkit-version']
+      : (INPUTS.find(i => i.name === 'kraftkit-version')?.default ?? '')
   const toolCache = createDirectoryToolCache()
   if (check) {
     const found = toolCache.find('kraftkit', version.replace(/^v/, ''), 'amd64')
-    items.push({ name: `KraftKit ${version}`, ok: found !== null, detail: found ?? 'not installed; would download it from the KraftKit release and verify its sha256' })
+    items.push({
+      name: `KraftKit ${version}`,
+      ok: found !== null,
+      detail: found ?? 'not installed; would download it from the KraftKit release and verify its sha256'
+    })
   } else {
     await attempt(`KraftKit ${version}`, async () => {
-      const k = await installKraftkit({ version, arch: 'x86_64' }, { download: createFetchDownloader(), toolCache, logger, runner, persistentCache: noopPersistentCache })
+      const k = await installKraftkit(
+        { version, arch: 'x86_64' },
+        { download: createFetchDownloader(), toolCache, logger, runner, persistentCache: noopPersistentCache }
+      )
       return k.path
     })
   }

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises'
 import { diagnose } from '../diagnose/index.js'
 import type { Finding } from '../diagnose/finding.js'
 import { computeVerdict, runProbes, type ProbeResult, type ProbeSpec, type Verdict } from '../probe/index.js'
+import { startKraftVm } from '../kraft/kraft-runner.js'
 import { startVm } from '../vm/index.js'
 import type { GuestKind, PortForward, VmResult } from '../vm/vm-types.js'
 import type { CheckOptions } from '../config/check-options.js'
@@ -23,6 +24,8 @@ export interface GuestRunInput {
   preflight: Finding[]
   options: CheckOptions
   outDir: string
+  /** `runner: kraft` on Unikraft: the kraft binary to run the VM with (`kraft run`). */
+  kraftPath?: string | null
 }
 
 export interface GuestRun {
@@ -37,27 +40,58 @@ export interface GuestRun {
   error: unknown
 }
 
-export async function runOnGuest(input: GuestRunInput, deps: EngineDeps, runStart: number): Promise<GuestRun> {
+export async function runOnGuest(
+  input: GuestRunInput,
+  deps: EngineDeps,
+  runStart: number
+): Promise<GuestRun> {
   const { options } = input
   const launchAtMs = deps.clock.now() - runStart
-  const vm = await startVm(
-    {
-      guest: input.guest,
-      kernel: input.kernel,
-      initrd: input.initrd,
-      cmd: input.cmd,
-      env: input.env,
-      cwd: input.workdir ?? undefined,
-      memoryMiB: options.memoryMiB,
-      ports: input.ports,
-      accel: options.accel,
-      timeoutMs: options.timeoutMs,
-      outDir: input.outDir,
-      linuxModulesDir: input.linuxModulesDir ?? undefined
-    },
-    { logger: deps.logger, runner: deps.runner, clock: deps.clock, cacheDir: deps.cacheDir, signal: deps.signal }
-  )
-  deps.progress?.({ phase: 'probes', state: 'start', message: `probing (${input.probes.map(p => p.target).join(', ') || 'waiting for the program to end'})` })
+  const useKraft = options.runner === 'kraft' && input.guest === 'unikraft' && input.kraftPath
+  const vm = useKraft
+    ? await startKraftVm(
+        {
+          kraftPath: input.kraftPath!,
+          target: input.kernel,
+          initrd: input.initrd,
+          cmd: input.cmd,
+          env: input.env,
+          memoryMiB: options.memoryMiB,
+          ports: input.ports,
+          accel: options.accel,
+          timeoutMs: options.timeoutMs,
+          outDir: input.outDir
+        },
+        { runner: deps.runner, logger: deps.logger, clock: deps.clock }
+      )
+    : await startVm(
+        {
+          guest: input.guest,
+          kernel: input.kernel,
+          initrd: input.initrd,
+          cmd: input.cmd,
+          env: input.env,
+          cwd: input.workdir ?? undefined,
+          memoryMiB: options.memoryMiB,
+          ports: input.ports,
+          accel: options.accel,
+          timeoutMs: options.timeoutMs,
+          outDir: input.outDir,
+          linuxModulesDir: input.linuxModulesDir ?? undefined
+        },
+        {
+          logger: deps.logger,
+          runner: deps.runner,
+          clock: deps.clock,
+          cacheDir: deps.cacheDir,
+          signal: deps.signal
+        }
+      )
+  deps.progress?.({
+    phase: 'probes',
+    state: 'start',
+    message: `probing (${input.probes.map(p => p.target).join(', ') || 'waiting for the program to end'})`
+  })
   let probes: ProbeResult[] = []
   let error: unknown = undefined
   try {
@@ -85,10 +119,24 @@ export async function runOnGuest(input: GuestRunInput, deps: EngineDeps, runStar
     qemuExit: result.qemuExit,
     qmpEvents: result.qmpEvents,
     preflight: input.preflight,
-    probes: probes.map(p => ({ kind: p.kind, target: p.target, passed: p.passed, evidence: p.evidence.note ?? p.evidence.received })),
+    probes: probes.map(p => ({
+      kind: p.kind,
+      target: p.target,
+      passed: p.passed,
+      evidence: p.evidence.note ?? p.evidence.received
+    })),
     guest: input.guest,
     vmEnd: result.reason
   })
   const v = computeVerdict({ probes, findings, allow: options.allow, infraError: error })
-  return { guest: input.guest, vm: result, probes, findings: v.findings, verdict: v.verdict, summary: v.summary, launchAtMs, error }
+  return {
+    guest: input.guest,
+    vm: result,
+    probes,
+    findings: v.findings,
+    verdict: v.verdict,
+    summary: v.summary,
+    launchAtMs,
+    error
+  }
 }

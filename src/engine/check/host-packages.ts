@@ -4,7 +4,10 @@ import { InfrastructureError } from '../errors.js'
 import { detectPrivileges, privileged } from '../setup/privileges.js'
 import type { EngineDeps } from './engine-deps.js'
 
-export async function missingPackages(packages: readonly string[], deps: Pick<EngineDeps, 'runner'>): Promise<string[]> {
+export async function missingPackages(
+  packages: readonly string[],
+  deps: Pick<EngineDeps, 'runner'>
+): Promise<string[]> {
   const missing: string[] = []
   for (const p of packages) {
     const r = await deps.runner.run(['dpkg-query', '-W', '-f=${Status}', p]).catch(() => null)
@@ -17,18 +20,30 @@ export async function ensureHostPackages(packages: readonly string[], deps: Engi
   const missing = await missingPackages(packages, deps)
   if (missing.length === 0) return
   if (!deps.installMissing) {
-    throw new InfrastructureError(`the root filesystem needs the Debian packages ${missing.join(', ')}, which are not installed`, `apt-get install ${missing.join(' ')}`)
+    throw new InfrastructureError(
+      `the root filesystem needs the Debian packages ${missing.join(', ')}, which are not installed`,
+      `apt-get install ${missing.join(' ')}`
+    )
   }
   const p = await detectPrivileges(deps.runner)
   if (!p.isRoot && !p.hasSudo) {
-    throw new InfrastructureError(`the Debian packages ${missing.join(', ')} are needed and this user cannot install them`, `run as root, or: sudo apt-get install ${missing.join(' ')}`)
+    throw new InfrastructureError(
+      `the Debian packages ${missing.join(', ')} are needed and this user cannot install them`,
+      `run as root, or: sudo apt-get install ${missing.join(' ')}`
+    )
   }
   deps.logger.info(`Installing ${missing.join(', ')} with apt`)
   const env = { DEBIAN_FRONTEND: 'noninteractive' }
-  for (const argv of [['apt-get', 'update', '-qq'], ['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...missing]]) {
+  for (const argv of [
+    ['apt-get', 'update', '-qq'],
+    ['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...missing]
+  ]) {
     const r = await deps.runner.run(privileged(argv, p), { env, timeoutMs: 15 * 60_000 })
     if (r.code !== 0) {
-      throw new InfrastructureError(`'${argv.join(' ')}' failed (exit ${r.code ?? r.signal}): ${r.stderr.trim().split('\n').slice(-3).join(' ')}`, 'check that the Debian archive is reachable')
+      throw new InfrastructureError(
+        `'${argv.join(' ')}' failed (exit ${r.code ?? r.signal}): ${r.stderr.trim().split('\n').slice(-3).join(' ')}`,
+        'check that the Debian archive is reachable'
+      )
     }
   }
 }

@@ -56,6 +56,8 @@ interface Prepared {
   kernel: string
   linuxModulesDir: string | null
   fallbackNote: Finding | null
+  /** The kraft binary, when KraftKit was installed (for `runner: kraft`). */
+  kraftPath: string | null
 }
 
 export async function runCheck(options: CheckOptions, outDir: string, deps: EngineDeps): Promise<CheckRun> {
@@ -93,9 +95,15 @@ export async function runCheck(options: CheckOptions, outDir: string, deps: Engi
     // 1. Setup: QEMU, the kernel for the guest.
     const t0 = deps.clock.now()
     const prepared = await phase('setup', 'Setting up QEMU and the kernel', async () => {
-      const qemu = await ensureQemu({ runner: deps.runner, logger: deps.logger }, { install: deps.installMissing })
+      const qemu = await ensureQemu(
+        { runner: deps.runner, logger: deps.logger },
+        { install: deps.installMissing }
+      )
       if (!qemu.ok) {
-        throw new InfrastructureError(qemu.problem ?? 'QEMU is not usable', 'install it: apt-get install qemu-system-x86 (or run `unikraft-compat setup`)')
+        throw new InfrastructureError(
+          qemu.problem ?? 'QEMU is not usable',
+          'install it: apt-get install qemu-system-x86 (or run `unikraft-compat setup`)'
+        )
       }
       qemuVersion = qemu.version
       if (options.packages.length > 0) await ensureHostPackages(options.packages, deps)
@@ -117,7 +125,13 @@ export async function runCheck(options: CheckOptions, outDir: string, deps: Engi
       }
       rootfs = await materializeRootfs(
         options.rootfs,
-        { appDir: options.appDir, workDir: work, extra: options.files, buildArgs: options.buildArgs, target: options.target ?? undefined },
+        {
+          appDir: options.appDir,
+          workDir: work,
+          extra: options.files,
+          buildArgs: options.buildArgs,
+          target: options.target ?? undefined
+        },
         { runner: deps.runner, logger: deps.logger }
       )
       await copyFile(rootfs.manifestPath, join(outDir, RUN_FILES.manifest))
@@ -125,7 +139,8 @@ export async function runCheck(options: CheckOptions, outDir: string, deps: Engi
       return rootfs
     })
     const image: ImageConfig | undefined = built?.imageConfig
-    const cmd = options.cmd ?? (await kraftfileCmd(options.kraftfile)) ?? (image ? defaultCommand(image) : null)
+    const cmd =
+      options.cmd ?? (await kraftfileCmd(options.kraftfile)) ?? (image ? defaultCommand(image) : null)
     if (!cmd || cmd.length === 0) {
       throw new ConfigurationError(
         'cmd',
@@ -160,19 +175,52 @@ export async function runCheck(options: CheckOptions, outDir: string, deps: Engi
     } else {
       main = await phase('boot', `Booting on ${guest === 'linux' ? 'the Linux baseline' : 'Unikraft'}`, () =>
         runOnGuest(
-          { guest, kernel: prepared.kernel, initrd, linuxModulesDir: prepared.linuxModulesDir, cmd, env, workdir, ports, probes, preflight: preflightFindings, options, outDir },
+          {
+            guest,
+            kernel: prepared.kernel,
+            initrd,
+            linuxModulesDir: prepared.linuxModulesDir,
+            cmd,
+            env,
+            workdir,
+            ports,
+            probes,
+            preflight: preflightFindings,
+            options,
+            outDir,
+            kraftPath: prepared.kraftPath
+          },
           deps,
           runStart
         )
       )
-      const wantBaseline = guest === 'unikraft' && initrd !== undefined && (options.baseline === 'always' || (options.baseline === 'auto' && main.verdict !== 'pass'))
+      const wantBaseline =
+        guest === 'unikraft' &&
+        initrd !== undefined &&
+        (options.baseline === 'always' || (options.baseline === 'auto' && main.verdict !== 'pass'))
       if (wantBaseline) {
         baseline = await phase('baseline', 'Rerunning on the Linux baseline', async () => {
-          const linux = await ensureLinuxKernel(join(deps.cacheDir, 'linux'), { runner: deps.runner, logger: deps.logger })
+          const linux = await ensureLinuxKernel(join(deps.cacheDir, 'linux'), {
+            runner: deps.runner,
+            logger: deps.logger
+          })
           const baseOut = join(outDir, RUN_FILES.baselineDir)
           await mkdir(baseOut, { recursive: true })
           return runOnGuest(
-            { guest: 'linux', kernel: linux.kernel, initrd, linuxModulesDir: linux.modulesDir, cmd, env, workdir, ports, probes: defaultProbes(options.probes as ProbeSpec[], options, 'linux'), preflight: preflightFindings, options, outDir: baseOut },
+            {
+              guest: 'linux',
+              kernel: linux.kernel,
+              initrd,
+              linuxModulesDir: linux.modulesDir,
+              cmd,
+              env,
+              workdir,
+              ports,
+              probes: defaultProbes(options.probes as ProbeSpec[], options, 'linux'),
+              preflight: preflightFindings,
+              options,
+              outDir: baseOut
+            },
             deps,
             runStart
           )
@@ -180,7 +228,11 @@ export async function runCheck(options: CheckOptions, outDir: string, deps: Engi
       }
     }
     if (qemuVersion) {
-      const w = rdseedWarning({ qemuVersion, accel: main?.vm?.accel ?? 'tcg', unikraftVersion: options.unikraftVersion })
+      const w = rdseedWarning({
+        qemuVersion,
+        accel: main?.vm?.accel ?? 'tcg',
+        unikraftVersion: options.unikraftVersion
+      })
       if (w && guest === 'unikraft') deps.logger.warning(w)
     }
   } catch (err) {
@@ -189,7 +241,24 @@ export async function runCheck(options: CheckOptions, outDir: string, deps: Engi
     await rm(work, { recursive: true, force: true }).catch(() => {})
   }
 
-  const result = buildResult({ options, outDir, startedAt, runStart, deps, setupMs, buildMs, guest, qemuVersion, kraftkitVersion, rootfs, main, baseline, failure, preflightFindings, extraFindings })
+  const result = buildResult({
+    options,
+    outDir,
+    startedAt,
+    runStart,
+    deps,
+    setupMs,
+    buildMs,
+    guest,
+    qemuVersion,
+    kraftkitVersion,
+    rootfs,
+    main,
+    baseline,
+    failure,
+    preflightFindings,
+    extraFindings
+  })
   const resultFile = join(outDir, RUN_FILES.result)
   await writeResultFile(resultFile, result)
   return { result, resultFile, persist }
@@ -209,23 +278,61 @@ async function prepareGuest(
       if (!options.kernel) {
         const kk = await installKraftkit(
           { version: options.kraftkitVersion, arch: options.arch },
-          { download: deps.download, toolCache: deps.toolCache, logger: deps.logger, runner: deps.runner, persistentCache: deps.persistentCache }
+          {
+            download: deps.download,
+            toolCache: deps.toolCache,
+            logger: deps.logger,
+            runner: deps.runner,
+            persistentCache: deps.persistentCache
+          }
         )
         if (kk.persist) persist.push(kk.persist)
         setKraftkit(kk.version)
         kraftPath = kk.path
       }
       const k = await ensureUnikraftKernel(
-        { kernel: options.kernel, unikraftVersion: options.unikraftVersion, arch: options.arch, kraftPath, workDir: join(deps.cacheDir, 'unikraft') },
+        {
+          kernel: options.kernel,
+          unikraftVersion: options.unikraftVersion,
+          arch: options.arch,
+          kraftPath,
+          workDir: join(deps.cacheDir, 'unikraft')
+        },
         { runner: deps.runner, logger: deps.logger, persistentCache: deps.persistentCache }
       )
       if (k.persist) persist.push(k.persist)
-      return { guest: 'unikraft', kernel: k.path, linuxModulesDir: null, fallbackNote: null }
+      if (options.runner === 'kraft' && !kraftPath) {
+        const kk = await installKraftkit(
+          { version: options.kraftkitVersion, arch: options.arch },
+          {
+            download: deps.download,
+            toolCache: deps.toolCache,
+            logger: deps.logger,
+            runner: deps.runner,
+            persistentCache: deps.persistentCache
+          }
+        )
+        if (kk.persist) persist.push(kk.persist)
+        setKraftkit(kk.version)
+        kraftPath = kk.path
+      }
+      return {
+        guest: 'unikraft',
+        kernel: k.path,
+        linuxModulesDir: null,
+        fallbackNote: null,
+        kraftPath: kraftPath || null
+      }
     } catch (err) {
       if (!(err instanceof InfrastructureError) || deps.kernelFallback !== 'linux') throw err
       const why = err.message.split('\n')[0]
-      deps.logger.warning(`No Unikraft kernel could be had (${why}). Running on the Linux baseline instead: pass --kernel PATH (a Unikraft ELF-loader image) to check on Unikraft.`)
-      const linux = await ensureLinuxKernel(join(deps.cacheDir, 'linux'), { runner: deps.runner, logger: deps.logger })
+      deps.logger.warning(
+        `No Unikraft kernel could be had (${why}). Running on the Linux baseline instead: pass --kernel PATH (a Unikraft ELF-loader image) to check on Unikraft.`
+      )
+      const linux = await ensureLinuxKernel(join(deps.cacheDir, 'linux'), {
+        runner: deps.runner,
+        logger: deps.logger
+      })
       return {
         guest: 'linux',
         kernel: linux.kernel,
@@ -238,12 +345,24 @@ async function prepareGuest(
           detail: options.unikraftVersion,
           hint: 'Unikraft images could not be fetched here, so this ran on the Linux baseline only. Pass a prebuilt Unikraft ELF-loader image with --kernel PATH (input `kernel`), or run where unikraft.org and github.com are reachable.',
           source: 'setup'
-        }
+        },
+        kraftPath: null
       }
     }
   }
-  const linux = await ensureLinuxKernel(join(deps.cacheDir, 'linux'), { runner: deps.runner, logger: deps.logger })
-  return { guest: 'linux', kernel: linux.kernel, linuxModulesDir: linux.modulesDir, fallbackNote: null }
+  if (options.runner === 'kraft')
+    deps.logger.info('runner: kraft runs Unikraft images only; the Linux baseline runs under QEMU directly')
+  const linux = await ensureLinuxKernel(join(deps.cacheDir, 'linux'), {
+    runner: deps.runner,
+    logger: deps.logger
+  })
+  return {
+    guest: 'linux',
+    kernel: linux.kernel,
+    linuxModulesDir: linux.modulesDir,
+    fallbackNote: null,
+    kraftPath: null
+  }
 }
 
 /**
@@ -253,7 +372,8 @@ async function prepareGuest(
  */
 function defaultProbes(probes: ProbeSpec[], options: CheckOptions, guest: GuestKind): ProbeSpec[] {
   if (probes.length > 0) return probes
-  if (options.ports.length > 0) return options.ports.map((p, i) => parseProbe(`tcp:${p.guest}`, `default probe ${i + 1}`))
+  if (options.ports.length > 0)
+    return options.ports.map((p, i) => parseProbe(`tcp:${p.guest}`, `default probe ${i + 1}`))
   return guest === 'linux' ? [parseProbe('exit:0', 'default probe')] : []
 }
 
@@ -266,7 +386,10 @@ async function kraftfileCmd(kraftfile: string | null): Promise<string[] | null> 
     if (Array.isArray(cmd)) return cmd.map(String)
     if (typeof cmd === 'string') return cmd.trim().split(/\s+/)
   } catch (err) {
-    throw new ConfigurationError('Kraftfile', `Kraftfile ${kraftfile} could not be read: ${toError(err).message}`)
+    throw new ConfigurationError(
+      'Kraftfile',
+      `Kraftfile ${kraftfile} could not be read: ${toError(err).message}`
+    )
   }
   return null
 }
@@ -294,14 +417,20 @@ function buildResult(r: ResultInput): CheckResult {
   const { options, main } = r
   const failure = r.failure ?? main?.error
   let verdict = main?.verdict ?? null
-  let findings = main?.findings ?? computeVerdict({ probes: [], findings: r.preflightFindings, allow: options.allow }).findings
+  let findings =
+    main?.findings ??
+    computeVerdict({ probes: [], findings: r.preflightFindings, allow: options.allow }).findings
   findings = [...r.extraFindings, ...findings]
   if (!main && !failure) verdict = computeVerdict({ probes: [], findings, allow: options.allow }).verdict
   let error: CheckResult['error'] = null
   if (failure !== undefined) {
     const e = toError(failure)
     const kind = errorKind(e)
-    error = { kind, message: e.message, ...(e instanceof InfrastructureError && e.hint ? { hint: e.hint } : {}) }
+    error = {
+      kind,
+      message: e.message,
+      ...(e instanceof InfrastructureError && e.hint ? { hint: e.hint } : {})
+    }
     // A configuration mistake found while building (a failing Dockerfile) is the app's failure;
     // a machine that cannot run the check is an error.
     verdict = kind === 'configuration' ? 'fail' : 'error'
@@ -324,7 +453,11 @@ function buildResult(r: ResultInput): CheckResult {
   const banner = findings.find(f => f.id === 'boot.banner')
   const unikraft =
     r.guest === 'unikraft' && banner?.data && typeof banner.data.version === 'string'
-      ? { version: banner.data.version, codename: (banner.data.codename as string | null) ?? null, commit: (banner.data.commit as string | null) ?? null }
+      ? {
+          version: banner.data.version,
+          codename: (banner.data.codename as string | null) ?? null,
+          commit: (banner.data.commit as string | null) ?? null
+        }
       : null
   const launchMs = main ? main.launchAtMs : null
   const partial: Omit<CheckResult, 'summary'> = {
@@ -338,30 +471,53 @@ function buildResult(r: ResultInput): CheckResult {
     unikraft,
     qemu: r.qemuVersion ? { version: r.qemuVersion } : vm?.qemuVersion ? { version: vm.qemuVersion } : null,
     kraftkit: r.kraftkitVersion ? { version: r.kraftkitVersion } : null,
-    probes: (main?.probes ?? []).map(p => ({ kind: p.kind, target: p.target, passed: p.passed, attempts: p.attempts, durationMs: Math.round(p.durationMs), evidence: p.evidence })),
+    probes: (main?.probes ?? []).map(p => ({
+      kind: p.kind,
+      target: p.target,
+      passed: p.passed,
+      attempts: p.attempts,
+      durationMs: Math.round(p.durationMs),
+      evidence: p.evidence
+    })),
     findings,
-    timeline: timelineFromVm({ setupMs: round(r.setupMs), buildMs: round(r.buildMs), launchMs: round(launchMs) }, vm?.timeline ?? null),
+    timeline: timelineFromVm(
+      { setupMs: round(r.setupMs), buildMs: round(r.buildMs), launchMs: round(launchMs) },
+      vm?.timeline ?? null
+    ),
     ports: portsToJson(vm?.ports ?? {}),
     vm: vm ? vmSummaryFrom(vm) : null,
-    baseline: r.baseline && main
+    baseline:
+      r.baseline && main
+        ? {
+            guest: 'linux',
+            verdict: r.baseline.verdict,
+            findings: r.baseline.findings,
+            differential: (() => {
+              const d = differential(
+                { findings: main.findings, passed: main.verdict === 'pass' },
+                { findings: r.baseline.findings, passed: r.baseline.verdict === 'pass' }
+              )
+              return { kind: d.kind, summary: d.summary }
+            })()
+          }
+        : null,
+    rootfs: r.rootfs
       ? {
-          guest: 'linux',
-          verdict: r.baseline.verdict,
-          findings: r.baseline.findings,
-          differential: (() => {
-            const d = differential({ findings: main.findings, passed: main.verdict === 'pass' }, { findings: r.baseline.findings, passed: r.baseline.verdict === 'pass' })
-            return { kind: d.kind, summary: d.summary }
-          })()
+          kind: r.rootfs.kind,
+          entries: r.rootfs.manifest.totals.entries,
+          bytes: r.rootfs.manifest.totals.fileBytes
         }
       : null,
-    rootfs: r.rootfs ? { kind: r.rootfs.kind, entries: r.rootfs.manifest.totals.entries, bytes: r.rootfs.manifest.totals.fileBytes } : null,
     artifacts: [],
     error,
     startedAt: r.startedAt,
     durationMs: Math.round(r.deps.clock.now() - r.runStart),
     tool: { name: TOOL_NAME, version: TOOL_VERSION }
   }
-  return { ...partial, summary: main && verdict === main.verdict && !failure ? summarize(partial) : summarize(partial) }
+  return {
+    ...partial,
+    summary: main && verdict === main.verdict && !failure ? summarize(partial) : summarize(partial)
+  }
 }
 
 function round(n: number | null): number | null {

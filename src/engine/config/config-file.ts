@@ -28,7 +28,10 @@ export async function loadConfigFile(path: string): Promise<ConfigFile> {
   try {
     text = await readFile(path, 'utf8')
   } catch (err) {
-    throw new ConfigurationError('config', `Input 'config' names '${path}', which cannot be read: ${(err as Error).message}`)
+    throw new ConfigurationError(
+      'config',
+      `Input 'config' names '${path}', which cannot be read: ${(err as Error).message}`
+    )
   }
   return parseConfigText(text, path)
 }
@@ -39,13 +42,19 @@ export function parseConfigText(text: string, path: string): ConfigFile {
   if (doc.errors.length > 0) {
     const e = doc.errors[0]
     const line = e.linePos?.[0]?.line
-    throw new ConfigurationError('config', `Config file ${path}${line ? `:${line}` : ''} is not valid YAML: ${e.message.split('\n')[0]}`)
+    throw new ConfigurationError(
+      'config',
+      `Config file ${path}${line ? `:${line}` : ''} is not valid YAML: ${e.message.split('\n')[0]}`
+    )
   }
   const values: Record<string, unknown> = {}
   const lines: Record<string, number> = {}
   if (doc.contents === null) return { path, text, values, lines }
   if (!isMap(doc.contents)) {
-    throw new ConfigurationError('config', `Config file ${path} must be a mapping of keys (${CONFIG_KEYS.join(', ')})`)
+    throw new ConfigurationError(
+      'config',
+      `Config file ${path} must be a mapping of keys (${CONFIG_KEYS.join(', ')})`
+    )
   }
   for (const pair of doc.contents.items as Pair[]) {
     const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key)

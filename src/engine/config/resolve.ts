@@ -50,7 +50,12 @@ function asString(s: Sourced): string {
 function asList(s: Sourced, splitCommas = true): string[] {
   if (Array.isArray(s.value)) return s.value.map(v => (typeof v === 'string' ? v : String(v)))
   const text = asString(s)
-  return splitCommas ? splitList(text) : text.split('\n').map(l => l.trim()).filter(Boolean)
+  return splitCommas
+    ? splitList(text)
+    : text
+        .split('\n')
+        .map(l => l.trim())
+        .filter(Boolean)
 }
 
 function stringOr(raw: RawInputs, cfg: ConfigFile | null, name: string): string | undefined {
@@ -93,10 +98,13 @@ export async function resolveCheckOptions(raw: RawInputs, ctx: ResolveContext): 
   }
   if (!rootfs && existsSync(dockerfileDefault)) rootfs = dockerfileDefault
   const dockerfile =
-    rootfs && !rootfs.startsWith('binary:') && /(^|\/)(Dockerfile|Containerfile)[^/]*$|\.Dockerfile$/.test(rootfs)
+    rootfs &&
+    !rootfs.startsWith('binary:') &&
+    /(^|\/)(Dockerfile|Containerfile)[^/]*$|\.Dockerfile$/.test(rootfs)
       ? rootfs
       : null
-  const kraftfile = ['Kraftfile', 'kraft.yaml', 'kraft.yml'].map(f => join(appDir, f)).find(f => existsSync(f)) ?? null
+  const kraftfile =
+    ['Kraftfile', 'kraft.yaml', 'kraft.yml'].map(f => join(appDir, f)).find(f => existsSync(f)) ?? null
 
   // Command: a POSIX-split string, or a list in the config file.
   let cmd: string[] | null = null
@@ -118,13 +126,19 @@ export async function resolveCheckOptions(raw: RawInputs, ctx: ResolveContext): 
   const envSrc = pick(raw, cfg, 'env')
   if (envSrc) {
     if (envSrc.value && typeof envSrc.value === 'object' && !Array.isArray(envSrc.value)) {
-      env = parseEnvLines(Object.entries(envSrc.value as Record<string, unknown>).map(([k, v]) => `${k}=${String(v)}`), envSrc.label)
+      env = parseEnvLines(
+        Object.entries(envSrc.value as Record<string, unknown>).map(([k, v]) => `${k}=${String(v)}`),
+        envSrc.label
+      )
     } else {
       env = parseEnvLines(asList(envSrc, false), envSrc.label)
     }
   }
 
-  const guest = parseChoice(stringOr(raw, cfg, 'guest')!, labelOf(raw, cfg, 'guest'), ['unikraft', 'linux'] as const)
+  const guest = parseChoice(stringOr(raw, cfg, 'guest')!, labelOf(raw, cfg, 'guest'), [
+    'unikraft',
+    'linux'
+  ] as const)
   const unikraftVersion = stringOr(raw, cfg, 'unikraft-version')!.trim()
   if (!/^(latest|\d+\.\d+\.\d+)$/.test(unikraftVersion)) {
     throw badInput(labelOf(raw, cfg, 'unikraft-version'), 'latest or a release like 0.18.0', unikraftVersion)
@@ -147,13 +161,26 @@ export async function resolveCheckOptions(raw: RawInputs, ctx: ResolveContext): 
   // Probes: one per line (input) or a list of strings / objects (config file).
   const probes: unknown[] = []
   if (given(raw, 'probe')) {
-    raw.probe!.split('\n').map(l => l.trim()).filter(Boolean).forEach((p, i) => probes.push(parseProbe(p, `probe[${i + 1}]`)))
+    raw
+      .probe!.split('\n')
+      .map(l => l.trim())
+      .filter(Boolean)
+      .forEach((p, i) => probes.push(parseProbe(p, `probe[${i + 1}]`)))
   } else if (cfg && Array.isArray(cfg.values.probes)) {
     cfg.values.probes.forEach((p, i) =>
-      probes.push(parseProbe(p as string | object, configKeyLabel(`probes[${i}]`, cfg.path, cfg.lines[`probes[${i}]`] ?? cfg.lines.probes)))
+      probes.push(
+        parseProbe(
+          p as string | object,
+          configKeyLabel(`probes[${i}]`, cfg.path, cfg.lines[`probes[${i}]`] ?? cfg.lines.probes)
+        )
+      )
     )
   } else if (cfg && cfg.values.probes != null) {
-    throw badInput(configKeyLabel('probes', cfg.path, cfg.lines.probes), 'a list of probes', cfg.values.probes)
+    throw badInput(
+      configKeyLabel('probes', cfg.path, cfg.lines.probes),
+      'a list of probes',
+      cfg.values.probes
+    )
   }
 
   const portsSrc = pick(raw, cfg, 'ports')
@@ -163,39 +190,69 @@ export async function resolveCheckOptions(raw: RawInputs, ctx: ResolveContext): 
   }
 
   const timeoutMs = parseDuration(stringOr(raw, cfg, 'timeout')!, labelOf(raw, cfg, 'timeout'))
-  const accel = parseChoice(stringOr(raw, cfg, 'accel')!, labelOf(raw, cfg, 'accel'), ['auto', 'kvm', 'tcg'] as const)
-  const baseline = parseChoice(stringOr(raw, cfg, 'baseline')!, labelOf(raw, cfg, 'baseline'), ['auto', 'always', 'never'] as const)
-  const runner = parseChoice(stringOr(raw, cfg, 'runner')!, labelOf(raw, cfg, 'runner'), ['qemu', 'kraft'] as const)
-  const failOn = parseChoice(stringOr(raw, cfg, 'fail-on')!, labelOf(raw, cfg, 'fail-on'), ['error', 'never'] as const)
+  const accel = parseChoice(stringOr(raw, cfg, 'accel')!, labelOf(raw, cfg, 'accel'), [
+    'auto',
+    'kvm',
+    'tcg'
+  ] as const)
+  const baseline = parseChoice(stringOr(raw, cfg, 'baseline')!, labelOf(raw, cfg, 'baseline'), [
+    'auto',
+    'always',
+    'never'
+  ] as const)
+  const runner = parseChoice(stringOr(raw, cfg, 'runner')!, labelOf(raw, cfg, 'runner'), [
+    'qemu',
+    'kraft'
+  ] as const)
+  const failOn = parseChoice(stringOr(raw, cfg, 'fail-on')!, labelOf(raw, cfg, 'fail-on'), [
+    'error',
+    'never'
+  ] as const)
   const uploadLogs = parseBoolean(stringOr(raw, cfg, 'upload-logs')!, labelOf(raw, cfg, 'upload-logs'))
   const allowSrc = pick(raw, cfg, 'allow')
   const allow = allowSrc ? asList(allowSrc) : []
   for (const id of allow) {
-    if (!/^[a-z]+(\.[a-z0-9-]+)+$/.test(id)) throw badInput(allowSrc!.label, 'finding ids like process.fork-unsupported', id)
+    if (!/^[a-z]+(\.[a-z0-9-]+)+$/.test(id))
+      throw badInput(allowSrc!.label, 'finding ids like process.fork-unsupported', id)
   }
-  const artifactName = pick(raw, cfg, 'artifact-name') ? asString(pick(raw, cfg, 'artifact-name')!).trim() : null
+  const artifactName = pick(raw, cfg, 'artifact-name')
+    ? asString(pick(raw, cfg, 'artifact-name')!).trim()
+    : null
 
   const workdirV = cfg?.values.workdir
   if (workdirV != null && (typeof workdirV !== 'string' || !workdirV.startsWith('/'))) {
-    throw badInput(configKeyLabel('workdir', cfg!.path, cfg!.lines.workdir), 'an absolute path inside the guest', workdirV)
+    throw badInput(
+      configKeyLabel('workdir', cfg!.path, cfg!.lines.workdir),
+      'an absolute path inside the guest',
+      workdirV
+    )
   }
   const buildArgsV = cfg?.values['build-args']
   const buildArgs: Record<string, string> = {}
   if (buildArgsV != null) {
     if (typeof buildArgsV !== 'object' || Array.isArray(buildArgsV)) {
-      throw badInput(configKeyLabel('build-args', cfg!.path, cfg!.lines['build-args']), 'a mapping of NAME: value', buildArgsV)
+      throw badInput(
+        configKeyLabel('build-args', cfg!.path, cfg!.lines['build-args']),
+        'a mapping of NAME: value',
+        buildArgsV
+      )
     }
     for (const [k, v] of Object.entries(buildArgsV)) buildArgs[k] = String(v)
   }
   const files = listFromConfig(cfg, 'files', 'SRC:DEST entries (SRC relative to the app directory)')
   const packages = listFromConfig(cfg, 'packages', 'Debian package names')
   for (const p of packages) {
-    if (!/^[a-z0-9][a-z0-9+.-]+$/.test(p)) throw badInput(configKeyLabel('packages', cfg!.path, cfg!.lines.packages), 'Debian package names', p)
+    if (!/^[a-z0-9][a-z0-9+.-]+$/.test(p))
+      throw badInput(configKeyLabel('packages', cfg!.path, cfg!.lines.packages), 'Debian package names', p)
   }
   const targetV = cfg?.values.target
   const servicesV = cfg?.values.services
   if (servicesV != null && !Array.isArray(servicesV)) {
-    throw badInput(configKeyLabel('services', cfg!.path, cfg!.lines.services), 'a list of host services', servicesV)
+    throw badInput(
+      configKeyLabel('services', cfg!.path, cfg!.lines.services),
+      'a list of host services',
+      servicesV
+    )
   }
 
   return {

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { nodeCommandRunner, type CommandRunner } from '../command-runner.js'
 import { ConfigurationError } from '../errors.js'
 import { readSpecials, writeSpecials, type SpecialNode } from './specials.js'
+import { comparePaths } from './tree-path.js'
 
 export interface TreeWriterOptions {
   /** Names the archive in errors, e.g. "tar 'rootfs.tar'". */
@@ -187,6 +188,6 @@ export class TreeWriter {
     const byPath = new Map((await readSpecials(this.root)).map(s => [s.path, s]))
     for (const s of this.specials) byPath.set(s.path, s)
     await writeSpecials(this.root, [...byPath.values()])
-    return { specials: [...this.specials] }
+    return { specials: [...this.specials].sort((a, b) => comparePaths(a.path, b.path)) }
   }
 }

@@ -2,6 +2,7 @@
 // kept in a sidecar file next to the tree, `<tree>.specials.json`, which packDirectory and the
 // manifest merge back in, so the initrd still gets them.
 import { readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { comparePaths } from './tree-path.js'
 
 export interface SpecialNode {
   /** Relative path inside the tree, '/'-separated. */
@@ -39,6 +40,8 @@ export async function writeSpecials(treeDir: string, nodes: SpecialNode[]): Prom
     return
   }
   const tmp = `${out}.partial-${process.pid}`
-  await writeFile(tmp, JSON.stringify({ version: 1, entries: nodes }, null, 2) + '\n')
+  // Sorted: the archive order, whatever order the extraction met them in.
+  const entries = [...nodes].sort((a, b) => comparePaths(a.path, b.path))
+  await writeFile(tmp, JSON.stringify({ version: 1, entries }, null, 2) + '\n')
   await rename(tmp, out)
 }

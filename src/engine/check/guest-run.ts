@@ -9,6 +9,7 @@ import { startVm } from '../vm/index.js'
 import type { GuestKind, PortForward, VmResult } from '../vm/vm-types.js'
 import type { CheckOptions } from '../config/check-options.js'
 import type { EngineDeps } from './engine-deps.js'
+import { startServices } from './host-services.js'
 
 export interface GuestRunInput {
   guest: GuestKind
@@ -47,6 +48,18 @@ export async function runOnGuest(
 ): Promise<GuestRun> {
   const { options } = input
   const launchAtMs = deps.clock.now() - runStart
+  // Host services listen before the guest boots, and stop after it (their logs stay in outDir).
+  const services =
+    options.services.length > 0 ? await startServices(options.services, input.outDir, deps.logger) : null
+  try {
+    return await bootAndProbe(input, deps, launchAtMs)
+  } finally {
+    await services?.stop()
+  }
+}
+
+async function bootAndProbe(input: GuestRunInput, deps: EngineDeps, launchAtMs: number): Promise<GuestRun> {
+  const { options } = input
   const useKraft = options.runner === 'kraft' && input.guest === 'unikraft' && input.kraftPath
   const vm = useKraft
     ? await startKraftVm(

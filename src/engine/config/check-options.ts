@@ -1,5 +1,6 @@
 // The fully resolved, validated options of one check: what the engine runs on.
 import type { AccelRequest, GuestKind, PortForward } from '../vm/vm-types.js'
+import type { ServiceSpec } from './services.js'
 
 export type BaselineMode = 'auto' | 'always' | 'never'
 export type FailOn = 'error' | 'never'
@@ -42,5 +43,5 @@ export interface CheckOptions {
   /** Debian packages the `binary:` root filesystem is taken from (installed when missing). */
   packages: string[]
   /** Host-side services started before boot (e.g. the HTTP server curl fetches from). */
-  services: unknown[]
+  services: ServiceSpec[]
 }

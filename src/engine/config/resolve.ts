@@ -8,6 +8,7 @@ import { parseProbe, guestPortsOf } from '../probe/parse-probe.js'
 import type { CheckOptions } from './check-options.js'
 import { loadConfigFile, type ConfigFile } from './config-file.js'
 import { INPUTS, type RawInputs } from './inputs.js'
+import { parseServices } from './services.js'
 import { splitWordsFor } from './shell-words.js'
 import {
   parseBoolean,
@@ -246,14 +247,12 @@ export async function resolveCheckOptions(raw: RawInputs, ctx: ResolveContext): 
       throw badInput(configKeyLabel('packages', cfg!.path, cfg!.lines.packages), 'Debian package names', p)
   }
   const targetV = cfg?.values.target
-  const servicesV = cfg?.values.services
-  if (servicesV != null && !Array.isArray(servicesV)) {
-    throw badInput(
-      configKeyLabel('services', cfg!.path, cfg!.lines.services),
-      'a list of host services',
-      servicesV
-    )
-  }
+  const services = cfg
+    ? parseServices(cfg.values.services, cfg.path, i => {
+        const key = i < 0 ? 'services' : `services[${i}]`
+        return configKeyLabel(key, cfg.path, cfg.lines[key] ?? cfg.lines.services)
+      })
+    : []
 
   return {
     appDir,
@@ -286,7 +285,7 @@ export async function resolveCheckOptions(raw: RawInputs, ctx: ResolveContext): 
     failOn,
     files,
     packages,
-    services: (servicesV as unknown[] | undefined) ?? []
+    services
   }
 }
 

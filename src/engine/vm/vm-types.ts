@@ -23,6 +23,8 @@ export interface VmSpec {
   cwd?: string
   memoryMiB: number
   ports: PortForward[]
+  /** Give the guest a network card even without forwarded ports (it reaches host services at 10.0.2.2). */
+  network?: boolean
   accel: AccelRequest
   /** No console byte within this many ms: the boot failed (default 30 s). */
   bootTimeoutMs?: number

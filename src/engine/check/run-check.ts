@@ -24,7 +24,7 @@ import { writeResultFile } from '../report/result-file.js'
 import { defaultCommand, type ImageConfig } from '../rootfs/docker-image-config.js'
 import { materializeRootfs, type MaterializedRootfs } from '../rootfs/materialize.js'
 import { packDirectory } from '../rootfs/pack-directory.js'
-import { preflight } from '../rootfs/preflight.js'
+import { preflight, resolveCommand } from '../rootfs/preflight.js'
 import type { PersistEntry } from '../setup/tool-cache.js'
 import { ensureQemu, rdseedWarning } from '../setup/qemu-setup.js'
 import { ensureLinuxKernel } from '../vm/index.js'
@@ -139,16 +139,22 @@ export async function runCheck(options: CheckOptions, outDir: string, deps: Engi
       return rootfs
     })
     const image: ImageConfig | undefined = built?.imageConfig
-    const cmd =
+    const named =
       options.cmd ?? (await kraftfileCmd(options.kraftfile)) ?? (image ? defaultCommand(image) : null)
-    if (!cmd || cmd.length === 0) {
+    if (!named || named.length === 0) {
       throw new ConfigurationError(
         'cmd',
         "Input 'cmd' is needed: the root filesystem names no command (no ENTRYPOINT or CMD, no Kraftfile cmd); give one like /usr/bin/redis-server /etc/redis/redis.conf"
       )
     }
+    const cmd = [...named]
     const env = { ...(image?.env ?? {}), ...options.env }
     const workdir = options.workdir ?? image?.workdir ?? null
+    // The ELF loader does not search PATH: a bare program name becomes the path execvp would find.
+    if (built && !cmd[0].includes('/')) {
+      const found = resolveCommand(built.treeDir, cmd[0], { path: env.PATH, workdir: workdir ?? undefined })
+      if (found.named) cmd[0] = found.named
+    }
     let initrd: string | undefined
     if (built) {
       preflightFindings = await preflight(built.treeDir, cmd, {
@@ -158,7 +164,9 @@ export async function runCheck(options: CheckOptions, outDir: string, deps: Engi
         workdir: workdir ?? undefined,
         manifest: built.manifest
       })
-      if (built.cpioPath) initrd = built.cpioPath
+      // Unikraft's ukcpio reads plain newc only: a gzip archive given as rootfs is repacked from its tree.
+      const gzipCpio = built.source.kind === 'cpio' && built.source.gzip
+      if (built.cpioPath && !(gzipCpio && guest === 'unikraft')) initrd = built.cpioPath
       else {
         initrd = join(work, 'initrd.cpio')
         await packDirectory(built.treeDir, initrd, { hardlinks: guest === 'linux' ? 'link' : 'copy' })

@@ -1,0 +1,87 @@
+// The aggregate job's script, run as written, on result files laid out the way download-artifact
+// leaves them (one directory per artifact), with the real engine twice: the committed bundle (what the
+// job runs from its checkout) and the sources through tsx (so a stale dist/ cannot hide a regression).
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type { CheckResult } from '../../src/engine/report/result.js'
+import { writeResultFile } from '../../src/engine/report/result-file.js'
+import { failingMissingLib, failingRngHello, passingRedis } from '../report/results.js'
+import { loadWorkflow, ROOT, runStep, stepById } from './workflow-files.js'
+
+const step = stepById(loadWorkflow('unikraft-compat.yml'), 'aggregate', 'matrix')
+const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href
+
+let tmp: string
+let env: Record<string, string>
+beforeEach(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'ukc-aggregate-'))
+  mkdirSync(join(tmp, 'workspace'))
+  env = {
+    RESULTS: join(tmp, 'runner-temp/unikraft-compat-results'),
+    OUT: join(tmp, 'runner-temp/unikraft-compat-matrix')
+  }
+})
+
+/** The action checkout: this repository as committed, or a copy whose dist/cli.js runs src/cli.ts. */
+function engine(kind: 'bundle' | 'sources'): Record<string, string> {
+  if (kind === 'bundle') return { ACTION_DIR: ROOT }
+  const actionDir = join(tmp, 'workspace/.unikraft-compat-action')
+  mkdirSync(join(actionDir, 'dist'), { recursive: true })
+  writeFileSync(join(actionDir, 'package.json'), '{"type":"module"}\n')
+  writeFileSync(
+    join(actionDir, 'dist/cli.js'),
+    `await import(${JSON.stringify(pathToFileURL(join(ROOT, 'src/cli.ts')).href)})\n`
+  )
+  return { ACTION_DIR: actionDir, NODE_OPTIONS: `--import=${TSX}` }
+}
+afterEach(() => {
+  rmSync(tmp, { recursive: true, force: true })
+})
+
+async function artifact(name: string, r: CheckResult): Promise<void> {
+  await writeResultFile(join(env.RESULTS, name, 'result.json'), r)
+}
+
+describe('aggregate: result files to summary, artifact files and output', () => {
+  it.each(['bundle', 'sources'] as const)(
+    'writes the table to the job summary, the three files to OUT and one line of JSON as the output (%s)',
+    async kind => {
+      await artifact('unikraft-compat-result-examples-redis-0.16.3', passingRedis())
+      await artifact('unikraft-compat-result-examples-redis-latest', {
+        ...passingRedis(),
+        matrixCell: { app: 'redis', version: 'latest' }
+      })
+      await artifact('unikraft-compat-result-examples-hello-c-0.17.0', failingRngHello())
+      await artifact('unikraft-compat-result-examples-broken-missing-lib-latest', failingMissingLib('latest'))
+
+      const r = runStep(step, { ...env, ...engine(kind) }, join(tmp, 'workspace'))
+      expect(r.stderr).not.toMatch(/Error/)
+      expect(r.status).toBe(0)
+
+      const md = readFileSync(join(env.OUT, 'matrix.md'), 'utf8')
+      expect(r.summary).toBe(md)
+      expect(md).toContain('### Unikraft compatibility matrix')
+      expect(md).toMatch(/\| redis \| .*pass.* \| .*pass.* \|/)
+      expect(md).toContain('loader.missing-library')
+
+      const fileJson = JSON.parse(readFileSync(join(env.OUT, 'matrix.json'), 'utf8'))
+      expect(r.outputs.matrix).not.toContain('\n')
+      expect(JSON.parse(r.outputs.matrix)).toEqual(fileJson)
+      expect(fileJson.apps).toEqual(['broken-missing-lib', 'hello-c', 'redis'])
+      expect(fileJson.cells).toHaveLength(4)
+
+      expect(readFileSync(join(env.OUT, 'matrix.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\s*$/)
+    },
+    60_000
+  )
+
+  it('fails, saying why in the summary, when no cell left a result', () => {
+    const r = runStep(step, { ...env, ...engine('bundle') }, join(tmp, 'workspace'))
+    expect(r.status).toBe(1)
+    expect(r.summary).toContain('No matrix: no cell left a usable result.json')
+    expect(r.outputs).toEqual({})
+  }, 60_000)
+})

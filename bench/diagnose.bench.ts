@@ -8,8 +8,8 @@ import { createWriteStream, mkdtempSync, readFileSync, readdirSync, rmSync, stat
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { once } from 'node:events'
-import { CONSOLE_KEYWORDS } from '../src/engine/diagnose/console-rules.js'
-import { diagnoseFile } from '../src/engine/diagnose/index.js'
+import { CONSOLE_KEYWORDS } from '../src/engine/diagnose/console-keywords.js'
+import { diagnose, diagnoseFile } from '../src/engine/diagnose/index.js'
 
 interface BenchResult {
   name: string
@@ -27,6 +27,38 @@ const TARGET_MB_S = 100
 const RSS_BUDGET_MB = 64
 /** Best of this many runs each (the machine is shared; the best run is the least disturbed). */
 const RUNS = 3
+/** Each pathological input (1 MB) must be diagnosed within this. */
+const PATHOLOGICAL_BUDGET_MS = 1000
+
+/** 1 MB single lines (and one of 1 MB of short lines) built from what the rules' patterns start with. */
+const PATHOLOGICAL = [
+  'x',
+  '[',
+  '(',
+  '\x1b[',
+  '\r',
+  'ERR:  [',
+  'CRIT: [lib] ',
+  'Powered by\n',
+  'Unhandled Trap 1 (',
+  ': Failed to execute ',
+  ': cannot open shared object file',
+  'Function not implemented ',
+  'Assertion `',
+  'Unikraft Calypso (0.17.0'
+]
+
+function worstPathologicalMs(): { ms: number; input: string } {
+  let worst = { ms: 0, input: '' }
+  for (const unit of PATHOLOGICAL) {
+    const text = unit.repeat(Math.ceil(1e6 / unit.length))
+    const started = performance.now()
+    diagnose({ console: text })
+    const ms = performance.now() - started
+    if (ms > worst.ms) worst = { ms, input: JSON.stringify(unit) }
+  }
+  return worst
+}
 
 async function buildLog(path: string, bytes: number): Promise<number> {
   const logs = readdirSync(FIXTURES)
@@ -104,6 +136,7 @@ export default async function diagnoseBench(): Promise<BenchResult[]> {
         throw new Error(`the benchmark log did not produce ${id} (got ${ids.join(', ')})`)
     const ours = mb / (best / 1000)
     const grep = mb / (bestGrep / 1000)
+    const worst = worstPathologicalMs()
     return [
       {
         name: `diagnose throughput (${mb.toFixed(0)} MB console log, streamed)`,
@@ -120,6 +153,13 @@ export default async function diagnoseBench(): Promise<BenchResult[]> {
         unit: 'MB',
         target: `<= ${RSS_BUDGET_MB} MB (flat)`,
         pass: rssGrowth <= RSS_BUDGET_MB
+      },
+      {
+        name: `slowest 1 MB pathological input (${worst.input} repeated)`,
+        value: worst.ms,
+        unit: 'ms',
+        target: `< ${PATHOLOGICAL_BUDGET_MS} ms`,
+        pass: worst.ms < PATHOLOGICAL_BUDGET_MS
       }
     ]
   } finally {

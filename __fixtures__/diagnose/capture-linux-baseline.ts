@@ -30,7 +30,13 @@ async function main(): Promise<void> {
       { path: 'bin', type: 'dir', mode: 0o755 },
       { path: 'bin/busybox', type: 'file', mode: 0o755, source: bb, size: (await stat(bb)).size },
       { path: 'bin/sh', type: 'symlink', mode: 0o777, linkTarget: 'busybox' },
-      { path: 'bin/true', type: 'file', mode: 0o755, source: '/bin/true', size: (await stat('/bin/true')).size },
+      {
+        path: 'bin/true',
+        type: 'file',
+        mode: 0o755,
+        source: '/bin/true',
+        size: (await stat('/bin/true')).size
+      },
       { path: 'lib64', type: 'dir', mode: 0o755 },
       {
         path: 'lib64/ld-linux-x86-64.so.2',

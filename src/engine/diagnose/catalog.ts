@@ -153,8 +153,8 @@ export const FINDINGS = {
     meaning: 'Unikraft rejected a resource limit the app set (setrlimit/prlimit).',
     example: 'ERR:  [libposix_process] Unsupported resource 6',
     hint: d =>
-      `Resource limit ${about(d, '')} is not supported; usually harmless. If the app stops on it, ` +
-      'remove or lower the limit in its configuration.'
+      `Unikraft does not support this resource limit${d ? ` (${d})` : ''}; usually harmless. If the app ` +
+      'stops on it, remove or lower the limit in its configuration.'
   },
   'process.rlimit-ignored': {
     severity: 'note',
@@ -179,13 +179,13 @@ export const FINDINGS = {
     hint: d => {
       const name = (d ?? '').toLowerCase()
       const why = name.includes('invalid opcode')
-        ? 'the code uses an instruction the virtual CPU lacks (use `-cpu max` or KVM, or build for x86-64-v1)'
+        ? 'usually the code uses an instruction the virtual CPU lacks (use `-cpu max` or KVM, or build for x86-64-v1). '
         : name.includes('general protection')
-          ? 'a bad pointer or a privileged instruction'
+          ? 'usually a bad pointer or a privileged instruction. '
           : name.includes('divide')
-            ? 'a division by zero'
-            : 'see the register dump'
-      return `CPU trap ${about(d, '')}: usually ${why}. Resolve RIP with \`addr2line -e <image>.dbg <RIP>\`.`
+            ? 'a division by zero. '
+            : 'see the register dump. '
+      return `The CPU raised ${d ? `"${d}"` : 'a trap'}: ${why}Resolve RIP with \`addr2line -e <image>.dbg <RIP>\`.`
     }
   },
   'crash.assertion': {
@@ -193,7 +193,7 @@ export const FINDINGS = {
     meaning: 'An assertion failed; detail is the asserted expression.',
     example: 'CRIT: [appvariant] <main.c @    7> Assertion failure: argc == 42',
     hint: d =>
-      `The assertion ${about(d, '')} names the broken assumption; check the configuration and ` +
+      `The assertion${d ? ` \`${d}\`` : ''} names the broken assumption; check the configuration and ` +
       'arguments that lead there, or report it to the library named in the line.'
   },
   'crash.other': {

@@ -29,83 +29,6 @@ import {
   type StraceCall
 } from './syscall-evidence.js'
 
-/**
- * Lower-case keywords, one of which every line a rule can claim contains (the keyword scanner hands
- * the rules only such lines, plus the lines a rule asks for as context).
- */
-export const CONSOLE_KEYWORDS: readonly string[] = [
-  // Unikraft's own failure messages are ERR or CRIT lines: these two cover most of them. Library
-  // names (`[libkvmplat]`, `[libukcpio]`) must not be keywords: every Info line carries one.
-  'err:',
-  'crit:',
-  // banner and boot (plain printf, or lower levels)
-  'powered by',
-  'welcome to',
-  'unikraft',
-  'init function',
-  'hwrng',
-  'hardware rng',
-  'rdseed',
-  'rdrand',
-  'find an initrd',
-  'cpio header',
-  'cpio archive',
-  'weak main',
-  // loader and C library (glibc prints without a level)
-  'failed to execute',
-  'program interpreter',
-  'position-independent',
-  'shared object',
-  'thread-local storage',
-  'tls block',
-  // system calls and processes
-  'function not implemented',
-  'enosys',
-  'errno',
-  'is not available',
-  'clone_vm',
-  'clone(',
-  'fork',
-  'unsupported resource',
-  'ignore updating resource',
-  // crashes (dump lines are CRIT; the crash screen and Linux print without a level)
-  'page fault',
-  'segfault',
-  'trap',
-  'assertion',
-  'rip:',
-  'crashing',
-  'kernel panic',
-  // memory
-  'out of memory',
-  'allocate memory',
-  'enough memory',
-  'enomem',
-  'failed to load content',
-  // host and QEMU
-  'kvm kernel module',
-  'initialize kvm',
-  'kvm internal error',
-  'kvm: entry failed',
-  'kvm run failed',
-  '/dev/kvm',
-  'failed to set msr',
-  'emulation failure',
-  'kernel file',
-  'load kernel',
-  'pvh elf note',
-  'kernel header',
-  'qemu-system',
-  'qemu:',
-  // exit status
-  'main returned',
-  'unikraft_compat_exit=',
-  // app-level failures of known kinds
-  'address family not supported',
-  'protocol not available',
-  '/proc/'
-]
-
 interface Segment {
   line: number
   text: string
@@ -181,6 +104,11 @@ export class ConsoleRules implements LineSink {
    * CONSOLE_KEYWORDS; lines without one only serve as context (first output, banner art).
    */
   line(lineNo: number, raw: string, matched = true): void {
+    if (!matched && this.outputSeen && this.bannerPending > 0 && !raw.includes('\x1b')) {
+      // A line of the banner's art, or its version line: the common case needs no normalizing.
+      this.segment(lineNo, raw.endsWith('\r') ? raw.slice(0, -1) : raw, false)
+      return
+    }
     for (const text of normalizeLine(raw)) this.segment(lineNo, text, matched)
   }
 
@@ -390,14 +318,21 @@ export class ConsoleRules implements LineSink {
 
   private bootRule(seg: Segment): boolean {
     const { msg } = seg
-    const init = msg.includes('Init function')
-      ? /Init function at (0x[0-9a-fA-F]{1,16}) returned error (-?\d{1,5})/.exec(msg)
-      : null
+    // `Init function at 0x... returned error -95` (0.16, 0.17); `Early init function ...` and
+    // similar wordings of other releases.
+    const init =
+      seg.level !== null && /init/i.test(msg)
+        ? (/\binit function at (0x[0-9a-fA-F]{1,16}) returned error (-?\d{1,5})/i.exec(msg) ??
+          /\binit[^\n]{0,60}? returned (?:error )?()(-\d{1,5})\b/i.exec(msg))
+        : null
     if (init) {
       this.initFailed = true
-      const data: Finding['data'] = { function: init[1], error: Number(init[2]) }
+      const data: Finding['data'] = { error: Number(init[2]) }
+      if (init[1]) data.function = init[1]
       if (this.info) Object.assign(data, bannerData(this.info.version))
       this.add('boot.init-failed', this.seen(seg), describeErrno(init[2]), { once: true, data })
+      if (init[2] === '-12')
+        this.add('memory.out-of-memory', this.seen(seg), 'an init function ran out (ENOMEM)', { once: true })
       return true
     }
     if (this.isRngFailure(seg)) {
@@ -429,13 +364,18 @@ export class ConsoleRules implements LineSink {
 
   private isRngFailure(seg: Segment): boolean {
     if (seg.msg.includes('Could not initialize the HWRNG')) return true
+    // Other wordings, only from Unikraft's ERR/CRIT lines (a Linux guest's dmesg talks about RDRAND
+    // too, and newer releases only warn when RDSEED is missing): `The CPU does not implement
+    // RDRAND`, `Could not initialize: No entropy source available`.
+    if (seg.level !== 'ERR' && seg.level !== 'CRIT') return false
     const lower = lowerOf(seg)
+    if (lower.includes('no entropy source') || lower.includes('collect entropy')) return true
     if (!lower.includes('rng') && !lower.includes('rdseed') && !lower.includes('rdrand')) return false
-    // Other wordings, only from Unikraft itself (a Linux guest's dmesg talks about RDRAND too).
     return (
-      seg.level !== null &&
       /\b(?:HWRNG|hardware RNG|RDSEED|RDRAND)\b/i.test(seg.msg) &&
-      /\b(?:could not|cannot|failed|not supported|not available|unavailable)\b/i.test(seg.msg)
+      /\b(?:could not|cannot|failed|not supported|not available|unavailable|does not implement)\b/i.test(
+        seg.msg
+      )
     )
   }
 
@@ -449,7 +389,7 @@ export class ConsoleRules implements LineSink {
     return (
       seg.level !== null &&
       /\b(?:initrd|cpio|ramfs)\b/i.test(msg) &&
-      /\b(?:failed|could not|cannot)\b/i.test(msg)
+      /\b(?:failed|could not|cannot|missing|not found|no image)\b/i.test(msg)
     )
   }
 
@@ -483,6 +423,25 @@ export class ConsoleRules implements LineSink {
       )
         this.add('loader.missing-interpreter', this.seen(seg), interp[1])
       else this.add('loader.bad-executable', this.seen(seg), `${interp[1]}: ${interp[2]}`)
+      return true
+    }
+    // The Linux baseline's /init (busybox env) when the program cannot start.
+    const cant = msg.includes("can't execute")
+      ? /can't execute '([^'\n]{1,4096})': ([^\n]{1,200})/.exec(msg)
+      : null
+    if (cant) {
+      if (/No such file or directory/.test(cant[2]))
+        this.add('loader.missing-executable', this.seen(seg), cant[1])
+      else this.add('loader.bad-executable', this.seen(seg), `${cant[1]}: ${cant[2]}`)
+      return true
+    }
+    if (msg.includes('Program name missing')) {
+      this.add('loader.missing-executable', this.seen(seg), 'no program on the command line')
+      return true
+    }
+    const notInPath = /^ukc-init: (\S{1,256}): not found in PATH/.exec(msg)
+    if (notInPath) {
+      this.add('loader.missing-executable', this.seen(seg), notInPath[1])
       return true
     }
     const at = msg.indexOf(': ELF executable is not position-independent')
@@ -641,9 +600,14 @@ export class ConsoleRules implements LineSink {
   // --- exit status --------------------------------------------------------------------------------
 
   private exitRule(seg: Segment): boolean {
-    if (!seg.msg.includes('main returned') && !seg.text.includes('UNIKRAFT_COMPAT_EXIT=')) return false
+    const { msg, text } = seg
+    if (!msg.includes('returned') && !text.includes('UNIKRAFT_COMPAT_EXIT=')) return false
+    // Unikraft's `main returned <n>`, the ELF loader's exit_group with a negative status, and the
+    // Linux baseline's status line.
     const m =
-      /\bmain returned (-?\d{1,10})\b/.exec(seg.msg) ?? /\bUNIKRAFT_COMPAT_EXIT=(-?\d{1,10})\b/.exec(seg.text)
+      /\bmain returned (-?\d{1,10})\b/.exec(msg) ??
+      /\bApplication returned error code (-?\d{1,10})\b/.exec(msg) ??
+      /\bUNIKRAFT_COMPAT_EXIT=(-?\d{1,10})\b/.exec(text)
     if (!m) return false
     // The last status printed is the program's (an ELF loader may print one per program).
     this.exitStatus = { ...this.seen(seg), status: Number(m[1]) }

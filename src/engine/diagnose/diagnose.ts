@@ -2,9 +2,11 @@
 // (`ConsoleDiagnoser`, `diagnoseStream`, `diagnoseFile`) for logs too large to hold; both give the
 // same findings.
 import { createReadStream } from 'node:fs'
-import { ConsoleRules, CONSOLE_KEYWORDS } from './console-rules.js'
+import { CONSOLE_KEYWORDS } from './console-keywords.js'
+import { ConsoleRules } from './console-rules.js'
 import type { Finding } from './finding.js'
-import { KeywordAutomaton, KeywordLineScanner } from './keyword-scanner.js'
+import { KeywordAutomaton } from './keyword-automaton.js'
+import { KeywordLineScanner } from './keyword-scanner.js'
 import { mergeFindings, runFindings, type RunContext } from './run-rules.js'
 
 export interface DiagnoseInput extends RunContext {

@@ -4,6 +4,9 @@
 // are skipped without disturbing the automaton, so a colour code cannot hide a keyword; memory is
 // bounded by the longest kept line (MAX_CARRY_BYTES).
 
+import { ACCEPT, CONTROL, type KeywordAutomaton } from './keyword-automaton.js'
+import { ESC_NONE, ESC_START, LANES_MIN_BYTES, escapeStep, scanLanes } from './keyword-lanes.js'
+
 /** Receives the lines worth looking at. */
 export interface LineSink {
   /**
@@ -19,90 +22,6 @@ export const MAX_CARRY_BYTES = 1024 * 1024
 const PIECE_OVERLAP = 512
 /** Longest text handed to the sink at once. */
 export const MAX_PIECE_CHARS = 64 * 1024
-
-const ESC_NONE = 0
-const ESC_START = 1
-const ESC_CSI = 2
-const ESC_OSC = 3
-const ESC_INTERMEDIATE = 4
-
-/** Table values at or above this mean "a keyword ends here": the next state is `value - ACCEPT`. */
-export const ACCEPT = 0x4000
-/** Table value for a control byte (newline, ESC, CR, NUL...), from every state. */
-export const CONTROL = 0x8000
-const MAX_STATES = ACCEPT
-
-/**
- * Aho-Corasick DFA over bytes, one Uint16 per (state, byte): the next state, plus ACCEPT when a
- * keyword ends there, or CONTROL for control bytes. The scanner's hot loop is one load and one
- * comparison per byte.
- */
-export class KeywordAutomaton {
-  readonly table: Uint16Array
-  readonly states: number
-
-  constructor(keywords: readonly string[]) {
-    const children: Map<number, number>[] = [new Map()]
-    const terminal: boolean[] = [false]
-    for (const keyword of keywords) {
-      const bytes = Buffer.from(keyword.toLowerCase(), 'utf8')
-      if (bytes.length === 0) throw new Error('empty keyword')
-      let state = 0
-      for (const b of bytes) {
-        if (b < 0x20 || b === 0x7f) throw new Error(`keyword with a control byte: ${JSON.stringify(keyword)}`)
-        let child = children[state].get(b)
-        if (child === undefined) {
-          child = children.length
-          children.push(new Map())
-          terminal.push(false)
-          children[state].set(b, child)
-        }
-        state = child
-      }
-      terminal[state] = true
-    }
-    const count = children.length
-    if (count > MAX_STATES) throw new Error(`too many keyword states: ${count}`)
-    const next = new Int32Array(count * 256)
-    const fail = new Int32Array(count)
-    const accept = new Uint8Array(count)
-    // Breadth-first: a state's failure link is complete before its children need it.
-    const queue: number[] = []
-    for (let b = 0; b < 256; b++) {
-      const child = children[0].get(b)
-      if (child !== undefined) {
-        next[b] = child
-        queue.push(child)
-      }
-    }
-    accept[0] = 0
-    for (let head = 0; head < queue.length; head++) {
-      const state = queue[head]
-      accept[state] = terminal[state] || accept[fail[state]] === 1 ? 1 : 0
-      for (let b = 0; b < 256; b++) {
-        const child = children[state].get(b)
-        if (child !== undefined) {
-          fail[child] = next[fail[state] * 256 + b]
-          next[state * 256 + b] = child
-          queue.push(child)
-        } else {
-          next[state * 256 + b] = next[fail[state] * 256 + b]
-        }
-      }
-    }
-    const table = new Uint16Array(count * 256)
-    for (let state = 0; state < count; state++) {
-      for (let b = 0; b < 256; b++) {
-        // Case-insensitive: an upper-case ASCII letter moves like its lower-case twin.
-        const target = next[state * 256 + (b >= 0x41 && b <= 0x5a ? b + 0x20 : b)]
-        table[state * 256 + b] =
-          b < 0x20 || b === 0x7f ? CONTROL : accept[target] === 1 ? target + ACCEPT : target
-      }
-    }
-    this.table = table
-    this.states = count
-  }
-}
 
 /**
  * Splits a byte stream into lines, runs the automaton, and hands the sink every line with a
@@ -126,12 +45,16 @@ export class KeywordLineScanner {
 
   /** Feeds the next chunk of raw console bytes. */
   push(chunk: Uint8Array): void {
+    if (!this.pushLanes(chunk)) this.pushSequential(chunk, 0)
+  }
+
+  private pushSequential(chunk: Uint8Array, from: number): void {
     const table = this.automaton.table
     let state = this.state
     let candidate = this.candidate
-    let lineStart = 0
+    let lineStart = from
     const len = chunk.length
-    let i = this.esc === ESC_NONE ? 0 : this.skipEscape(chunk, 0)
+    let i = this.esc === ESC_NONE ? from : this.skipEscape(chunk, from)
     for (; i < len; i++) {
       const v = table[(state << 8) | chunk[i]]
       if (v < ACCEPT) {
@@ -165,29 +88,54 @@ export class KeywordLineScanner {
     if (lineStart < len) this.keep(chunk.subarray(lineStart))
   }
 
+  /**
+   * The same scan on four stretches of whole lines at once: four independent chains of table
+   * lookups keep the CPU busy where one chain waits on memory (about twice as fast). Lines are then
+   * handed over in order, so the sink sees exactly what the sequential scan would give it. Returns
+   * false when the chunk does not lend itself (small, too few newlines, every line wanted).
+   */
+  private pushLanes(chunk: Uint8Array): boolean {
+    const len = chunk.length
+    if (this.deliverAll || this.esc !== ESC_NONE || len < LANES_MIN_BYTES) return false
+    const last = chunk.lastIndexOf(0x0a) + 1
+    const b1 = chunk.indexOf(0x0a, last >> 2) + 1
+    const b2 = chunk.indexOf(0x0a, last >> 1) + 1
+    const b3 = chunk.indexOf(0x0a, (last >> 2) * 3) + 1
+    if (!(0 < b1 && b1 < b2 && b2 < b3 && b3 < last)) return false
+    const lanes = scanLanes(this.automaton.table, chunk, [0, b1, b2, b3, last], this.state, this.candidate)
+    // Hand the lines over in order; `deliverAll` may turn on after any of them (context wanted).
+    const firstNewline = chunk.indexOf(0x0a)
+    const hits = lanes.hits
+    if (hits.length === 0 || hits[0] !== firstNewline) this.dropCarry()
+    const firstLine = this.lineNo
+    for (let h = 0; h < hits.length; h += 2) {
+      let pos = hits[h]
+      let line = firstLine + hits[h + 1]
+      this.lineNo = line
+      this.deliver(chunk, pos === firstNewline ? 0 : chunk.lastIndexOf(0x0a, pos - 1) + 1, pos, true)
+      while (this.deliverAll) {
+        const next = chunk.indexOf(0x0a, pos + 1)
+        if (next < 0 || next >= last || (h + 2 < hits.length && hits[h + 2] === next)) break
+        this.lineNo = ++line
+        this.deliver(chunk, pos + 1, next, false)
+        pos = next
+      }
+    }
+    this.lineNo = firstLine + lanes.newlines
+    this.state = 0
+    this.candidate = false
+    // The partial line after the last newline goes through the sequential scan (and is kept).
+    this.pushSequential(chunk, last)
+    return true
+  }
+
   /** Consumes escape-sequence bytes from `at`; returns the index of the first byte after it. */
   private skipEscape(chunk: Uint8Array, at: number): number {
     let esc = this.esc
     let i = at
     for (; i < chunk.length && esc !== ESC_NONE; i++) {
-      const b = chunk[i]
-      if (b === 0x0a) break // an escape sequence never spans lines: the newline is the caller's
-      if (b === 0x1b) {
-        esc = ESC_START
-        continue
-      }
-      if (esc === ESC_START) {
-        if (b === 0x5b) esc = ESC_CSI
-        else if (b === 0x5d) esc = ESC_OSC
-        else if (b >= 0x20 && b < 0x30) esc = ESC_INTERMEDIATE
-        else esc = ESC_NONE
-      } else if (esc === ESC_CSI) {
-        if (b >= 0x40 && b <= 0x7e) esc = ESC_NONE
-      } else if (esc === ESC_OSC) {
-        if (b === 0x07) esc = ESC_NONE
-      } else if (b >= 0x30 && b <= 0x7e) {
-        esc = ESC_NONE // ESC_INTERMEDIATE's final byte
-      }
+      if (chunk[i] === 0x0a) break // an escape sequence never spans lines: the newline is the caller's
+      esc = escapeStep(esc, chunk[i])
     }
     if (i < chunk.length && chunk[i] === 0x0a) esc = ESC_NONE
     this.esc = esc

@@ -16,7 +16,7 @@ const KVM_BROKEN = /KVM internal error|KVM: entry failed|kvm run failed|emulatio
 const DEV_KVM = /\/dev\/kvm[^\n]{0,40}?(Permission denied|No such file or directory|Operation not permitted)/
 const KERNEL_NOT_FOUND = /could not (?:open|load) kernel(?: file)? '([^'\n]{0,4096})'/i
 const KERNEL_INVALID =
-  /Error loading uncompressed kernel without PVH ELF Note|linux kernel too old to load a ram disk|invalid kernel header|Cannot load x86-64 image, give a 32bit one|multiboot knows VBE/i
+  /Error while loading elf kernel|Error loading uncompressed kernel without PVH ELF Note|linux kernel too old to load a ram disk|invalid kernel header|Cannot load x86-64 image, give a 32bit one|multiboot knows VBE/i
 const QEMU_PREFIX = /^qemu(?:-system-[\w-]{1,32})?: ([^\n]{1,300})/
 // Cheap gate: every message below mentions one of these.
 const MAY_BE_QEMU = /kvm|msr|emulation|kernel|^qemu/i

@@ -117,7 +117,7 @@ async function loadCommand(name) {
         case 'run':
             return (await import('./chunks/run.js')).runCommand;
         case 'diagnose':
-            return (await import('./chunks/diagnose.js')).diagnoseCommand;
+            return (await import('./chunks/diagnose2.js')).diagnoseCommand;
         case 'rootfs':
             return (await import('./chunks/rootfs.js')).rootfsCommand;
         case 'matrix':
@@ -157,7 +157,11 @@ async function main(argv, term = createTerminal()) {
         const err = toError(thrown);
         const kind = errorKind(err);
         term.err(`${TOOL_NAME}: ${kind === 'bug' ? 'internal error (please report): ' : ''}${describeError(err)}\n`);
-        return kind === 'configuration' ? ExitCode.usage : kind === 'infrastructure' ? ExitCode.infrastructure : ExitCode.infrastructure;
+        return kind === 'configuration'
+            ? ExitCode.usage
+            : kind === 'infrastructure'
+                ? ExitCode.infrastructure
+                : ExitCode.infrastructure;
     }
 }
 

@@ -11,7 +11,10 @@ import 'node:zlib';
 import './chunks/cpio-writer.js';
 import 'node:net';
 import { k as killVmFromPidFile } from './chunks/linux-kernel.js';
-import { l as loadMainState, u as uploadRunArtifacts, U as UPLOADED_FILES, c as createActionsCache, b as createActionsLogger } from './chunks/cache-store.js';
+import { l as loadMainState, c as createActionsLogger } from './chunks/state.js';
+import { uploadRunArtifacts } from './chunks/artifacts.js';
+import { c as createActionsCache } from './chunks/cache-store.js';
+import { UPLOADED_FILES } from './chunks/uploaded-files.js';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -43,13 +46,20 @@ import 'string_decoder';
 import 'child_process';
 import 'timers';
 import 'node:stream/promises';
+import './chunks/command-runner.js';
 import './chunks/run-check.js';
+import './chunks/index.js';
 import 'process';
 import 'buffer';
-import './chunks/diagnose2.js';
+import './chunks/diagnose.js';
+import './chunks/qemu-setup.js';
+import './chunks/privileges.js';
+import './chunks/result.js';
 import './chunks/result-file.js';
 import './chunks/pack-directory.js';
 import './chunks/version.js';
+import './chunks/clock.js';
+import './chunks/start-vm.js';
 
 // The action's post step (runs always, also after a failed or cancelled main): stops any VM main
 // left, uploads the logs main did not get to, and saves caches. Its own problems are warnings only.

@@ -15,6 +15,8 @@ export const POST_JS = path.join(REPO, 'dist', 'post.js')
 /** One job's runner directories: the files the steps write, the workspace, temp and tool cache. */
 export interface RunnerDirs {
   root: string
+  /** TMPDIR for the steps: the engine's scratch directories land here and go with the rest. */
+  tmp: string
   runnerTemp: string
   toolCache: string
   output: string
@@ -38,6 +40,7 @@ export async function makeRunnerDirs(prefix: string): Promise<RunnerDirs> {
   const root = await mkdtemp(path.join(os.tmpdir(), `ukc-action-${prefix}-`))
   const dirs: RunnerDirs = {
     root,
+    tmp: path.join(root, 'tmp'),
     runnerTemp: path.join(root, 'temp'),
     toolCache: path.join(root, 'tool-cache'),
     output: path.join(root, 'github_output'),
@@ -45,8 +48,13 @@ export async function makeRunnerDirs(prefix: string): Promise<RunnerDirs> {
     state: path.join(root, 'github_state')
   }
   await mkdir(dirs.runnerTemp, { recursive: true })
+  await mkdir(dirs.tmp, { recursive: true })
   await mkdir(path.join(dirs.toolCache, 'unikraft-compat'), { recursive: true })
-  const sharedLinux = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'unikraft-compat', 'linux')
+  const sharedLinux = path.join(
+    process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'),
+    'unikraft-compat',
+    'linux'
+  )
   await mkdir(sharedLinux, { recursive: true })
   await symlink(sharedLinux, path.join(dirs.toolCache, 'unikraft-compat', 'linux'))
   // The runner creates these files empty before each step.
@@ -61,7 +69,8 @@ export async function removeRunnerDirs(dirs: RunnerDirs): Promise<void> {
 /** The inputs as the runner passes them: INPUT_<NAME>, uppercased, spaces to `_`, hyphens kept. */
 export function inputEnv(inputs: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {}
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  for (const [name, value] of Object.entries(inputs))
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   return env
 }
 
@@ -94,6 +103,7 @@ export function stepEnv(o: StepEnvOptions): Record<string, string> {
     ...baseEnv(),
     ...o.fake.env({ runnerTemp: o.dirs.runnerTemp, workspace: o.workspace }),
     GITHUB_ACTIONS: 'true',
+    TMPDIR: o.dirs.tmp,
     GITHUB_WORKSPACE: o.workspace,
     RUNNER_TEMP: o.dirs.runnerTemp,
     RUNNER_TOOL_CACHE: o.dirs.toolCache,
@@ -106,8 +116,17 @@ export function stepEnv(o: StepEnvOptions): Record<string, string> {
 }
 
 /** Starts `node <script>` with the step's environment; `done` resolves when it exits. */
-export function startStep(script: string, env: Record<string, string>, cwd: string): { child: ChildProcess; done: Promise<StepRun> } {
-  const child = spawn(process.execPath, [script], { cwd, env, shell: false, stdio: ['ignore', 'pipe', 'pipe'] })
+export function startStep(
+  script: string,
+  env: Record<string, string>,
+  cwd: string
+): { child: ChildProcess; done: Promise<StepRun> } {
+  const child = spawn(process.execPath, [script], {
+    cwd,
+    env,
+    shell: false,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   let stdout = ''
   let stderr = ''
   child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d))

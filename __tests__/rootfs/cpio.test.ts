@@ -1,12 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { ConfigurationError } from '../../src/engine/errors.js'
-import { CpioFormatError, assertCpio, extractCpio, readCpio, type CpioListing } from '../../src/engine/rootfs/cpio-reader.js'
+import {
+  CpioFormatError,
+  assertCpio,
+  extractCpio,
+  readCpio,
+  type CpioListing
+} from '../../src/engine/rootfs/cpio-reader.js'
 import { writeCpio, type CpioEntry } from '../../src/engine/rootfs/cpio-writer.js'
 import { packDirectory } from '../../src/engine/rootfs/pack-directory.js'
 import { writeSpecials } from '../../src/engine/rootfs/specials.js'
-import { gnuList, gnuNames, isRoot, makeTemp, mustRun, writeTree } from './helpers.js'
+import { gnuList, gnuNames, isRoot, makeTemp, mustRun, run, writeTree } from './helpers.js'
 
 let tmp: { dir: string; cleanup: () => Promise<void> }
 beforeAll(async () => {
@@ -26,7 +46,7 @@ function sampleTree(root: string): void {
     'etc/app.conf': 'port 6379\n',
     'usr/bin/app': Buffer.alloc(5000, 0x41),
     'usr/lib/libx.so.1.2': 'lib',
-    'empty': '',
+    empty: '',
     'z/last': 'last'
   })
   chmodSync(join(root, 'usr/bin/app'), 0o755)
@@ -111,7 +131,9 @@ describe('packDirectory', () => {
     const one = readFileSync(join(tmp.dir, 'det-1.cpio'))
     expect(readFileSync(join(tmp.dir, 'det-2.cpio')).equals(one)).toBe(true)
     expect(readFileSync(join(tmp.dir, 'det-3.cpio')).equals(one)).toBe(true)
-    expect((await list(join(tmp.dir, 'det-1.cpio'))).every(e => e.mtime === 0 && e.uid === 0 && e.gid === 0)).toBe(true)
+    expect(
+      (await list(join(tmp.dir, 'det-1.cpio'))).every(e => e.mtime === 0 && e.uid === 0 && e.gid === 0)
+    ).toBe(true)
   })
 
   it("copies hard links by default: each path carries its data, as Unikraft's ukcpio needs", async () => {
@@ -126,7 +148,7 @@ describe('packDirectory', () => {
     expect(a.ino).not.toBe(b.ino)
   })
 
-  it("keeps hard links as links on request: data on the first entry, and GNU cpio restores one inode", async () => {
+  it('keeps hard links as links on request: data on the first entry, and GNU cpio restores one inode', async () => {
     const tree = join(tmp.dir, 'hl-link')
     sampleTree(tree)
     const out = join(tmp.dir, 'hl-link.cpio')
@@ -161,20 +183,32 @@ describe('packDirectory', () => {
     await packDirectory(tree, out, { extra })
     const es = await list(out)
     expect(es.map(e => e.path)).toEqual(['bin', 'bin/prog', 'dev', 'dev/console', 'etc', 'etc/conf', 'init'])
-    expect(es.find(e => e.path === 'dev/console')).toMatchObject({ type: 'char', rdevMajor: 5, rdevMinor: 1, mode: 0o600 })
+    expect(es.find(e => e.path === 'dev/console')).toMatchObject({
+      type: 'char',
+      rdevMajor: 5,
+      rdevMinor: 1,
+      mode: 0o600
+    })
     expect(es.find(e => e.path === 'etc/conf')?.size).toBe('replaced'.length)
     expect(await gnuList(out)).toContainEqual(expect.stringMatching(/^crw-------.*5,\s+1 .*dev\/console$/))
   })
 
-  it.each(['../escape', 'a/../../b', '/abs', 'a//b', ''])('rejects the unsafe extra entry path %j', async p => {
-    const tree = join(tmp.dir, 'unsafe')
-    writeTree(tree, { f: 'x' })
-    await expect(packDirectory(tree, join(tmp.dir, 'unsafe.cpio'), { extra: [{ path: p, type: 'file', mode: 0o644, data: Buffer.alloc(0) }] })).rejects.toBeInstanceOf(ConfigurationError)
-    expect(existsSync(join(tmp.dir, 'unsafe.cpio'))).toBe(false)
-  })
+  it.each(['../escape', 'a/../../b', '/abs', 'a//b', ''])(
+    'rejects the unsafe extra entry path %j',
+    async p => {
+      const tree = join(tmp.dir, 'unsafe')
+      writeTree(tree, { f: 'x' })
+      await expect(
+        packDirectory(tree, join(tmp.dir, 'unsafe.cpio'), {
+          extra: [{ path: p, type: 'file', mode: 0o644, data: Buffer.alloc(0) }]
+        })
+      ).rejects.toBeInstanceOf(ConfigurationError)
+      expect(existsSync(join(tmp.dir, 'unsafe.cpio'))).toBe(false)
+    }
+  )
 
-  it('stores device nodes and fifos found in the tree', async () => {
-    if (!isRoot) return // mknod needs root; the sidecar test below covers the other path
+  // mknod needs root; the sidecar test below covers the other path.
+  ;(isRoot ? it : it.skip)('stores device nodes and fifos found in the tree', async () => {
     const tree = join(tmp.dir, 'dev')
     mkdirSync(join(tree, 'dev'), { recursive: true })
     await mustRun(['mknod', '-m', '666', join(tree, 'dev/null'), 'c', '1', '3'])
@@ -183,7 +217,12 @@ describe('packDirectory', () => {
     const out = join(tmp.dir, 'dev.cpio')
     await packDirectory(tree, out)
     const es = await list(out)
-    expect(es.find(e => e.path === 'dev/null')).toMatchObject({ type: 'char', rdevMajor: 1, rdevMinor: 3, mode: 0o666 })
+    expect(es.find(e => e.path === 'dev/null')).toMatchObject({
+      type: 'char',
+      rdevMajor: 1,
+      rdevMinor: 3,
+      mode: 0o666
+    })
     expect(es.find(e => e.path === 'dev/loop9')).toMatchObject({ type: 'block', rdevMajor: 7, rdevMinor: 9 })
     expect(es.find(e => e.path === 'dev/fifo')).toMatchObject({ type: 'fifo', size: 0 })
     const lines = await gnuList(out)
@@ -193,10 +232,16 @@ describe('packDirectory', () => {
   it('adds the device nodes recorded in the sidecar next to the tree', async () => {
     const tree = join(tmp.dir, 'sidecar')
     writeTree(tree, { 'dev/.keep': '' })
-    await writeSpecials(tree, [{ path: 'dev/console', type: 'char', mode: 0o600, rdevMajor: 5, rdevMinor: 1 }])
+    await writeSpecials(tree, [
+      { path: 'dev/console', type: 'char', mode: 0o600, rdevMajor: 5, rdevMinor: 1 }
+    ])
     const out = join(tmp.dir, 'sidecar.cpio')
     await packDirectory(tree, out)
-    expect((await list(out)).find(e => e.path === 'dev/console')).toMatchObject({ type: 'char', rdevMajor: 5, rdevMinor: 1 })
+    expect((await list(out)).find(e => e.path === 'dev/console')).toMatchObject({
+      type: 'char',
+      rdevMajor: 5,
+      rdevMinor: 1
+    })
     await packDirectory(tree, out, { sidecar: false })
     expect((await list(out)).some(e => e.path === 'dev/console')).toBe(false)
   })
@@ -219,14 +264,35 @@ describe('packDirectory', () => {
   })
 
   it('names a file it cannot read, and leaves no archive behind', async () => {
-    if (isRoot) return // root reads everything; the permission check cannot fail
-    const tree = join(tmp.dir, 'unreadable')
-    writeTree(tree, { secret: 'x' })
-    chmodSync(join(tree, 'secret'), 0)
-    const out = join(tmp.dir, 'unreadable.cpio')
-    await expect(packDirectory(tree, out)).rejects.toThrow(/secret/)
-    expect(existsSync(out)).toBe(false)
-  })
+    // Root reads everything: the packing runs in a child process as 'nobody' then.
+    const base = mkdtempSync(join(tmpdir(), 'uc-rootfs-unreadable-'))
+    try {
+      chmodSync(base, 0o777)
+      const tree = join(base, 'tree')
+      writeTree(tree, { 'a/ok': 'fine', 'a/secret': 'x' })
+      chmodSync(join(tree, 'a/secret'), 0)
+      const out = join(base, 'out.cpio')
+      const script = join(base, 'pack.mts')
+      const packModule = fileURLToPath(new URL('../../src/engine/rootfs/pack-directory.ts', import.meta.url))
+      writeFileSync(
+        script,
+        `import { packDirectory } from ${JSON.stringify(packModule)}\n` +
+          'try { await packDirectory(process.argv[2], process.argv[3]); console.log("packed") }\n' +
+          'catch (e) { console.log(JSON.stringify({ name: e.name, message: e.message })) }\n'
+      )
+      const asUser = isRoot ? { uid: 65534, gid: 65534 } : {}
+      const r = await run([process.execPath, '--import', 'tsx', script, tree, out], {
+        cwd: process.cwd(),
+        ...asUser
+      })
+      const err = JSON.parse(r.stdout.trim().split('\n').pop() as string) as { name: string; message: string }
+      expect(err.name).toBe('ConfigurationError')
+      expect(err.message).toMatch(/cannot read '.*\/tree\/a\/secret' \(permission denied\)/)
+      expect(readdirSync(base).sort()).toEqual(['pack.mts', 'tree'])
+    } finally {
+      rmSync(base, { recursive: true, force: true })
+    }
+  }, 60_000)
 })
 
 describe('newc layout', () => {
@@ -268,9 +334,11 @@ describe('newc layout', () => {
     expect(await gnuNames(out)).toEqual([name, `${name}x`])
   })
 
-  it.each(['a/../b', '../x', '/etc/passwd', 'a//b', ''])("writeCpio rejects the entry path %j", async p => {
+  it.each(['a/../b', '../x', '/etc/passwd', 'a//b', ''])('writeCpio rejects the entry path %j', async p => {
     const out = join(tmp.dir, 'bad-path.cpio')
-    await expect(writeCpio([{ path: p, type: 'file', mode: 0o644, data: Buffer.alloc(1) }], out)).rejects.toThrow(/unsafe entry path/)
+    await expect(
+      writeCpio([{ path: p, type: 'file', mode: 0o644, data: Buffer.alloc(1) }], out)
+    ).rejects.toThrow(/unsafe entry path/)
     expect(existsSync(out)).toBe(false)
     expect(readdirSync(tmp.dir).some(n => n.startsWith('bad-path.cpio.partial'))).toBe(false)
   })
@@ -283,8 +351,12 @@ describe('newc layout', () => {
     const es = await list(ok)
     expect(es[0]).toMatchObject({ path: 'big', size: 3_000_000 })
     const bad = join(tmp.dir, 'src-bad.cpio')
-    await expect(writeCpio([{ path: 'big', type: 'file', mode: 0o644, source: src, size: 3_000_001 }], bad)).rejects.toThrow(/shrank/)
-    await expect(writeCpio([{ path: 'big', type: 'file', mode: 0o644, source: src, size: 10 }], bad)).rejects.toThrow(/grew/)
+    await expect(
+      writeCpio([{ path: 'big', type: 'file', mode: 0o644, source: src, size: 3_000_001 }], bad)
+    ).rejects.toThrow(/shrank/)
+    await expect(
+      writeCpio([{ path: 'big', type: 'file', mode: 0o644, source: src, size: 10 }], bad)
+    ).rejects.toThrow(/grew/)
     expect(existsSync(bad)).toBe(false)
   })
 })
@@ -299,7 +371,10 @@ describe('readCpio', () => {
     await mustRun(['cpio', '-o', '-H', 'newc', '--quiet'], { cwd: tree, stdinFile: names, stdoutFile: out })
     const es = await list(out)
     expect(es.map(e => e.path).sort()).toEqual((await gnuNames(out)).sort())
-    expect(es.find(e => e.path === 'usr/lib/libx.so.1')).toMatchObject({ type: 'symlink', linkTarget: 'libx.so.1.2' })
+    expect(es.find(e => e.path === 'usr/lib/libx.so.1')).toMatchObject({
+      type: 'symlink',
+      linkTarget: 'libx.so.1.2'
+    })
     expect(es.find(e => e.path === 'usr/bin/app')).toMatchObject({ type: 'file', mode: 0o755 })
     const dir = join(tmp.dir, 'gnu-made-x')
     await extractCpio(out, dir)
@@ -339,10 +414,16 @@ describe('extractCpio', () => {
     const names = join(tmp.dir, 'evil.names')
     writeFileSync(names, 'x\n../outside.txt\n')
     const out = join(tmp.dir, 'evil.cpio')
-    await mustRun(['cpio', '-o', '-H', 'newc', '--quiet'], { cwd: join(base, 'inside'), stdinFile: names, stdoutFile: out })
+    await mustRun(['cpio', '-o', '-H', 'newc', '--quiet'], {
+      cwd: join(base, 'inside'),
+      stdinFile: names,
+      stdoutFile: out
+    })
     expect(await gnuNames(out)).toContain('../outside.txt')
     const dest = join(tmp.dir, 'evil-x', 'tree')
-    await expect(extractCpio(out, dest)).rejects.toThrow(/entry '\.\.\/outside\.txt' escapes the root filesystem/)
+    await expect(extractCpio(out, dest)).rejects.toThrow(
+      /entry '\.\.\/outside\.txt' escapes the root filesystem/
+    )
     expect(existsSync(join(tmp.dir, 'evil-x', 'outside.txt'))).toBe(false)
   })
 
@@ -357,7 +438,9 @@ describe('extractCpio', () => {
       ],
       out
     )
-    await expect(extractCpio(out, join(tmp.dir, 'through-x'))).rejects.toThrow(/'link\/pwned' would be written through the symlink 'link'/)
+    await expect(extractCpio(out, join(tmp.dir, 'through-x'))).rejects.toThrow(
+      /'link\/pwned' would be written through the symlink 'link'/
+    )
     expect(readdirSync(outside)).toEqual([])
   })
 })

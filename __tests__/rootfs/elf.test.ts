@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { DF_1_PIE, ElfFormatError, EM, ET, parseElf, parseShebang, readElf } from '../../src/engine/rootfs/elf.js'
+import {
+  DF_1_PIE,
+  ElfFormatError,
+  EM,
+  ET,
+  parseElf,
+  parseShebang,
+  readElf
+} from '../../src/engine/rootfs/elf.js'
 import { HELLO_C, gcc, makeTemp } from './helpers.js'
 
 let tmp: { dir: string; cleanup: () => Promise<void> }
@@ -13,10 +21,30 @@ beforeAll(async () => {
   bins.noPie = await gcc(tmp.dir, 'no-pie', HELLO_C, ['-no-pie'])
   bins.pie = await gcc(tmp.dir, 'pie', HELLO_C, [])
   const lib = 'int answer(void) { return 42; }\n'
-  bins.runpathLib = await gcc(tmp.dir, 'libanswer.so.1', lib, ['-shared', '-fPIC', '-Wl,-soname,libanswer.so.1', '-Wl,--enable-new-dtags', "-Wl,-rpath,$ORIGIN/../lib:/opt/x"])
-  bins.rpathLib = await gcc(tmp.dir, 'libold.so', lib, ['-shared', '-fPIC', '-Wl,--disable-new-dtags', "-Wl,-rpath,$ORIGIN"])
-  bins.elf32 = await gcc(tmp.dir, 'elf32', 'void _start(void) { for (;;); }\n', ['-m32', '-nostdlib', '-static'])
-  bins.elf32pie = await gcc(tmp.dir, 'elf32pie', 'void _start(void) { for (;;); }\n', ['-m32', '-nostdlib', '-fPIE', '-pie'])
+  bins.runpathLib = await gcc(tmp.dir, 'libanswer.so.1', lib, [
+    '-shared',
+    '-fPIC',
+    '-Wl,-soname,libanswer.so.1',
+    '-Wl,--enable-new-dtags',
+    '-Wl,-rpath,$ORIGIN/../lib:/opt/x'
+  ])
+  bins.rpathLib = await gcc(tmp.dir, 'libold.so', lib, [
+    '-shared',
+    '-fPIC',
+    '-Wl,--disable-new-dtags',
+    '-Wl,-rpath,$ORIGIN'
+  ])
+  bins.elf32 = await gcc(tmp.dir, 'elf32', 'void _start(void) { for (;;); }\n', [
+    '-m32',
+    '-nostdlib',
+    '-static'
+  ])
+  bins.elf32pie = await gcc(tmp.dir, 'elf32pie', 'void _start(void) { for (;;); }\n', [
+    '-m32',
+    '-nostdlib',
+    '-fPIE',
+    '-pie'
+  ])
 }, 60_000)
 afterAll(async () => tmp.cleanup())
 
@@ -28,7 +56,16 @@ describe('readElf on programs gcc built', () => {
     ['pie', 'pie', ET.DYN, true, '/lib64/ld-linux-x86-64.so.2']
   ] as const)('classifies gcc %s output as %s', (key, kind, type, pic, interp) => {
     const e = readElf(bins[key])
-    expect(e).toMatchObject({ elfClass: 64, endian: 'little', machine: EM.X86_64, machineName: 'x86-64', type, kind, positionIndependent: pic, interpreter: interp })
+    expect(e).toMatchObject({
+      elfClass: 64,
+      endian: 'little',
+      machine: EM.X86_64,
+      machineName: 'x86-64',
+      type,
+      kind,
+      positionIndependent: pic,
+      interpreter: interp
+    })
   })
 
   it('reads DT_NEEDED and the PIE flag of a dynamic PIE', () => {
@@ -48,7 +85,13 @@ describe('readElf on programs gcc built', () => {
 
   it('reads DT_RUNPATH (new dtags) with $ORIGIN kept verbatim, and the soname', () => {
     const e = readElf(bins.runpathLib)
-    expect(e).toMatchObject({ kind: 'shared-library', soname: 'libanswer.so.1', runpath: ['$ORIGIN/../lib', '/opt/x'], rpath: null, interpreter: null })
+    expect(e).toMatchObject({
+      kind: 'shared-library',
+      soname: 'libanswer.so.1',
+      runpath: ['$ORIGIN/../lib', '/opt/x'],
+      rpath: null,
+      interpreter: null
+    })
   })
 
   it('reads DT_RPATH (old dtags)', () => {
@@ -56,8 +99,17 @@ describe('readElf on programs gcc built', () => {
   })
 
   it('reads 32-bit x86 programs (another class and machine)', () => {
-    expect(readElf(bins.elf32)).toMatchObject({ elfClass: 32, machine: EM.I386, machineName: 'i386', kind: 'static' })
-    expect(readElf(bins.elf32pie)).toMatchObject({ elfClass: 32, kind: 'pie', interpreter: '/lib/ld-linux.so.2' })
+    expect(readElf(bins.elf32)).toMatchObject({
+      elfClass: 32,
+      machine: EM.I386,
+      machineName: 'i386',
+      kind: 'static'
+    })
+    expect(readElf(bins.elf32pie)).toMatchObject({
+      elfClass: 32,
+      kind: 'pie',
+      interpreter: '/lib/ld-linux.so.2'
+    })
   })
 })
 
@@ -71,7 +123,11 @@ describe('readElf on system programs', () => {
 
   it('reads /bin/ls', () => {
     const e = readElf('/bin/ls')
-    expect(e).toMatchObject({ kind: 'pie', machineName: 'x86-64', interpreter: '/lib64/ld-linux-x86-64.so.2' })
+    expect(e).toMatchObject({
+      kind: 'pie',
+      machineName: 'x86-64',
+      interpreter: '/lib64/ld-linux-x86-64.so.2'
+    })
     expect(e.needed).toContain('libc.so.6')
   })
 
@@ -92,7 +148,11 @@ describe('malformed input', () => {
   it.each([
     ['a text file', Buffer.from('#!/bin/sh\necho hi\n'), /not an ELF file/],
     ['an empty file', Buffer.alloc(0), /not an ELF file/],
-    ['an unknown class', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 9, 1, 1, ...Array(60).fill(0)]), /unknown ELF class 9/]
+    [
+      'an unknown class',
+      Buffer.from([0x7f, 0x45, 0x4c, 0x46, 9, 1, 1, ...Array(60).fill(0)]),
+      /unknown ELF class 9/
+    ]
   ])('throws ElfFormatError for %s', (_label, bytes, message) => {
     expect(() => parseElf(bytes, 'x')).toThrow(ElfFormatError)
     expect(() => parseElf(bytes, 'x')).toThrow(message)

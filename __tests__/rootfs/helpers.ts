@@ -13,7 +13,17 @@ export interface Ran {
 }
 
 /** Runs argv (never a shell), optionally with a file as stdin and/or a file as stdout. */
-export function run(argv: string[], opts: { cwd?: string; stdinFile?: string; stdoutFile?: string; env?: Record<string, string> } = {}): Promise<Ran> {
+export function run(
+  argv: string[],
+  opts: {
+    cwd?: string
+    stdinFile?: string
+    stdoutFile?: string
+    env?: Record<string, string>
+    uid?: number
+    gid?: number
+  } = {}
+): Promise<Ran> {
   return new Promise((resolve, reject) => {
     const inFd = opts.stdinFile ? openSync(opts.stdinFile, 'r') : 'ignore'
     const outFd = opts.stdoutFile ? openSync(opts.stdoutFile, 'w') : 'pipe'
@@ -21,6 +31,8 @@ export function run(argv: string[], opts: { cwd?: string; stdinFile?: string; st
       cwd: opts.cwd,
       env: opts.env ? { ...process.env, ...opts.env } : process.env,
       shell: false,
+      uid: opts.uid,
+      gid: opts.gid,
       stdio: [inFd, outFd, 'pipe']
     })
     let stdout = ''
@@ -64,7 +76,7 @@ export async function gcc(dir: string, name: string, source: string, flags: stri
   const src = join(dir, `${name}.c`)
   const out = join(dir, name)
   writeFileSync(src, source)
-  await mustRun(['gcc', ...flags, '-o', out, src])
+  await mustRun(['gcc', '-o', out, src, ...flags])
   return out
 }
 

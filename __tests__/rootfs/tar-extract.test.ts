@@ -1,5 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
 import { join } from 'node:path'
 import { ConfigurationError } from '../../src/engine/errors.js'
 import { readSpecials } from '../../src/engine/rootfs/specials.js'
@@ -51,15 +63,18 @@ describe('extractTar', () => {
     ['pax', ['--format=pax'], 'tar'],
     ['gnu, gzip', ['--format=gnu', '-z'], 'tar.gz'],
     ['pax, gzip', ['--format=pax', '-z'], 'tgz']
-  ])('extracts a GNU tar archive (%s): modes, symlinks, hard links, long names and link targets', async (label, flags, ext) => {
-    const src = sourceTree(`src-${label.replace(/\W+/g, '-')}`)
-    const tar = join(tmp.dir, `${label.replace(/\W+/g, '-')}.${ext}`)
-    await mustRun(['tar', ...flags, '-cf', tar, '-C', src, '.'])
-    const dest = join(tmp.dir, `x-${label.replace(/\W+/g, '-')}`)
-    const res = await extractTar(tar, dest)
-    expect(res.entries).toBeGreaterThan(8)
-    checkExtracted(dest)
-  })
+  ])(
+    'extracts a GNU tar archive (%s): modes, symlinks, hard links, long names and link targets',
+    async (label, flags, ext) => {
+      const src = sourceTree(`src-${label.replace(/\W+/g, '-')}`)
+      const tar = join(tmp.dir, `${label.replace(/\W+/g, '-')}.${ext}`)
+      await mustRun(['tar', ...flags, '-cf', tar, '-C', src, '.'])
+      const dest = join(tmp.dir, `x-${label.replace(/\W+/g, '-')}`)
+      const res = await extractTar(tar, dest)
+      expect(res.entries).toBeGreaterThan(8)
+      checkExtracted(dest)
+    }
+  )
 
   it('extracts ustar names split into prefix and name', async () => {
     const src = join(tmp.dir, 'ustar-src')
@@ -68,7 +83,11 @@ describe('extractTar', () => {
     const tar = join(tmp.dir, 'ustar.tar')
     await mustRun(['tar', '--format=ustar', '-cf', tar, '-C', src, deep])
     // A 139-byte name fits ustar only through the 155-byte prefix field.
-    expect(readFileSync(tar).subarray(345, 345 + 10).toString('latin1')).toBe('p'.repeat(10))
+    expect(
+      readFileSync(tar)
+        .subarray(345, 345 + 10)
+        .toString('latin1')
+    ).toBe('p'.repeat(10))
     const dest = join(tmp.dir, 'ustar-x')
     await extractTar(tar, dest)
     expect(readFileSync(join(dest, deep), 'utf8')).toBe('deep')
@@ -94,7 +113,9 @@ describe('extractTar', () => {
     const err = await extractTar(tar, dest).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ConfigurationError)
     expect((err as ConfigurationError).input).toBe('rootfs')
-    expect((err as Error).message).toMatch(/tar 'dotdot\.tar': entry '\.\.\/top\.txt' escapes the root filesystem/)
+    expect((err as Error).message).toMatch(
+      /tar 'dotdot\.tar': entry '\.\.\/top\.txt' escapes the root filesystem/
+    )
     expect(existsSync(join(tmp.dir, 'dotdot-x', 'top.txt'))).toBe(false)
   })
 
@@ -109,7 +130,9 @@ describe('extractTar', () => {
     const tar = join(tmp.dir, 'evil.tar')
     await mustRun(['tar', '-cf', tar, '-C', d1, 'link'])
     await mustRun(['tar', '-rf', tar, '-C', d2, 'link/pwned'])
-    await expect(extractTar(tar, join(tmp.dir, 'evil-x'))).rejects.toThrow(/entry 'link\/pwned' would be written through the symlink 'link'/)
+    await expect(extractTar(tar, join(tmp.dir, 'evil-x'))).rejects.toThrow(
+      /entry 'link\/pwned' would be written through the symlink 'link'/
+    )
     expect(readdirSync(outside)).toEqual([])
   })
 
@@ -122,7 +145,9 @@ describe('extractTar', () => {
     await mustRun(['tar', '-cf', tar, '-C', sl, 'up'])
     await mustRun(['tar', '-rPf', tar, '-C', sl, '--transform', 's,^z$,up/escaped,', 'z'])
     const dest = join(tmp.dir, 'climb-x', 'a', 'tree')
-    await expect(extractTar(tar, dest)).rejects.toThrow(/'up\/escaped' would be written through the symlink 'up'/)
+    await expect(extractTar(tar, dest)).rejects.toThrow(
+      /'up\/escaped' would be written through the symlink 'up'/
+    )
     expect(existsSync(join(tmp.dir, 'climb-x', 'escaped'))).toBe(false)
   })
 
@@ -132,7 +157,9 @@ describe('extractTar', () => {
     linkSync(join(h, 'a'), join(h, 'b'))
     const tar = join(tmp.dir, 'hl.tar')
     await mustRun(['tar', '-cPf', tar, '-C', h, '--transform', 's,^a$,../../outside,RSh', 'a', 'b'])
-    await expect(extractTar(tar, join(tmp.dir, 'hl-x'))).rejects.toThrow(/entry '\.\.\/\.\.\/outside' escapes the root filesystem/)
+    await expect(extractTar(tar, join(tmp.dir, 'hl-x'))).rejects.toThrow(
+      /entry '\.\.\/\.\.\/outside' escapes the root filesystem/
+    )
   })
 
   it('creates device nodes and fifos when it can, else records them in the sidecar', async () => {

@@ -10,7 +10,14 @@ const permissionDenied = readFileSync(
 )
 
 describe('classifyKvmProbe', () => {
-  const base: KvmProbeOutcome = { printed: false, code: 1, signal: null, stderr: '', timedOut: false, timeoutMs: 3000 }
+  const base: KvmProbeOutcome = {
+    printed: false,
+    code: 1,
+    signal: null,
+    stderr: '',
+    timedOut: false,
+    timeoutMs: 3000
+  }
   it.each<[string, Partial<KvmProbeOutcome>, RegExp]>([
     ['permission denied (captured)', { stderr: permissionDenied }, /^permission denied opening \/dev\/kvm$/],
     [
@@ -19,7 +26,7 @@ describe('classifyKvmProbe', () => {
         code: null,
         signal: 'SIGABRT',
         stderr:
-          'qemu-system-x86_64: ../../target/i386/kvm/kvm.c:3201: kvm_buf_set_msrs: Assertion `ret == cpu->kvm_msr_buf->nmsrs\' failed.\nqemu-system-x86_64: error: failed to set MSR 0x10a to 0x0\n'
+          "qemu-system-x86_64: ../../target/i386/kvm/kvm.c:3201: kvm_buf_set_msrs: Assertion `ret == cpu->kvm_msr_buf->nmsrs' failed.\nqemu-system-x86_64: error: failed to set MSR 0x10a to 0x0\n"
       },
       /^QEMU aborted under KVM: .*MSR/
     ],
@@ -28,8 +35,16 @@ describe('classifyKvmProbe', () => {
       { code: null, signal: 'SIGKILL', stderr: 'KVM internal error. Suberror: 1\nemulation failure\n' },
       /KVM internal error .*paused/
     ],
-    ['nothing within the bound', { code: null, signal: 'SIGKILL', timedOut: true }, /printed nothing within 3000 ms/],
-    ['another failure', { code: 1, stderr: 'qemu-system-x86_64: something else\n' }, /exited with status 1 under KVM: qemu-system-x86_64: something else/]
+    [
+      'nothing within the bound',
+      { code: null, signal: 'SIGKILL', timedOut: true },
+      /printed nothing within 3000 ms/
+    ],
+    [
+      'another failure',
+      { code: 1, stderr: 'qemu-system-x86_64: something else\n' },
+      /exited with status 1 under KVM: qemu-system-x86_64: something else/
+    ]
   ])('%s', (_name, over, detail) => {
     expect(classifyKvmProbe({ ...base, ...over })).toMatch(detail)
   })
@@ -40,23 +55,19 @@ describe('resolveAccel', () => {
     expect(await resolveAccel('tcg')).toEqual({ accel: 'tcg', reason: 'TCG requested' })
   })
 
-  it(
-    'auto decides within the probe bound and says why; kvm is refused exactly when auto chose TCG',
-    async () => {
-      const started = performance.now()
-      const auto = await resolveAccel('auto', { probeTimeoutMs: 3000 })
-      // Bounded by construction: the probe is killed at 3 s (the margin is for a loaded machine).
-      expect(performance.now() - started).toBeLessThan(20_000)
-      if (auto.accel === 'tcg') {
-        expect(auto.reason).toMatch(/^auto: KVM unusable \(.+\); using TCG$/)
-        await expect(resolveAccel('kvm', { probeTimeoutMs: 3000 })).rejects.toThrow(InfrastructureError)
-      } else {
-        expect(auto.reason).toMatch(/^auto: KVM probe guest ran in \d+ ms$/)
-        expect((await resolveAccel('kvm', { probeTimeoutMs: 3000 })).accel).toBe('kvm')
-      }
-    },
-    60_000
-  )
+  it('auto decides within the probe bound and says why; kvm is refused exactly when auto chose TCG', async () => {
+    const started = performance.now()
+    const auto = await resolveAccel('auto', { probeTimeoutMs: 3000 })
+    // Bounded by construction: the probe is killed at 3 s (the margin is for a loaded machine).
+    expect(performance.now() - started).toBeLessThan(20_000)
+    if (auto.accel === 'tcg') {
+      expect(auto.reason).toMatch(/^auto: KVM unusable \(.+\); using TCG$/)
+      await expect(resolveAccel('kvm', { probeTimeoutMs: 3000 })).rejects.toThrow(InfrastructureError)
+    } else {
+      expect(auto.reason).toMatch(/^auto: KVM probe guest ran in \d+ ms$/)
+      expect((await resolveAccel('kvm', { probeTimeoutMs: 3000 })).accel).toBe('kvm')
+    }
+  }, 60_000)
 
   /** Root can run QEMU as `nobody`, and nobody may not open a /dev/kvm that is not world-accessible. */
   const permissionDeniedReachable = async (): Promise<boolean> => {

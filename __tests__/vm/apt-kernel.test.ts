@@ -9,7 +9,11 @@ import { LINUX_CACHE_DIR, removeDir, tempDir } from './vm-test-support.js'
 
 describe('parseAptDepends', () => {
   it.each([
-    ['Debian cloud metapackage', 'linux-image-cloud-amd64\n  Depends: linux-image-6.1.0-56-cloud-amd64\n', ['linux-image-6.1.0-56-cloud-amd64']],
+    [
+      'Debian cloud metapackage',
+      'linux-image-cloud-amd64\n  Depends: linux-image-6.1.0-56-cloud-amd64\n',
+      ['linux-image-6.1.0-56-cloud-amd64']
+    ],
     [
       'alternatives and virtual packages',
       'x\n  Depends: kmod\n |Depends: initramfs-tools\n  Depends: <linux-initramfs-tool>\n  Recommends: firmware-linux-free\n',
@@ -34,26 +38,22 @@ function countingRunner(): CommandRunner & { calls: string[][] } {
 }
 
 describe('ensureLinuxKernel (real apt-get download into the shared test cache)', () => {
-  it(
-    'returns the vmlinuz, modules and version of the concrete cloud kernel package; a second call runs nothing',
-    async () => {
-      const first = await ensureLinuxKernel(LINUX_CACHE_DIR)
-      expect(first.package).toMatch(/^linux-image-\d+\.\d+\.\d+-\d+-cloud-amd64$/)
-      expect(first.release).toBe(first.package.slice('linux-image-'.length))
-      expect(first.version).toMatch(/^\d+\.\d+\.\d+-\d+/)
-      // A bzImage: the boot protocol's "HdrS" at 0x202.
-      const head = await readFile(first.kernel)
-      expect(head.subarray(0x202, 0x206).toString('latin1')).toBe('HdrS')
-      expect(first.modulesDir).not.toBeNull()
-      await stat(join(first.modulesDir as string, 'kernel/drivers/net/virtio_net.ko'))
+  it('returns the vmlinuz, modules and version of the concrete cloud kernel package; a second call runs nothing', async () => {
+    const first = await ensureLinuxKernel(LINUX_CACHE_DIR)
+    expect(first.package).toMatch(/^linux-image-\d+\.\d+\.\d+-\d+-cloud-amd64$/)
+    expect(first.release).toBe(first.package.slice('linux-image-'.length))
+    expect(first.version).toMatch(/^\d+\.\d+\.\d+-\d+/)
+    // A bzImage: the boot protocol's "HdrS" at 0x202.
+    const head = await readFile(first.kernel)
+    expect(head.subarray(0x202, 0x206).toString('latin1')).toBe('HdrS')
+    expect(first.modulesDir).not.toBeNull()
+    await stat(join(first.modulesDir as string, 'kernel/drivers/net/virtio_net.ko'))
 
-      const runner = countingRunner()
-      const second = await ensureLinuxKernel(LINUX_CACHE_DIR, { runner })
-      expect(second).toEqual(first)
-      expect(runner.calls).toEqual([])
-    },
-    300_000
-  )
+    const runner = countingRunner()
+    const second = await ensureLinuxKernel(LINUX_CACHE_DIR, { runner })
+    expect(second).toEqual(first)
+    expect(runner.calls).toEqual([])
+  }, 300_000)
 
   describe('without apt on the PATH', () => {
     let dir: string

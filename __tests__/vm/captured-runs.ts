@@ -33,7 +33,17 @@ export const capturedCommands: Record<string, CapturedCommand> = {
   'redis-ping-run1': {
     mode: 'elfloader',
     network: true,
-    cmd: ['/usr/bin/redis-server', '--protected-mode', 'no', '--save', '', '--appendonly', 'no', '--bind', '0.0.0.0']
+    cmd: [
+      '/usr/bin/redis-server',
+      '--protected-mode',
+      'no',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--bind',
+      '0.0.0.0'
+    ]
   },
   'redis-debian-conf-daemonize-lwip-strace-info': {
     mode: 'elfloader',

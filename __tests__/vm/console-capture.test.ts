@@ -14,7 +14,8 @@ describe('ConsoleCapture', () => {
   })
   afterEach(() => removeDir(dir))
 
-  const make = (cap?: number): ConsoleCapture => new ConsoleCapture({ path: join(dir, 'console.log'), cap, now: () => t })
+  const make = (cap?: number): ConsoleCapture =>
+    new ConsoleCapture({ path: join(dir, 'console.log'), cap, now: () => t })
 
   it('keeps the raw bytes and delivers lines without CR/LF, stamped with their arrival', async () => {
     const c = make()
@@ -26,7 +27,9 @@ describe('ConsoleCapture', () => {
     c.push(Buffer.from('lo\r\nno newline'))
     t = 12
     c.finish()
-    expect(await readFile(join(dir, 'console.log'), 'latin1')).toBe('\x1b[0mPowered by\r\nHello\r\nno newline')
+    expect(await readFile(join(dir, 'console.log'), 'latin1')).toBe(
+      '\x1b[0mPowered by\r\nHello\r\nno newline'
+    )
     expect(lines).toEqual([
       { n: 1, text: '\x1b[0mPowered by', atMs: 5 },
       { n: 2, text: 'Hello', atMs: 9 },
@@ -63,7 +66,8 @@ describe('ConsoleCapture', () => {
     const c = make(1024)
     const seen: string[] = []
     c.onLine(l => seen.push(l.text))
-    for (let i = 0; i < 100; i++) c.push(Buffer.from(`line ${String(i).padStart(3, '0')} ${'x'.repeat(20)}\n`))
+    for (let i = 0; i < 100; i++)
+      c.push(Buffer.from(`line ${String(i).padStart(3, '0')} ${'x'.repeat(20)}\n`))
     c.push(Buffer.from('UNIKRAFT_COMPAT_EXIT=0\n'))
     c.finish()
     const file = await readFile(join(dir, 'console.log'), 'latin1')

@@ -4,7 +4,12 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { nodeCommandRunner } from '../../src/engine/command-runner.js'
 import { ConfigurationError } from '../../src/engine/errors.js'
 import { buildLinuxCmdline } from '../../src/engine/vm/linux-cmdline.js'
-import { DEFAULT_GUEST_PATH, INIT_SCRIPT, linuxInitDataFiles, nulRecords } from '../../src/engine/vm/linux-init.js'
+import {
+  DEFAULT_GUEST_PATH,
+  INIT_SCRIPT,
+  linuxInitDataFiles,
+  nulRecords
+} from '../../src/engine/vm/linux-init.js'
 import { removeDir, staticBusybox, tempDir } from './vm-test-support.js'
 
 describe('buildLinuxCmdline', () => {
@@ -30,7 +35,10 @@ describe('the baseline init data files', () => {
 
   it('the init runs under the private busybox and ends with the status line and a power-off', () => {
     expect(INIT_SCRIPT.startsWith('#!/.ukc/busybox sh\n')).toBe(true)
-    expect(INIT_SCRIPT.trimEnd().split('\n').slice(-2)).toEqual(['echo "UNIKRAFT_COMPAT_EXIT=$rc"', '$B poweroff -f'])
+    expect(INIT_SCRIPT.trimEnd().split('\n').slice(-2)).toEqual([
+      'echo "UNIKRAFT_COMPAT_EXIT=$rc"',
+      '$B poweroff -f'
+    ])
   })
 
   it("busybox's read -d '' (the loop the init uses) reads every argument back exactly", async () => {

@@ -20,10 +20,15 @@ describe('parseMemory', () => {
     expect(parseMemory(text)).toBe(mib)
   })
 
-  it.each([['12 parsecs'], ['4M'], ['0'], ['1.5G'], ['256K'], ['-1G'], [''], ['M']])('%j is rejected', text => {
-    expect(() => parseMemory(text)).toThrow(ConfigurationError)
-    expect(() => parseMemory(text)).toThrow(`Input 'memory' must be a size like 256M or 1G (at least 8M), got '${text}'`)
-  })
+  it.each([['12 parsecs'], ['4M'], ['0'], ['1.5G'], ['256K'], ['-1G'], [''], ['M']])(
+    '%j is rejected',
+    text => {
+      expect(() => parseMemory(text)).toThrow(ConfigurationError)
+      expect(() => parseMemory(text)).toThrow(
+        `Input 'memory' must be a size like 256M or 1G (at least 8M), got '${text}'`
+      )
+    }
+  )
 
   it('names the input it was given', () => {
     expect(() => parseMemory('x', 'baseline.memory')).toThrow(/Input 'baseline\.memory'/)
@@ -51,7 +56,9 @@ describe('validatePortForwards', () => {
   })
 
   it('accepts distinct ports and host 0 (pick one)', () => {
-    expect(() => validatePortForwards([{ guest: 80, host: 0 }, { guest: 6379 }, { guest: 1, host: 65535 }])).not.toThrow()
+    expect(() =>
+      validatePortForwards([{ guest: 80, host: 0 }, { guest: 6379 }, { guest: 1, host: 65535 }])
+    ).not.toThrow()
   })
 })
 

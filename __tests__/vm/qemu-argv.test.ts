@@ -79,7 +79,11 @@ describe('buildQemuArgv', () => {
 
   it.each([
     ['kvm', { accel: 'kvm' }, ['-accel', 'kvm', '-cpu', 'max']],
-    ['one forward', { hostForwards: [{ host: 40000, guest: 80 }] }, ['-netdev', 'user,id=n0,hostfwd=tcp:127.0.0.1:40000-:80']],
+    [
+      'one forward',
+      { hostForwards: [{ host: 40000, guest: 80 }] },
+      ['-netdev', 'user,id=n0,hostfwd=tcp:127.0.0.1:40000-:80']
+    ],
     [
       'two forwards on one netdev',
       {
@@ -90,9 +94,22 @@ describe('buildQemuArgv', () => {
       },
       ['-netdev', 'user,id=n0,hostfwd=tcp:127.0.0.1:40000-:80,hostfwd=tcp:127.0.0.1:40001-:6379']
     ],
+    [
+      'a network card without forwards',
+      { network: true },
+      ['-netdev', 'user,id=n0', '-device', 'virtio-net-pci,netdev=n0']
+    ],
     ['qmp socket', { qmpSocket: '/o/qmp.sock' }, ['-qmp', 'unix:/o/qmp.sock,server=on,wait=off']],
-    ['a comma in the socket path is doubled', { qmpSocket: '/o,x/q.sock' }, ['-qmp', 'unix:/o,,x/q.sock,server=on,wait=off']],
-    ['linux baseline', { initrd: '/i.cpio', append: buildLinuxCmdline() }, ['-append', 'console=ttyS0 panic=-1 quiet rdinit=/.ukc/init']]
+    [
+      'a comma in the socket path is doubled',
+      { qmpSocket: '/o,x/q.sock' },
+      ['-qmp', 'unix:/o,,x/q.sock,server=on,wait=off']
+    ],
+    [
+      'linux baseline',
+      { initrd: '/i.cpio', append: buildLinuxCmdline() },
+      ['-append', 'console=ttyS0 panic=-1 quiet rdinit=/.ukc/init']
+    ]
   ] as const)('%s', (_name, over, sub) => {
     const argv = buildQemuArgv({ ...base, ...over })
     const at = argv.indexOf(sub[0])

@@ -55,7 +55,10 @@ describe('startVm with tiny real guests', () => {
     async () => {
       const logger = createMemoryLogger()
       const vm = await startVm(
-        spec({ kernel: await kernel({ message: 'Powered by\r\nHello world!\r\n', then: 'exit', exitValue: 41 }), cmd: ['arg 1', ''] }),
+        spec({
+          kernel: await kernel({ message: 'Powered by\r\nHello world!\r\n', then: 'exit', exitValue: 41 }),
+          cmd: ['arg 1', '']
+        }),
         { logger }
       )
       const lines: string[] = []
@@ -81,7 +84,9 @@ describe('startVm with tiny real guests', () => {
       expect(vm.ended).toBe(true)
       // The native command line, with the empty argument warned about.
       expect(r.argv).toEqual(expect.arrayContaining(['-append', '"arg 1" ""']))
-      expect(logger.lines.some(l => l.level === 'warning' && /argument 1 of the command is empty/.test(l.message))).toBe(true)
+      expect(
+        logger.lines.some(l => l.level === 'warning' && /argument 1 of the command is empty/.test(l.message))
+      ).toBe(true)
       await expect(access(join(outDir, 'qemu.pid'))).rejects.toThrow()
       await expect(access(join(outDir, 'qmp.sock'))).rejects.toThrow()
       expect(await stat(r.qemuStderrLog)).toBeTruthy()
@@ -92,11 +97,27 @@ describe('startVm with tiny real guests', () => {
   it(
     'a guest that crashes through isa-debug-exit (value 42): crashed, QEMU status 85',
     async () => {
-      const vm = await startVm(spec({ kernel: await kernel({ message: 'boom\n', then: 'exit', exitValue: 42 }) }), {
+      const vm = await startVm(
+        spec({ kernel: await kernel({ message: 'boom\n', then: 'exit', exitValue: 42 }) }),
+        {
+          logger: createMemoryLogger()
+        }
+      )
+      const r = await vm.done
+      expect(r).toMatchObject({ reason: 'crashed', qemuExit: 85, debugExit: 'crash' })
+    },
+    SLOW
+  )
+
+  it(
+    'a guest that reports a panic through pvpanic: panicked, and QEMU ends by itself',
+    async () => {
+      const vm = await startVm(spec({ kernel: await kernel({ message: 'oops\n', then: 'panic' }) }), {
         logger: createMemoryLogger()
       })
       const r = await vm.done
-      expect(r).toMatchObject({ reason: 'crashed', qemuExit: 85, debugExit: 'crash' })
+      expect(r.reason).toBe('panicked')
+      expect(r.qmpEvents.map(e => e.event)).toEqual(expect.arrayContaining(['GUEST_PANICKED', 'SHUTDOWN']))
     },
     SLOW
   )
@@ -122,9 +143,12 @@ describe('startVm with tiny real guests', () => {
   it(
     'a guest that prints nothing ends at the boot deadline',
     async () => {
-      const vm = await startVm(spec({ kernel: await kernel({ message: '', then: 'spin' }), bootTimeoutMs: 1500 }), {
-        logger: createMemoryLogger()
-      })
+      const vm = await startVm(
+        spec({ kernel: await kernel({ message: '', then: 'spin' }), bootTimeoutMs: 1500 }),
+        {
+          logger: createMemoryLogger()
+        }
+      )
       const r = await vm.done
       expect(r.reason).toBe('boot-timeout')
       expect(r.timeline.firstOutputMs).toBeNull()
@@ -137,7 +161,11 @@ describe('startVm with tiny real guests', () => {
     'a guest flooding the console: cut at the cap with a visible marker, stopped at the overall deadline',
     async () => {
       const vm = await startVm(
-        spec({ kernel: await kernel({ message: 'spam spam spam\r\n', then: 'repeat' }), consoleCap: 4096, timeoutMs: 3000 }),
+        spec({
+          kernel: await kernel({ message: 'spam spam spam\r\n', then: 'repeat' }),
+          consoleCap: 4096,
+          timeoutMs: 3000
+        }),
         { logger: createMemoryLogger() }
       )
       const r = await vm.done
@@ -155,7 +183,9 @@ describe('startVm with tiny real guests', () => {
     async () => {
       const garbage = join(dir, 'garbage.bin')
       await writeFile(garbage, randomBytes(64 * 1024))
-      const vm = await startVm(spec({ kernel: garbage, bootTimeoutMs: 2000 }), { logger: createMemoryLogger() })
+      const vm = await startVm(spec({ kernel: garbage, bootTimeoutMs: 2000 }), {
+        logger: createMemoryLogger()
+      })
       const r = await vm.done
       expect(['qemu-error', 'boot-timeout']).toContain(r.reason)
       expect(r.timeline.firstOutputMs).toBeNull()
@@ -194,9 +224,12 @@ describe('startVm with tiny real guests', () => {
   it(
     'a forwarded port nobody listens on: QEMU accepts the host connection, the guest has not (guestAccepted false)',
     async () => {
-      const vm = await startVm(spec({ kernel: await kernel({ message: 'up\n', then: 'spin' }), ports: [{ guest: 8080 }] }), {
-        logger: createMemoryLogger()
-      })
+      const vm = await startVm(
+        spec({ kernel: await kernel({ message: 'up\n', then: 'spin' }), ports: [{ guest: 8080 }] }),
+        {
+          logger: createMemoryLogger()
+        }
+      )
       try {
         const host = vm.ports[8080]
         expect(host).toBeGreaterThan(0)
@@ -218,9 +251,24 @@ describe('startVm with tiny real guests', () => {
   )
 
   describe('bad input: one clear error, nothing started', () => {
-    const cases: [string, (k: string) => Promise<Partial<VmSpec>>, typeof ConfigurationError | typeof InfrastructureError, RegExp][] = [
-      ['a missing kernel', async () => ({ kernel: join(dir, 'nope') }), ConfigurationError, /Input 'kernel' .*\(no such file\)/],
-      ['a directory as kernel', async () => ({ kernel: dir }), ConfigurationError, /Input 'kernel' .*not a regular file/],
+    const cases: [
+      string,
+      (k: string) => Promise<Partial<VmSpec>>,
+      typeof ConfigurationError | typeof InfrastructureError,
+      RegExp
+    ][] = [
+      [
+        'a missing kernel',
+        async () => ({ kernel: join(dir, 'nope') }),
+        ConfigurationError,
+        /Input 'kernel' .*\(no such file\)/
+      ],
+      [
+        'a directory as kernel',
+        async () => ({ kernel: dir }),
+        ConfigurationError,
+        /Input 'kernel' .*not a regular file/
+      ],
       [
         'an empty kernel',
         async () => {
@@ -251,8 +299,18 @@ describe('startVm with tiny real guests', () => {
       ],
       ['port 0', async () => ({ ports: [{ guest: 0 }] }), ConfigurationError, /Input 'ports'/],
       ['port 70000', async () => ({ ports: [{ guest: 70000 }] }), ConfigurationError, /Input 'ports'/],
-      ['a port twice', async () => ({ ports: [{ guest: 80 }, { guest: 80 }] }), ConfigurationError, /guest port 80 twice/],
-      ['4 MiB of memory', async () => ({ memoryMiB: 4 }), ConfigurationError, /Input 'memory' must be a whole number of MiB, at least 8/],
+      [
+        'a port twice',
+        async () => ({ ports: [{ guest: 80 }, { guest: 80 }] }),
+        ConfigurationError,
+        /guest port 80 twice/
+      ],
+      [
+        '4 MiB of memory',
+        async () => ({ memoryMiB: 4 }),
+        ConfigurationError,
+        /Input 'memory' must be a whole number of MiB, at least 8/
+      ],
       [
         'QEMU not installed',
         async () => ({ qemuBinary: join(dir, 'no-such-qemu-system-x86_64') }),
@@ -264,7 +322,9 @@ describe('startVm with tiny real guests', () => {
     it.each(cases)('%s', async (_name, make, kind, message) => {
       const good = await kernel({ message: 'x', then: 'exit' })
       await mkdir(dir, { recursive: true })
-      const err = await startVm(spec({ kernel: good, ...(await make(good)) }), { logger: createMemoryLogger() }).catch(e => e)
+      const err = await startVm(spec({ kernel: good, ...(await make(good)) }), {
+        logger: createMemoryLogger()
+      }).catch(e => e)
       expect(err).toBeInstanceOf(kind)
       expect(err.message).toMatch(message)
       if (err instanceof InfrastructureError) expect(err.hint).toMatch(/apt-get install -y qemu-system-x86/)

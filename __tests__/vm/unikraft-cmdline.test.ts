@@ -20,19 +20,29 @@ describe('quoteUnikraftArg', () => {
     expect(quoteUnikraftArg(arg)).toBe(quoted)
   })
 
-  it.each([['arg 2'], [`q"u'o te`], ['  leading'], ['a\nb'], ["''"], ['x"'], ["'"], ['tab\there'], ['ünïcødé ok']])(
-    'ukargparse reads %j back as one argument',
-    arg => {
-      expect(ukArgParse(quoteUnikraftArg(arg))).toEqual([arg])
-    }
-  )
+  it.each([
+    ['arg 2'],
+    [`q"u'o te`],
+    ['  leading'],
+    ['a\nb'],
+    ["''"],
+    ['x"'],
+    ["'"],
+    ['tab\there'],
+    ['ünïcødé ok']
+  ])('ukargparse reads %j back as one argument', arg => {
+    expect(ukArgParse(quoteUnikraftArg(arg))).toEqual([arg])
+  })
 })
 
 describe('buildUnikraftCmdline', () => {
   // The command each captured run was started with, and the -append it must produce exactly.
-  it.each(Object.keys(capturedRuns).filter(n => appendOf(n) !== undefined))('%s: the captured -append', name => {
-    expect(buildUnikraftCmdline(commandOf(name)).cmdline).toBe(appendOf(name))
-  })
+  it.each(Object.keys(capturedRuns).filter(n => appendOf(n) !== undefined))(
+    '%s: the captured -append',
+    name => {
+      expect(buildUnikraftCmdline(commandOf(name)).cmdline).toBe(appendOf(name))
+    }
+  )
 
   it('native image without arguments: no command line at all (helloworld-tcg has no -append)', () => {
     expect(buildUnikraftCmdline({ mode: 'native', cmd: [] }).cmdline).toBe('')

@@ -1,6 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
 import { guestAcceptedIn, parseUsernet } from '../../src/engine/vm/usernet.js'
-import { debugExitHint, decideEndReason, isBannerLine, isCrashLine, parseGuestExitLine, type EndEvidence } from '../../src/engine/vm/vm-end.js'
+import {
+  debugExitHint,
+  decideEndReason,
+  isBannerLine,
+  isCrashLine,
+  parseGuestExitLine,
+  type EndEvidence
+} from '../../src/engine/vm/vm-end.js'
 
 // Captured from QEMU 7.2 here: a host connection to a forwarded port nobody listens on in the guest.
 const SYN_SENT =
@@ -11,8 +18,24 @@ const SYN_SENT =
 describe('info usernet', () => {
   it('parses the rows', () => {
     expect(parseUsernet(SYN_SENT)).toEqual([
-      { protocol: 'TCP', state: 'SYN_SENT', fd: 9, srcAddress: '127.0.0.1', srcPort: 18555, destAddress: '10.0.2.15', destPort: 8080 },
-      { protocol: 'TCP', state: 'HOST_FORWARD', fd: 8, srcAddress: '127.0.0.1', srcPort: 18555, destAddress: '10.0.2.15', destPort: 8080 }
+      {
+        protocol: 'TCP',
+        state: 'SYN_SENT',
+        fd: 9,
+        srcAddress: '127.0.0.1',
+        srcPort: 18555,
+        destAddress: '10.0.2.15',
+        destPort: 8080
+      },
+      {
+        protocol: 'TCP',
+        state: 'HOST_FORWARD',
+        fd: 8,
+        srcAddress: '127.0.0.1',
+        srcPort: 18555,
+        destAddress: '10.0.2.15',
+        destPort: 8080
+      }
     ])
   })
 
@@ -20,7 +43,12 @@ describe('info usernet', () => {
     ['SYN_SENT only: the guest has not accepted', SYN_SENT, 8080, false],
     ['ESTABLISHED to that port', SYN_SENT.replace('SYN_SENT]  ', 'ESTABLISHED]'), 8080, true],
     ['ESTABLISHED, but to another guest port', SYN_SENT.replace('SYN_SENT]  ', 'ESTABLISHED]'), 80, false],
-    ['after the guest closed (CLOSE_WAIT) it had accepted', SYN_SENT.replace('SYN_SENT]  ', 'CLOSE_WAIT] '), 8080, true],
+    [
+      'after the guest closed (CLOSE_WAIT) it had accepted',
+      SYN_SENT.replace('SYN_SENT]  ', 'CLOSE_WAIT] '),
+      8080,
+      true
+    ],
     [
       "the guest's own outgoing connection to that port does not count",
       '  TCP[ESTABLISHED]  10       10.0.2.15 40000        10.0.2.2  8080     0     0\r\n',
@@ -92,10 +120,22 @@ describe('decideEndReason', () => {
     ['guest powered off', { events: ['SHUTDOWN'], shutdownReasons: ['guest-shutdown'] }, 'exited'],
     ['Unikraft halt via isa-debug-exit', { qemuExit: 83 }, 'exited'],
     ['Unikraft crash via isa-debug-exit', { qemuExit: 85 }, 'crashed'],
-    ['panic line, then reboot (-no-reboot)', { sawCrashLine: true, shutdownReasons: ['guest-reset'] }, 'crashed'],
-    ['pvpanic event', { events: ['GUEST_PANICKED', 'SHUTDOWN'], shutdownReasons: ['guest-panic'] }, 'panicked'],
+    [
+      'panic line, then reboot (-no-reboot)',
+      { sawCrashLine: true, shutdownReasons: ['guest-reset'] },
+      'crashed'
+    ],
+    [
+      'pvpanic event',
+      { events: ['GUEST_PANICKED', 'SHUTDOWN'], shutdownReasons: ['guest-panic'] },
+      'panicked'
+    ],
     ['paused (STOP) and stopped by us', { stopCause: 'stopped', events: ['STOP'] }, 'stopped'],
-    ['panicked with the pause action', { stopCause: 'stopped', events: ['GUEST_PANICKED', 'STOP'] }, 'panicked'],
+    [
+      'panicked with the pause action',
+      { stopCause: 'stopped', events: ['GUEST_PANICKED', 'STOP'] },
+      'panicked'
+    ],
     ['deadline', { stopCause: 'deadline', qemuExit: null, qemuSignal: 'SIGKILL' }, 'deadline'],
     ['boot timeout', { stopCause: 'boot-timeout', sawOutput: false }, 'boot-timeout'],
     ['stopped by the caller', { stopCause: 'killed', shutdownReasons: ['host-qmp-quit'] }, 'killed'],

@@ -1,14 +1,25 @@
 // Run by vm-registry.test.ts in a separate Node process: starts a VM whose guest spins forever,
 // prints `READY <qemu pid>`, and waits to be signalled or killed.
+import { readFileSync } from 'node:fs'
 import { createMemoryLogger } from '../../src/engine/logger.js'
 import { startVm } from '../../src/engine/vm/start-vm.js'
 
 const [outDir, kernel] = process.argv.slice(2)
 const vm = await startVm(
-  { guest: 'unikraft', kernel, cmd: [], env: {}, memoryMiB: 32, ports: [], accel: 'tcg', timeoutMs: 120_000, outDir },
+  {
+    guest: 'unikraft',
+    kernel,
+    cmd: [],
+    env: {},
+    memoryMiB: 32,
+    ports: [],
+    accel: 'tcg',
+    timeoutMs: 120_000,
+    outDir
+  },
   { logger: createMemoryLogger() }
 )
 vm.onConsoleLine(() => {})
-const pid = Number((await import('node:fs')).readFileSync(`${outDir}/qemu.pid`, 'utf8').split('\n')[0])
+const pid = Number(readFileSync(`${outDir}/qemu.pid`, 'utf8').split('\n')[0])
 process.stdout.write(`READY ${pid}\n`)
 setInterval(() => {}, 1000)

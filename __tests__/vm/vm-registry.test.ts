@@ -8,7 +8,7 @@ import { buildProbeKernel } from '../../src/engine/vm/probe-kernel.js'
 import { killVmFromPidFile } from '../../src/engine/vm/vm-registry.js'
 import { qemuProcessesMentioning, removeDir, tempDir } from './vm-test-support.js'
 
-const TSX = new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url).pathname
+const ROOT = new URL('../../', import.meta.url).pathname
 const CHILD = new URL('./vm-child.ts', import.meta.url).pathname
 
 async function gone(pid: number, ms: number): Promise<boolean> {
@@ -42,7 +42,11 @@ describe('VM registry', () => {
     const kernel = join(dir, 'spin.bin')
     await writeFile(kernel, buildProbeKernel({ message: 'up\n', then: 'spin' }))
     const outDir = join(dir, 'out')
-    const node = spawn(process.execPath, [TSX, CHILD, outDir, kernel], { stdio: ['ignore', 'pipe', 'inherit'] })
+    // One Node process (tsx as a loader, not its CLI, which would add a process in between).
+    const node = spawn(process.execPath, ['--import', 'tsx', CHILD, outDir, kernel], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit']
+    })
     child = node
     const qemu = await new Promise<number>((resolve, reject) => {
       let out = ''
@@ -56,35 +60,27 @@ describe('VM registry', () => {
     return { node, qemu, outDir }
   }
 
-  it(
-    'SIGTERM to the Node process stops its QEMU, and the process still ends as a SIGTERM would end it',
-    async () => {
-      const { node, qemu } = await startChild()
-      expect(await qemuProcessesMentioning(dir)).toEqual([qemu])
-      const exited = new Promise<NodeJS.Signals | null>(r => node.once('exit', (_c, s) => r(s)))
-      node.kill('SIGTERM')
-      expect(await exited).toBe('SIGTERM')
-      expect(await gone(qemu, 3000)).toBe(true)
-    },
-    60_000
-  )
+  it('SIGTERM to the Node process stops its QEMU, and the process still ends as a SIGTERM would end it', async () => {
+    const { node, qemu } = await startChild()
+    expect(await qemuProcessesMentioning(dir)).toEqual([qemu])
+    const exited = new Promise<NodeJS.Signals | null>(r => node.once('exit', (_c, s) => r(s)))
+    node.kill('SIGTERM')
+    expect(await exited).toBe('SIGTERM')
+    expect(await gone(qemu, 3000)).toBe(true)
+  }, 60_000)
 
-  it(
-    'a QEMU orphaned by a killed runner is stopped through its pid file; a second call finds nothing',
-    async () => {
-      const { node, qemu, outDir } = await startChild()
-      const exited = new Promise(r => node.once('exit', r))
-      node.kill('SIGKILL')
-      await exited
-      // SIGKILL leaves no chance to clean up: the VM is still there.
-      expect(await qemuProcessesMentioning(dir)).toEqual([qemu])
-      const first = await killVmFromPidFile(join(outDir, 'qemu.pid'))
-      expect(first).toMatchObject({ killed: true, pid: qemu })
-      expect(await gone(qemu, 3000)).toBe(true)
-      expect(await killVmFromPidFile(join(outDir, 'qemu.pid'))).toMatchObject({ killed: false, pid: null })
-    },
-    60_000
-  )
+  it('a QEMU orphaned by a killed runner is stopped through its pid file; a second call finds nothing', async () => {
+    const { node, qemu, outDir } = await startChild()
+    const exited = new Promise(r => node.once('exit', r))
+    node.kill('SIGKILL')
+    await exited
+    // SIGKILL leaves no chance to clean up: the VM is still there.
+    expect(await qemuProcessesMentioning(dir)).toEqual([qemu])
+    const first = await killVmFromPidFile(join(outDir, 'qemu.pid'))
+    expect(first).toMatchObject({ killed: true, pid: qemu })
+    expect(await gone(qemu, 3000)).toBe(true)
+    expect(await killVmFromPidFile(join(outDir, 'qemu.pid'))).toMatchObject({ killed: false, pid: null })
+  }, 60_000)
 
   it('a pid file naming a process that is not our QEMU kills nothing', async () => {
     const pidFile = join(dir, 'qemu.pid')

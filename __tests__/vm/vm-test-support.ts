@@ -60,3 +60,32 @@ export async function writeAppCpio(outPath: string, files: Record<string, string
   }
   await writeCpio(entries, outPath)
 }
+
+export interface NewcEntry {
+  name: string
+  mode: number
+  rdevMajor: number
+  rdevMinor: number
+  data: Buffer
+}
+
+/** Reads one newc archive starting at `offset`; returns its entries and where it ended. */
+export function readNewc(buf: Buffer, offset = 0): { entries: NewcEntry[]; end: number } {
+  const entries: NewcEntry[] = []
+  let at = offset
+  for (;;) {
+    const magic = buf.toString('latin1', at, at + 6)
+    if (magic !== '070701') throw new Error(`no newc header at ${at} (${JSON.stringify(magic)})`)
+    const field = (i: number): number => parseInt(buf.toString('latin1', at + 6 + i * 8, at + 14 + i * 8), 16)
+    const mode = field(1)
+    const size = field(6)
+    const nameSize = field(11)
+    const name = buf.toString('utf8', at + 110, at + 110 + nameSize - 1)
+    const dataAt = at + Math.ceil((110 + nameSize) / 4) * 4
+    const data = buf.subarray(dataAt, dataAt + size)
+    const entry = { name, mode, rdevMajor: field(9), rdevMinor: field(10), data }
+    at = dataAt + Math.ceil(size / 4) * 4
+    if (name === 'TRAILER!!!') return { entries, end: at }
+    entries.push(entry)
+  }
+}

@@ -1,12 +1,13 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { n as noopPersistentCache, s as systemClock, l as createDirectoryToolCache } from './linux-kernel.js';
-import { n as nodeCommandRunner } from './cpio-writer.js';
+import { systemClock } from './clock.js';
+import { nodeCommandRunner } from './command-runner.js';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Transform, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { I as InfrastructureError } from './errors.js';
+import { n as noopPersistentCache, a as createDirectoryToolCache } from './qemu-setup.js';
 
 // The CLI's downloader: node's fetch streamed to a file, with a deadline and a stall timeout, and an
 // error that names the URL and what went wrong (HTTP status, DNS, timeout).
@@ -89,4 +90,4 @@ function cliEngineDeps(logger, progress, signal) {
     };
 }
 
-export { cacheRoot as a, createFetchDownloader as b, cliEngineDeps as c };
+export { createFetchDownloader as a, cliEngineDeps as b, cacheRoot as c };

@@ -1,27 +1,118 @@
 // The one list of inputs and outputs. action.yml, the action's input reader and the CLI's options
 // are all derived from (and tested against) this table, so they cannot drift apart.
 const INPUTS = [
-    { name: 'app', metavar: 'DIR', default: '.', description: 'Directory of the app (its Dockerfile, Kraftfile and unikraft-compat.yml).' },
-    { name: 'config', metavar: 'FILE', description: 'Config file. Default: <app>/unikraft-compat.yml when present.' },
-    { name: 'rootfs', metavar: 'SPEC', description: 'Root filesystem: a Dockerfile, a directory, a .tar/.tar.gz, a .cpio, or binary:PATH. Default: <app>/Dockerfile when present.' },
-    { name: 'cmd', metavar: 'CMD', description: 'Command to run in the guest, split like a POSIX shell splits words (quotes and backslashes, no expansion). Default: the image ENTRYPOINT + CMD.' },
-    { name: 'env', metavar: 'K=V', multiline: true, description: 'Environment variables for the guest program, one K=V per line.' },
-    { name: 'guest', metavar: 'KIND', default: 'unikraft', description: 'unikraft (default) or linux (the Linux baseline guest).' },
-    { name: 'unikraft-version', metavar: 'VER', default: 'latest', description: 'latest, or a release x.y.z (built from source with KraftKit, cached).' },
+    {
+        name: 'app',
+        metavar: 'DIR',
+        default: '.',
+        description: 'Directory of the app (its Dockerfile, Kraftfile and unikraft-compat.yml).'
+    },
+    {
+        name: 'config',
+        metavar: 'FILE',
+        description: 'Config file. Default: <app>/unikraft-compat.yml when present.'
+    },
+    {
+        name: 'rootfs',
+        metavar: 'SPEC',
+        description: 'Root filesystem: a Dockerfile, a directory, a .tar/.tar.gz, a .cpio, or binary:PATH. Default: <app>/Dockerfile when present.'
+    },
+    {
+        name: 'cmd',
+        metavar: 'CMD',
+        description: 'Command to run in the guest, split like a POSIX shell splits words (quotes and backslashes, no expansion). Default: the image ENTRYPOINT + CMD.'
+    },
+    {
+        name: 'env',
+        metavar: 'K=V',
+        multiline: true,
+        description: 'Environment variables for the guest program, one K=V per line.'
+    },
+    {
+        name: 'guest',
+        metavar: 'KIND',
+        default: 'unikraft',
+        description: 'unikraft (default) or linux (the Linux baseline guest).'
+    },
+    {
+        name: 'unikraft-version',
+        metavar: 'VER',
+        default: 'latest',
+        description: 'latest, or a release x.y.z (built from source with KraftKit, cached).'
+    },
     { name: 'kernel', metavar: 'FILE', description: 'A prebuilt Unikraft ELF-loader image; skips KraftKit.' },
-    { name: 'kraftkit-version', metavar: 'VER', default: '0.11.6', description: 'KraftKit release to install.' },
+    {
+        name: 'kraftkit-version',
+        metavar: 'VER',
+        default: '0.11.6',
+        description: 'KraftKit release to install.'
+    },
     { name: 'arch', metavar: 'ARCH', default: 'x86_64', description: 'Guest architecture: x86_64.' },
-    { name: 'memory', metavar: 'SIZE', default: '256M', description: 'Guest memory, like 256M or 1G (at least 8M).' },
-    { name: 'ports', metavar: 'PORTS', multiline: true, description: 'Guest TCP ports to forward (GUEST or HOST:GUEST), one per line or comma-separated. Probe ports are forwarded automatically.' },
-    { name: 'probe', metavar: 'PROBE', multiline: true, description: 'Probes, one per line: redis[:PORT], http:PORT/PATH, tcp:PORT, console:REGEX, exit:CODE, command:ARGV.' },
-    { name: 'runner', metavar: 'RUNNER', default: 'qemu', description: 'qemu (default: drives QEMU directly) or kraft (kraft run).' },
-    { name: 'timeout', metavar: 'DURATION', default: '60s', description: 'Overall deadline for a boot and its probes, like 60s, 2m or 1m30s.' },
-    { name: 'accel', metavar: 'ACCEL', default: 'auto', description: 'auto (KVM when proven to work, else TCG), kvm or tcg.' },
-    { name: 'baseline', metavar: 'WHEN', default: 'auto', description: 'auto (rerun on the Linux baseline when the Unikraft run fails), always or never.' },
-    { name: 'allow', metavar: 'IDS', multiline: true, description: 'Finding ids accepted as known limitations (reported as notes), e.g. process.fork-unsupported.' },
-    { name: 'artifact-name', metavar: 'NAME', description: 'Name of the uploaded artifact. Default: unique per app, version, guest and arch.' },
-    { name: 'upload-logs', metavar: 'BOOL', default: 'true', description: 'Upload the logs and result.json as an artifact: true or false.' },
-    { name: 'fail-on', metavar: 'LEVEL', default: 'error', description: 'error (fail the step on fail or error verdicts) or never (report only).' }
+    {
+        name: 'memory',
+        metavar: 'SIZE',
+        default: '256M',
+        description: 'Guest memory, like 256M or 1G (at least 8M).'
+    },
+    {
+        name: 'ports',
+        metavar: 'PORTS',
+        multiline: true,
+        description: 'Guest TCP ports to forward (GUEST or HOST:GUEST), one per line or comma-separated. Probe ports are forwarded automatically.'
+    },
+    {
+        name: 'probe',
+        metavar: 'PROBE',
+        multiline: true,
+        description: 'Probes, one per line: redis[:PORT], http:PORT/PATH, tcp:PORT, console:REGEX, exit:CODE, command:ARGV.'
+    },
+    {
+        name: 'runner',
+        metavar: 'RUNNER',
+        default: 'qemu',
+        description: 'qemu (default: drives QEMU directly) or kraft (kraft run).'
+    },
+    {
+        name: 'timeout',
+        metavar: 'DURATION',
+        default: '60s',
+        description: 'Overall deadline for a boot and its probes, like 60s, 2m or 1m30s.'
+    },
+    {
+        name: 'accel',
+        metavar: 'ACCEL',
+        default: 'auto',
+        description: 'auto (KVM when proven to work, else TCG), kvm or tcg.'
+    },
+    {
+        name: 'baseline',
+        metavar: 'WHEN',
+        default: 'auto',
+        description: 'auto (rerun on the Linux baseline when the Unikraft run fails), always or never.'
+    },
+    {
+        name: 'allow',
+        metavar: 'IDS',
+        multiline: true,
+        description: 'Finding ids accepted as known limitations (reported as notes), e.g. process.fork-unsupported.'
+    },
+    {
+        name: 'artifact-name',
+        metavar: 'NAME',
+        description: 'Name of the uploaded artifact. Default: unique per app, version, guest and arch.'
+    },
+    {
+        name: 'upload-logs',
+        metavar: 'BOOL',
+        default: 'true',
+        description: 'Upload the logs and result.json as an artifact: true or false.'
+    },
+    {
+        name: 'fail-on',
+        metavar: 'LEVEL',
+        default: 'error',
+        description: 'error (fail the step on fail or error verdicts) or never (report only).'
+    }
 ];
 
 export { INPUTS as I };

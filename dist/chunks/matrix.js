@@ -1,7 +1,8 @@
 import { lstat, readdir, mkdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { C as ConfigurationError } from './errors.js';
-import { m as mainFinding, a as writeTextAtomic, l as loadResultFile, b as RESULT_FILE_NAME } from './result-file.js';
+import { m as mainFinding } from './result.js';
+import { w as writeTextAtomic, l as loadResultFile, R as RESULT_FILE_NAME } from './result-file.js';
 import { t as truncateText, a as escapeXml, e as escapeMarkdownInline } from './text-escape.js';
 import { p as parse, U as UsageError, C as COMMON_OPTIONS } from './args.js';
 import 'node:util';

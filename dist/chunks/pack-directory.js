@@ -4,7 +4,8 @@ import { lstatSync, readlinkSync, readdirSync, createReadStream, statSync } from
 import { readFile, rm, writeFile, rename, lstat, mkdir, readlink, unlink, open, chmod, symlink, link } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { n as nodeCommandRunner, b as CPIO_HEADER_BYTES, p as pad4, a as CPIO_TRAILER_NAME, d as writeRawCpio, e as assertSafeArchivePath, T as TYPE_BITS } from './cpio-writer.js';
+import { C as CPIO_HEADER_BYTES, p as pad4, a as CPIO_TRAILER_NAME, w as writeRawCpio, b as assertSafeArchivePath, T as TYPE_BITS } from './cpio-writer.js';
+import { nodeCommandRunner } from './command-runner.js';
 
 // Paths inside a root filesystem tree: archive entry names made safe, a stable component-wise
 // order, and symlink resolution confined to the tree (chroot semantics, loops rejected), so a
@@ -166,7 +167,9 @@ async function writeSpecials(treeDir, nodes) {
         return;
     }
     const tmp = `${out}.partial-${process.pid}`;
-    await writeFile(tmp, JSON.stringify({ version: 1, entries: nodes }, null, 2) + '\n');
+    // Sorted: the archive order, whatever order the extraction met them in.
+    const entries = [...nodes].sort((a, b) => comparePaths(a.path, b.path));
+    await writeFile(tmp, JSON.stringify({ version: 1, entries }, null, 2) + '\n');
     await rename(tmp, out);
 }
 
@@ -350,7 +353,7 @@ class TreeWriter {
         for (const s of this.specials)
             byPath.set(s.path, s);
         await writeSpecials(this.root, [...byPath.values()]);
-        return { specials: [...this.specials] };
+        return { specials: [...this.specials].sort((a, b) => comparePaths(a.path, b.path)) };
     }
 }
 
@@ -1011,4 +1014,4 @@ async function packDirectory(dir, outPath, opts = {}) {
     }
 }
 
-export { SymlinkLoopError as S, TreeView as T, UnexpectedEofError as U, TreeWriter as a, sniffArchiveFile as b, comparePaths as c, tarChecksumOk as d, specialsSidecarPath as e, extractCpio as f, guestDirname as g, readCpio as h, normaliseArchivePath as n, openArchive as o, packDirectory as p, readSpecials as r, splitRdev as s, toGuestPath as t, walkTree as w };
+export { SymlinkLoopError as S, TreeView as T, UnexpectedEofError as U, TreeWriter as a, readSpecials as b, comparePaths as c, sniffArchiveFile as d, tarChecksumOk as e, specialsSidecarPath as f, guestDirname as g, extractCpio as h, normaliseArchivePath as n, openArchive as o, packDirectory as p, readCpio as r, splitRdev as s, toGuestPath as t, walkTree as w };

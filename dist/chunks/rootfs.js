@@ -1,4 +1,4 @@
-import { p as packDirectory, h as readCpio } from './pack-directory.js';
+import { p as packDirectory, r as readCpio } from './pack-directory.js';
 import { p as parse, U as UsageError, C as COMMON_OPTIONS } from './args.js';
 import 'node:path';
 import './errors.js';
@@ -7,15 +7,24 @@ import 'node:fs/promises';
 import 'node:stream';
 import 'node:zlib';
 import './cpio-writer.js';
-import 'node:child_process';
 import 'node:crypto';
 import 'node:events';
 import 'node:stream/promises';
+import './command-runner.js';
+import 'node:child_process';
 import 'node:util';
 import './inputs.js';
 
 // `unikraft-compat rootfs pack DIR OUT` and `rootfs ls ARCHIVE`: the cpio tools on their own.
-const TYPE_CHAR = { file: '-', dir: 'd', symlink: 'l', char: 'c', block: 'b', fifo: 'p', socket: 's' };
+const TYPE_CHAR = {
+    file: '-',
+    dir: 'd',
+    symlink: 'l',
+    char: 'c',
+    block: 'b',
+    fifo: 'p',
+    socket: 's'
+};
 function modeString(type, mode) {
     const bits = 'rwxrwxrwx';
     let s = TYPE_CHAR[type] ?? '?';
@@ -31,7 +40,9 @@ async function rootfsCommand(args, term) {
             throw new UsageError('rootfs pack', "'unikraft-compat rootfs pack' needs DIR and OUT.cpio");
         const [dir, out] = positionals;
         const r = await packDirectory(dir, out, { gzip: values.gzip === true });
-        term.out(values.json ? `${JSON.stringify({ archive: out, ...r })}\n` : `${out}: ${r.entries} entries, ${r.bytes} bytes\n`);
+        term.out(values.json
+            ? `${JSON.stringify({ archive: out, ...r })}\n`
+            : `${out}: ${r.entries} entries, ${r.bytes} bytes\n`);
         return 0;
     }
     if (sub === 'ls') {

@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
-import { r as runCheck } from './run-check.js';
-import { f as findingTitle, t as timelineFacts, a as resolveCheckOptions } from './timeline-phases.js';
+import { runCheck } from './run-check.js';
+import { r as resolveCheckOptions } from './resolve.js';
 import { E as ExitCode } from './errors.js';
-import { d as describeGuest, f as formatMs } from './result-file.js';
+import { f as findingTitle } from './finding-titles.js';
+import { d as describeGuest, f as formatMs } from './result.js';
+import { t as timelineFacts } from './timeline-phases.js';
 import { s as stripAnsi, t as truncateText } from './text-escape.js';
 import 'node:child_process';
 import 'node:crypto';
@@ -13,16 +15,23 @@ import 'node:string_decoder';
 import 'node:zlib';
 import './cpio-writer.js';
 import 'node:net';
-import { a as stopAllVms } from './linux-kernel.js';
+import { s as stopAllVms } from './linux-kernel.js';
 import { p as parse, r as runInputs, R as RUN_OPTIONS } from './args.js';
-import { c as cliEngineDeps } from './engine-deps.js';
+import { b as cliEngineDeps } from './engine-deps.js';
+import './index.js';
 import 'process';
 import 'buffer';
-import './diagnose2.js';
+import './diagnose.js';
+import './qemu-setup.js';
+import './privileges.js';
 import 'node:http';
+import './result-file.js';
 import './pack-directory.js';
 import 'node:stream';
+import './command-runner.js';
 import './version.js';
+import './clock.js';
+import './start-vm.js';
 import './inputs.js';
 import 'node:events';
 import 'node:stream/promises';
@@ -177,8 +186,13 @@ async function runCommand(args, term) {
     const raw = runInputs(parsed);
     const options = await resolveCheckOptions(raw, { cwd: process.cwd() });
     const json = parsed.values.json === true;
-    const outDir = resolve(typeof parsed.values.out === 'string' ? parsed.values.out : `unikraft-compat-out/${options.appName}-${options.guest === 'linux' ? 'linux' : options.unikraftVersion}`);
-    const progress = createProgress(term, { quiet: json || parsed.values.quiet === true, verbose: parsed.values.verbose === true });
+    const outDir = resolve(typeof parsed.values.out === 'string'
+        ? parsed.values.out
+        : `unikraft-compat-out/${options.appName}-${options.guest === 'linux' ? 'linux' : options.unikraftVersion}`);
+    const progress = createProgress(term, {
+        quiet: json || parsed.values.quiet === true,
+        verbose: parsed.values.verbose === true
+    });
     const abort = new AbortController();
     // Ctrl-C / SIGTERM: stop the VM, still write the result, then exit.
     const onSignal = (sig) => {

@@ -1,20 +1,24 @@
 import { join } from 'node:path';
-import { n as nodeCommandRunner } from './cpio-writer.js';
+import { nodeCommandRunner } from './command-runner.js';
 import { t as toError } from './errors.js';
 import { I as INPUTS } from './inputs.js';
-import { j as createConsoleLogger, l as createDirectoryToolCache, m as checkQemu, f as ensureQemu, g as ensureLinuxKernel, e as ensureBusybox, i as installKraftkit, n as noopPersistentCache } from './linux-kernel.js';
+import { c as createConsoleLogger, a as createDirectoryToolCache, b as checkQemu, e as ensureQemu, i as installKraftkit, n as noopPersistentCache } from './qemu-setup.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs';
 import 'node:fs/promises';
 import 'node:os';
+import { a as ensureLinuxKernel, e as ensureBusybox } from './linux-kernel.js';
 import 'node:string_decoder';
 import 'node:zlib';
+import './cpio-writer.js';
 import 'node:net';
-import { a as cacheRoot, b as createFetchDownloader } from './engine-deps.js';
+import { c as cacheRoot, a as createFetchDownloader } from './engine-deps.js';
 import { p as parse, C as COMMON_OPTIONS } from './args.js';
+import './privileges.js';
 import 'node:events';
 import 'node:stream/promises';
+import './clock.js';
 import 'node:stream';
 import 'node:util';
 
@@ -36,13 +40,19 @@ async function setupCommand(args, term) {
         }
     };
     await attempt('QEMU', async () => {
-        const q = check ? await checkQemu({ runner, logger }) : await ensureQemu({ runner, logger }, { install: true });
+        const q = check
+            ? await checkQemu({ runner, logger })
+            : await ensureQemu({ runner, logger }, { install: true });
         if (!q.ok)
             throw new Error(q.problem ?? 'not usable; would run: apt-get install qemu-system-x86');
         return `${q.path} (${q.version})`;
     });
     if (check) {
-        items.push({ name: 'Linux baseline kernel', ok: true, detail: `would be fetched into ${join(cache, 'linux')} with apt-get download (if not cached)` });
+        items.push({
+            name: 'Linux baseline kernel',
+            ok: true,
+            detail: `would be fetched into ${join(cache, 'linux')} with apt-get download (if not cached)`
+        });
     }
     else {
         await attempt('Linux baseline kernel', async () => {
@@ -51,11 +61,17 @@ async function setupCommand(args, term) {
         });
         await attempt('busybox (static)', async () => ensureBusybox(cache, { runner }));
     }
-    const version = typeof values['kraftkit-version'] === 'string' ? values['kraftkit-version'] : (INPUTS.find(i => i.name === 'kraftkit-version')?.default ?? '');
+    const version = typeof values['kraftkit-version'] === 'string'
+        ? values['kraftkit-version']
+        : (INPUTS.find(i => i.name === 'kraftkit-version')?.default ?? '');
     const toolCache = createDirectoryToolCache();
     if (check) {
         const found = toolCache.find('kraftkit', version.replace(/^v/, ''), 'amd64');
-        items.push({ name: `KraftKit ${version}`, ok: found !== null, detail: found ?? 'not installed; would download it from the KraftKit release and verify its sha256' });
+        items.push({
+            name: `KraftKit ${version}`,
+            ok: found !== null,
+            detail: found ?? 'not installed; would download it from the KraftKit release and verify its sha256'
+        });
     }
     else {
         await attempt(`KraftKit ${version}`, async () => {

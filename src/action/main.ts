@@ -1,30 +1,64 @@
 // The action's main step: read inputs, run the engine, then report to GitHub (outputs, annotations,
 // job summary, artifacts). Errors are reported once, here, with the input at fault named.
 import * as core from '@actions/core'
-import { readFile } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { access, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
-import { systemClock } from '../engine/clock.js'
-import { nodeCommandRunner } from '../engine/command-runner.js'
-import { RUN_FILES, runCheck } from '../engine/check/run-check.js'
+import type { CheckOptions } from '../engine/config/check-options.js'
 import { resolveCheckOptions } from '../engine/config/resolve.js'
 import { describeError, errorKind, toError } from '../engine/errors.js'
-import { planAnnotations } from '../engine/report/annotations.js'
-import { renderJobSummary } from '../engine/report/job-summary.js'
-import { resultOutputs } from '../engine/report/result-outputs.js'
-import { enableKvmForRunner } from '../engine/setup/kvm-setup.js'
-import { stopAllVms } from '../engine/vm/index.js'
+import type { CheckResult } from '../engine/report/result.js'
 import { createActionsLogger } from './actions-logger.js'
-import { artifactName, uploadRunArtifacts } from './artifacts.js'
-import { UPLOADED_FILES } from './uploaded-files.js'
+import { artifactName } from './artifacts.js'
 import { readActionInputs } from './inputs.js'
 import { markUploaded, saveMainState } from './state.js'
-import { createActionsSetupDeps } from './tool-cache-adapter.js'
+
+/**
+ * What runs a check, loaded once the inputs are known to be good: a wrong input is reported without
+ * loading the engine, which keeps the step's cold start short.
+ */
+async function loadEngine() {
+  const [clock, commands, check, annotations, summary, outputs, kvm, vm, artifacts, uploaded, setup] =
+    await Promise.all([
+      import('../engine/clock.js'),
+      import('../engine/command-runner.js'),
+      import('../engine/check/run-check.js'),
+      import('../engine/report/annotations.js'),
+      import('../engine/report/job-summary.js'),
+      import('../engine/report/result-outputs.js'),
+      import('../engine/setup/kvm-setup.js'),
+      import('../engine/vm/index.js'),
+      import('./artifacts.js'),
+      import('./uploaded-files.js'),
+      import('./tool-cache-adapter.js')
+    ])
+  return {
+    systemClock: clock.systemClock,
+    nodeCommandRunner: commands.nodeCommandRunner,
+    runCheck: check.runCheck,
+    RUN_FILES: check.RUN_FILES,
+    planAnnotations: annotations.planAnnotations,
+    renderJobSummary: summary.renderJobSummary,
+    resultOutputs: outputs.resultOutputs,
+    enableKvmForRunner: kvm.enableKvmForRunner,
+    stopAllVms: vm.stopAllVms,
+    uploadRunArtifacts: artifacts.uploadRunArtifacts,
+    UPLOADED_FILES: uploaded.UPLOADED_FILES,
+    createActionsSetupDeps: setup.createActionsSetupDeps
+  }
+}
 
 export async function runMain(): Promise<void> {
   const logger = createActionsLogger()
-  // A cancelled job sends SIGINT, then SIGTERM: stop the VM; the post step uploads the logs.
-  const onSignal = (): void => void stopAllVms()
+  // A cancelled job sends SIGINT, then SIGTERM: stop the VM, then end as the signal asks (listening
+  // took its default action away; a swallowed signal would run the whole check on). The post step
+  // uploads the logs.
+  let stopAllVms = async (): Promise<void> => {}
+  const onSignal = (signal: NodeJS.Signals): void =>
+    void stopAllVms().finally(() => {
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal)
+    })
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
   try {
@@ -37,8 +71,20 @@ export async function runMain(): Promise<void> {
       arch: options.arch,
       override: options.artifactName ?? undefined
     })
-    const outDir = join(process.env.RUNNER_TEMP || tmpdir(), 'unikraft-compat', name)
+    const outDir = join(process.env.RUNNER_TEMP || tmpdir(), 'unikraft-compat', runDirName(name))
     saveMainState({ outDir, artifactName: name, uploadLogs: options.uploadLogs, persist: [] })
+    const engine = await loadEngine()
+    stopAllVms = engine.stopAllVms
+    const {
+      systemClock,
+      nodeCommandRunner,
+      runCheck,
+      RUN_FILES,
+      planAnnotations,
+      renderJobSummary,
+      resultOutputs
+    } = engine
+    const { enableKvmForRunner, uploadRunArtifacts, UPLOADED_FILES, createActionsSetupDeps } = engine
 
     const kvm = await enableKvmForRunner({ runner: nodeCommandRunner, logger })
     if (kvm.attempted) logger.info(`KVM: ${kvm.detail}`)
@@ -57,7 +103,9 @@ export async function runMain(): Promise<void> {
 
     for (const [k, v] of Object.entries(resultOutputs(result))) core.setOutput(k, v)
     core.setOutput('result-file', run.resultFile)
-    core.setOutput('console-log', join(outDir, RUN_FILES.console))
+    const consolePath = join(outDir, RUN_FILES.console)
+    // No boot (preflight stopped it, setup failed): no console log to point at.
+    if (await exists(consolePath)) core.setOutput('console-log', consolePath)
 
     const rel = (p: string | null): string | undefined => (p ? relative(workspace, p) : undefined)
     const text = async (p: string | null): Promise<string | undefined> =>
@@ -75,7 +123,7 @@ export async function runMain(): Promise<void> {
       else if (a.level === 'warning') core.warning(a.message, props)
       else core.notice(a.message, props)
     }
-    const consoleLog = await text(join(outDir, RUN_FILES.console))
+    const consoleLog = await text(consolePath)
     await core.summary.addRaw(renderJobSummary(result, { consoleLog, overflow }), true).write()
 
     if (options.uploadLogs) {
@@ -88,7 +136,9 @@ export async function runMain(): Promise<void> {
     }
 
     core.info(result.summary)
-    if (result.verdict !== 'pass' && options.failOn === 'error') core.setFailed(result.summary)
+    if (result.verdict !== 'pass' && options.failOn === 'error') {
+      core.setFailed([result.summary, kernelAdvice(options, result)].filter(Boolean).join(' '))
+    }
   } catch (thrown) {
     const err = toError(thrown)
     const kind = errorKind(err)
@@ -101,4 +151,41 @@ export async function runMain(): Promise<void> {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
   }
+}
+
+/**
+ * The action has no Linux fallback for a Unikraft kernel that could not be had (the CLI has): when
+ * setup failed after QEMU was found and no `kernel` was given, say how to get past it.
+ */
+function kernelAdvice(options: CheckOptions, result: CheckResult): string {
+  const failedGettingKernel =
+    options.guest === 'unikraft' &&
+    !options.kernel &&
+    result.verdict === 'error' &&
+    result.error?.kind === 'infrastructure' &&
+    result.qemu !== null &&
+    result.timeline.setupMs === null
+  return failedGettingKernel
+    ? 'No Unikraft kernel could be had: give a prebuilt Unikraft ELF-loader image with the `kernel` input (skips KraftKit), run where github.com and unikraft.org are reachable, or use `guest: linux` for the Linux baseline only.'
+    : ''
+}
+
+/**
+ * The run directory's name: the artifact name when it is a plain one, else made filesystem-safe and
+ * short (an `artifact-name` can be any length and hold any character), kept unique by a hash.
+ */
+export function runDirName(artifact: string): string {
+  const safe = artifact
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[.-]+/, '')
+    .slice(0, 80)
+  if (safe === artifact) return safe
+  return `${safe || 'run'}-${createHash('sha256').update(artifact).digest('hex').slice(0, 12)}`
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false
+  )
 }

@@ -1,17 +1,7 @@
 // Parsers for the small value languages of inputs: sizes, durations, booleans, port lists, K=V lines.
 import { badInput, ConfigurationError } from '../errors.js'
 
-/** `256M`, `1G`, `512` (MiB) -> MiB. At least 8M. */
-export function parseMemory(value: string, input = 'memory'): number {
-  const m = /^\s*(\d+)\s*([KMG])?(?:i?B)?\s*$/i.exec(value)
-  if (!m) throw badInput(input, 'a size like 256M or 1G (at least 8M)', value)
-  const n = Number(m[1])
-  const unit = (m[2] ?? 'M').toUpperCase()
-  const mib = unit === 'G' ? n * 1024 : unit === 'K' ? n / 1024 : n
-  if (!Number.isFinite(mib) || mib < 8) throw badInput(input, 'a size like 256M or 1G (at least 8M)', value)
-  if (!Number.isInteger(mib)) throw badInput(input, 'a whole number of MiB, like 256M or 1G', value)
-  return mib
-}
+export { parseMemory } from '../vm/memory.js'
 
 /** `60s`, `2m`, `1m30s`, `500ms`, `90` (seconds) -> ms. */
 export function parseDuration(value: string, input = 'timeout'): number {

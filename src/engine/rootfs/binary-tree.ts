@@ -24,25 +24,25 @@ const EXTRA_FORM =
 export function parseExtra(spec: string, appDir: string): ExtraFile {
   const i = spec.lastIndexOf(':')
   if (i <= 0 || i === spec.length - 1)
-    throw new ConfigurationError('extra', `Input 'extra' must be ${EXTRA_FORM}, got '${spec}'`)
+    throw new ConfigurationError('files', `Input 'files' must be ${EXTRA_FORM}, got '${spec}'`)
   const src = resolve(appDir, spec.slice(0, i))
   let dest = spec.slice(i + 1)
   if (!dest.startsWith('/'))
     throw new ConfigurationError(
-      'extra',
-      `Input 'extra' must be ${EXTRA_FORM}, got '${spec}' (DEST is not absolute)`
+      'files',
+      `Input 'files' must be ${EXTRA_FORM}, got '${spec}' (DEST is not absolute)`
     )
   if (dest.endsWith('/')) dest += basename(src)
   dest = toGuestPath(dest)
   if (dest === '/')
     throw new ConfigurationError(
-      'extra',
-      `Input 'extra' must be ${EXTRA_FORM}, got '${spec}' (DEST is the root)`
+      'files',
+      `Input 'files' must be ${EXTRA_FORM}, got '${spec}' (DEST is the root)`
     )
   if (dest.split('/').includes('..'))
     throw new ConfigurationError(
-      'extra',
-      `Input 'extra' must be ${EXTRA_FORM}, got '${spec}' (DEST has '..')`
+      'files',
+      `Input 'files' must be ${EXTRA_FORM}, got '${spec}' (DEST has '..')`
     )
   return { src, dest }
 }
@@ -62,7 +62,7 @@ function parentForWrite(root: string, dest: string): string {
       real = cand
     } else if (!r.stats.isDirectory()) {
       throw new ConfigurationError(
-        'extra',
+        'files',
         `cannot put '${dest}' in the root filesystem: '${cand}' is not a directory there`
       )
     } else real = r.path
@@ -76,7 +76,10 @@ export async function addExtra(writer: TreeWriter, root: string, extra: ExtraFil
   try {
     st = statSync(extra.src)
   } catch {
-    throw new ConfigurationError('extra', `extra file '${extra.src}' does not exist (for '${extra.dest}')`)
+    throw new ConfigurationError(
+      'files',
+      `Input 'files' names '${extra.src}' (for '${extra.dest}'), which does not exist`
+    )
   }
   const parent = parentForWrite(root, extra.dest)
   const destRel = `${parent === '/' ? '' : parent.slice(1) + '/'}${basename(extra.dest)}`
@@ -85,7 +88,10 @@ export async function addExtra(writer: TreeWriter, root: string, extra: ExtraFil
     return
   }
   if (!st.isDirectory())
-    throw new ConfigurationError('extra', `extra '${extra.src}' is neither a file nor a directory`)
+    throw new ConfigurationError(
+      'files',
+      `Input 'files' names '${extra.src}', which is neither a file nor a directory`
+    )
   await writer.dir(destRel, st.mode)
   for (const w of walkTree(extra.src)) {
     const rel = `${destRel}/${w.rel}`

@@ -31,7 +31,7 @@ export interface MaterializeOptions {
   workDir: string
   /** binary: the tree the program and its libraries come from (default '/'). */
   sysroot?: string
-  /** 'SRC:DEST' files added to the tree (SRC relative to appDir). */
+  /** The `files` input: 'SRC:DEST' entries added to the tree (SRC relative to appDir). */
   extra?: string[]
   buildArgs?: Record<string, string>
   target?: string
@@ -56,7 +56,10 @@ export interface MaterializedRootfs {
   buildLogPath?: string
   manifest: Manifest
   manifestPath: string
-  /** cpio source: the archive itself, to boot as is. */
+  /**
+   * cpio source without extras: the archive itself, to boot as is. It may be gzip-compressed
+   * (`source.gzip`), which Linux reads and Unikraft's ukcpio does not: repack the tree for Unikraft.
+   */
   cpioPath?: string
   /** binary source: what was resolved, and what was not. */
   closure?: Closure
@@ -146,7 +149,8 @@ export async function materializeRootfs(
         break
       case 'cpio':
         await extractCpio(source.path, tmp, { runner: deps.runner })
-        result.cpioPath = source.path
+        // Booted as is, unless extra files changed the tree (then the tree is what to pack).
+        if (extras.length === 0) result.cpioPath = source.path
         break
       case 'binary':
         result.closure = await buildBinaryTree(source.path, tmp, { sysroot: opts.sysroot, extra: extras })
@@ -173,7 +177,7 @@ export async function materializeRootfs(
       }
     }
     if (extras.length && (source.kind === 'tar' || source.kind === 'cpio' || source.kind === 'dockerfile')) {
-      const w = new TreeWriter(tmp, { what: 'extra', runner: deps.runner })
+      const w = new TreeWriter(tmp, { what: 'files', runner: deps.runner })
       for (const e of extras) await addExtra(w, tmp, e)
       await w.finish()
     }

@@ -262,16 +262,18 @@ export async function preflight(treeDir: string, cmd: string[], opts: PreflightO
         )
       )
     }
+    const shown = (p: string): string => (p === guestPath ? shownAs : p)
     for (const u of closure.unresolved) {
       const src = hostLibraryPath(u.name, hintRoot)
+      const neededBy = u.neededBy.map(shown)
       findings.push(
         finding(
           'loader.missing-library',
           'error',
-          `${u.neededBy.map(p => (p === guestPath ? shownAs : p)).join(', ')} needs ${u.name} (DT_NEEDED), which is not in ${u.searched.length ? u.searched.join(', ') : 'the root filesystem'}`,
+          `${neededBy.join(', ')} needs ${u.name} (DT_NEEDED), which is not in ${u.searched.length ? u.searched.join(', ') : 'the root filesystem'}`,
           u.name,
           `Copy the library into the image: COPY --from=build ${src} ${guestDirname(src)}/`,
-          { neededBy: u.neededBy, searched: u.searched }
+          { neededBy, searched: u.searched }
         )
       )
     }

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { InfrastructureError } from '../errors.js'
 import { buildProbeKernel } from './probe-kernel.js'
 import { buildQemuArgv, QEMU_BINARY } from './qemu-argv.js'
+import { registerVm } from './vm-registry.js'
 import type { Accel, AccelRequest } from './vm-types.js'
 
 export const KVM_DEVICE = '/dev/kvm'
@@ -63,7 +64,11 @@ export function classifyKvmProbe(o: KvmProbeOutcome): KvmProbeResult['detail'] {
   }
   if (/failed to set MSR/i.test(err) || o.signal === 'SIGABRT') {
     const lines = err.split('\n')
-    const line = (lines.find(l => /MSR/.test(l)) ?? lines.find(l => /assert|abort/i.test(l)) ?? firstLine(err)).trim()
+    const line = (
+      lines.find(l => /MSR/.test(l)) ??
+      lines.find(l => /assert|abort/i.test(l)) ??
+      firstLine(err)
+    ).trim()
     return `QEMU aborted under KVM${line ? `: ${line}` : ''}`
   }
   if (o.timedOut) {
@@ -114,6 +119,8 @@ export async function probeKvm(qemuBinary: string, opts: KvmProbeOptions = {}): 
         timedOut = true
         killGroup()
       }, timeoutMs)
+      // Like any VM of ours: SIGINT/SIGTERM of this process during the probe takes it down too.
+      const unregister = child.pid ? registerVm({ pid: child.pid, stop: async () => killGroup() }) : () => {}
       child.stdout.on('data', (d: Buffer) => {
         stdout += d.toString('latin1')
       })
@@ -126,6 +133,7 @@ export async function probeKvm(qemuBinary: string, opts: KvmProbeOptions = {}): 
         if (settled) return
         settled = true
         clearTimeout(timer)
+        unregister()
         const elapsedMs = Math.round(performance.now() - started)
         const printed = stdout.includes(PROBE_MESSAGE)
         if (printed && code === 83) {
@@ -195,12 +203,18 @@ const KVM_HINT =
   'use accel auto (falls back to TCG) or tcg; on GitHub-hosted Linux runners, open /dev/kvm to the ' +
   'runner user with the udev rule in docs/vm.md'
 
-export async function resolveAccel(request: AccelRequest, opts: ResolveAccelOptions = {}): Promise<AccelDecision> {
+export async function resolveAccel(
+  request: AccelRequest,
+  opts: ResolveAccelOptions = {}
+): Promise<AccelDecision> {
   if (request === 'tcg') return { accel: 'tcg', reason: 'TCG requested' }
   const probe = await cachedProbe(opts)
   if (request === 'kvm') {
     if (probe.ok) return { accel: 'kvm', reason: `KVM requested; ${probe.detail}` }
-    throw new InfrastructureError(`accel 'kvm' was requested but KVM does not work here: ${probe.detail}`, KVM_HINT)
+    throw new InfrastructureError(
+      `accel 'kvm' was requested but KVM does not work here: ${probe.detail}`,
+      KVM_HINT
+    )
   }
   if (probe.ok) return { accel: 'kvm', reason: `auto: ${probe.detail}` }
   return { accel: 'tcg', reason: `auto: KVM unusable (${probe.detail}); using TCG` }

@@ -15,13 +15,18 @@ async function run(runner: CommandRunner, argv: string[], what: string, cwd?: st
     r = await runner.run(argv, { cwd, timeoutMs: 300_000 })
   } catch (e) {
     if (e instanceof CommandNotFoundError) {
-      throw new InfrastructureError(`${what}: '${argv[0]}' is not available on this machine`, APT_HINT, { cause: e })
+      throw new InfrastructureError(`${what}: '${argv[0]}' is not available on this machine`, APT_HINT, {
+        cause: e
+      })
     }
     throw e
   }
   if (r.code !== 0) {
     const detail = r.stderr.trim().split('\n').filter(Boolean).slice(-3).join(' / ')
-    throw new InfrastructureError(`${what} failed (${argv.join(' ')}): ${detail || `status ${r.code}`}`, APT_HINT)
+    throw new InfrastructureError(
+      `${what} failed (${argv.join(' ')}): ${detail || `status ${r.code}`}`,
+      APT_HINT
+    )
   }
   return r.stdout
 }
@@ -44,7 +49,8 @@ export async function aptDepends(runner: CommandRunner, pkg: string): Promise<st
 export async function aptDownload(runner: CommandRunner, pkg: string, dir: string): Promise<string> {
   await run(runner, ['apt-get', 'download', pkg], `downloading ${pkg}`, dir)
   const debs = (await readdir(dir)).filter(f => f.startsWith(`${pkg}_`) && f.endsWith('.deb'))
-  if (debs.length === 0) throw new InfrastructureError(`downloading ${pkg}: apt-get wrote no .deb file`, APT_HINT)
+  if (debs.length === 0)
+    throw new InfrastructureError(`downloading ${pkg}: apt-get wrote no .deb file`, APT_HINT)
   return join(dir, debs.sort()[debs.length - 1])
 }
 

@@ -25,7 +25,10 @@ export async function findHostStaticBusybox(candidates = HOST_CANDIDATES): Promi
 }
 
 /** A static busybox: the host's, or busybox-static fetched into `<cacheDir>/busybox-static`. */
-export async function ensureBusybox(cacheDir: string, deps: { runner?: CommandRunner } = {}): Promise<string> {
+export async function ensureBusybox(
+  cacheDir: string,
+  deps: { runner?: CommandRunner } = {}
+): Promise<string> {
   const host = await findHostStaticBusybox()
   if (host) return host
   const dir = join(cacheDir, BUSYBOX_PACKAGE)

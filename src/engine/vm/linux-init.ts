@@ -101,19 +101,29 @@ export function validateLinuxInitInput(input: LinuxInitInput): void {
     throw new ConfigurationError('cmd', "Input 'cmd' must name the program to run, got an empty command")
   }
   input.cmd.forEach((a, i) => {
-    if (a.includes('\0')) throw new ConfigurationError('cmd', `Input 'cmd': argument ${i} contains a NUL byte`)
+    if (a.includes('\0'))
+      throw new ConfigurationError('cmd', `Input 'cmd': argument ${i} contains a NUL byte`)
   })
   // env(1) takes a leading word with '=' as another variable, not as the program.
   if (input.cmd[0].includes('=')) {
-    throw new ConfigurationError('cmd', `Input 'cmd': the program name must not contain '=', got '${input.cmd[0]}'`)
+    throw new ConfigurationError(
+      'cmd',
+      `Input 'cmd': the program name must not contain '=', got '${input.cmd[0]}'`
+    )
   }
   for (const [k, v] of Object.entries(input.env)) {
     if (k === '' || k.includes('=') || k.includes('\0') || v.includes('\0')) {
-      throw new ConfigurationError('env', `Input 'env' must be NAME=value pairs without NUL bytes, got '${k}'`)
+      throw new ConfigurationError(
+        'env',
+        `Input 'env' must be NAME=value pairs without NUL bytes, got '${k}'`
+      )
     }
   }
   if (input.cwd !== undefined && (!input.cwd.startsWith('/') || input.cwd.includes('\0'))) {
-    throw new ConfigurationError('workdir', `Input 'workdir' must be an absolute path in the guest, got '${input.cwd}'`)
+    throw new ConfigurationError(
+      'workdir',
+      `Input 'workdir' must be an absolute path in the guest, got '${input.cwd}'`
+    )
   }
 }
 

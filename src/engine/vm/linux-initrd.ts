@@ -8,7 +8,14 @@ import { gunzipSync } from 'node:zlib'
 import { nodeCommandRunner, type CommandRunner } from '../command-runner.js'
 import { InfrastructureError } from '../errors.js'
 import { writeCpio, type CpioEntry } from '../rootfs/cpio-writer.js'
-import { INIT_SCRIPT, linuxInitDataFiles, PVPANIC_MODULES, UKC_DIR, VIRTIO_NET_MODULES, type LinuxInitInput } from './linux-init.js'
+import {
+  INIT_SCRIPT,
+  linuxInitDataFiles,
+  PVPANIC_MODULES,
+  UKC_DIR,
+  VIRTIO_NET_MODULES,
+  type LinuxInitInput
+} from './linux-init.js'
 
 const MODULE_SUFFIXES = ['.ko', '.ko.xz', '.ko.zst', '.ko.gz'] as const
 
@@ -124,7 +131,12 @@ export async function prepareLinuxInitrd(input: LinuxInitrdInput): Promise<Linux
       { path: `${UKC_DIR}/busybox`, type: 'file', mode: 0o755, source: input.busybox, size: bb.size },
       { path: `${UKC_DIR}/init`, type: 'file', mode: 0o755, data: Buffer.from(INIT_SCRIPT, 'utf8') },
       { path: `${UKC_DIR}/modules`, type: 'dir', mode: 0o755 },
-      ...dataFiles.map(f => ({ path: `${UKC_DIR}/${f.name}`, type: 'file' as const, mode: 0o644, data: f.data })),
+      ...dataFiles.map(f => ({
+        path: `${UKC_DIR}/${f.name}`,
+        type: 'file' as const,
+        mode: 0o644,
+        data: f.data
+      })),
       // The kernel opens /dev/console for init before anything is mounted.
       { path: 'dev', type: 'dir', mode: 0o755 },
       { path: 'dev/console', type: 'char', mode: 0o600, rdevMajor: 5, rdevMinor: 1 }

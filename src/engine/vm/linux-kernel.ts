@@ -84,13 +84,19 @@ async function resolvePackages(runner: CommandRunner, metas: readonly string[]):
     const modules = (await aptDepends(runner, image)).filter(d => /^linux-modules-\d/.test(d))
     return [image, ...modules]
   }
-  throw new InfrastructureError(`no Linux kernel package found for the baseline: ${problems.join('; ')}`, APT_HINT)
+  throw new InfrastructureError(
+    `no Linux kernel package found for the baseline: ${problems.join('; ')}`,
+    APT_HINT
+  )
 }
 
-async function findKernelFiles(root: string): Promise<{ kernel: string; release: string; modulesDir: string | null }> {
+async function findKernelFiles(
+  root: string
+): Promise<{ kernel: string; release: string; modulesDir: string | null }> {
   const boot = join(root, 'boot')
   const images = (await readdir(boot).catch(() => [] as string[])).filter(f => f.startsWith('vmlinuz-'))
-  if (images.length === 0) throw new InfrastructureError(`the kernel package has no /boot/vmlinuz-*`, APT_HINT)
+  if (images.length === 0)
+    throw new InfrastructureError(`the kernel package has no /boot/vmlinuz-*`, APT_HINT)
   const image = images.sort()[0]
   const release = image.slice('vmlinuz-'.length)
   for (const base of ['lib/modules', 'usr/lib/modules']) {
@@ -145,6 +151,7 @@ export async function ensureLinuxKernel(cacheDir: string, deps: LinuxKernelDeps 
     await rm(staging, { recursive: true, force: true })
   }
   const done = await readManifest(dir)
-  if (!done) throw new InfrastructureError(`the Linux kernel cache at ${dir} is incomplete`, 'delete it and retry')
+  if (!done)
+    throw new InfrastructureError(`the Linux kernel cache at ${dir} is incomplete`, 'delete it and retry')
   return done
 }

@@ -20,10 +20,12 @@ export function validatePortForwards(ports: readonly PortForward[], input = 'por
     if (p.host !== undefined && p.host !== 0 && !validPort(p.host)) {
       throw badInput(input, 'host ports from 1 to 65535 (or 0 for a free one)', String(p.host))
     }
-    if (guests.has(p.guest)) throw new ConfigurationError(input, `Input '${input}' names guest port ${p.guest} twice`)
+    if (guests.has(p.guest))
+      throw new ConfigurationError(input, `Input '${input}' names guest port ${p.guest} twice`)
     guests.add(p.guest)
     if (p.host) {
-      if (hosts.has(p.host)) throw new ConfigurationError(input, `Input '${input}' names host port ${p.host} twice`)
+      if (hosts.has(p.host))
+        throw new ConfigurationError(input, `Input '${input}' names host port ${p.host} twice`)
       hosts.add(p.host)
     }
   }
@@ -47,7 +49,10 @@ function close(server: Server): Promise<void> {
  * port that is taken is the caller's to change. QEMU binds them a moment later: another process
  * could take one in between, which then shows as QEMU failing to set up the forward.
  */
-export async function allocateHostPorts(ports: readonly PortForward[], input = 'ports'): Promise<HostForward[]> {
+export async function allocateHostPorts(
+  ports: readonly PortForward[],
+  input = 'ports'
+): Promise<HostForward[]> {
   validatePortForwards(ports, input)
   const servers: Server[] = []
   try {

@@ -10,8 +10,9 @@ export interface ProbeKernelOptions {
   /** Written to COM1 (ASCII/Latin-1 bytes). */
   message: string
   /** After the message: 'exit' writes `exitValue` to isa-debug-exit (41 gives QEMU status 83); 'spin'
-   * loops forever; 'repeat' prints the message again and again. */
-  then: 'exit' | 'spin' | 'repeat'
+   * loops forever; 'repeat' prints the message again and again; 'panic' reports a panic to QEMU's
+   * pvpanic device (ISA port 0x505), then spins. */
+  then: 'exit' | 'spin' | 'repeat' | 'panic'
   exitValue?: number
 }
 
@@ -30,6 +31,8 @@ export function buildProbeKernel(opts: ProbeKernelOptions): Buffer {
   let tail: number[]
   if (opts.then === 'repeat') {
     tail = [0xeb, (256 - (head.length + 2)) & 0xff] // jmp short back to `again`
+  } else if (opts.then === 'panic') {
+    tail = [0x66, 0xba, 0x05, 0x05, 0xb0, 0x01, 0xee, 0xeb, 0xfe] // mov dx, 0x505 ; mov al, 1 ; out dx, al
   } else if (opts.then === 'exit') {
     tail = [0x66, 0xba, 0x01, 0x05, 0xb8, ...u32(opts.exitValue ?? 41), 0xef, 0xeb, 0xfe]
   } else {
@@ -40,6 +43,6 @@ export function buildProbeKernel(opts: ProbeKernelOptions): Buffer {
   code.splice(1, 4, ...u32(msgAddr))
   const magic = 0x1badb002
   const flags = 0x00010000 // bit 16: load addresses are in the header (not an ELF file)
-  const header = [magic, flags, (-(magic + flags)) >>> 0, LOAD_ADDR, LOAD_ADDR, 0, 0, entry].flatMap(u32)
+  const header = [magic, flags, -(magic + flags) >>> 0, LOAD_ADDR, LOAD_ADDR, 0, 0, entry].flatMap(u32)
   return Buffer.concat([Buffer.from(header), Buffer.from(code), msg])
 }

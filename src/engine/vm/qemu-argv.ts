@@ -26,6 +26,8 @@ export interface QemuArgvInput {
   /** The kernel command line; omitted when empty. */
   append?: string
   hostForwards?: readonly HostForward[]
+  /** A network card on QEMU user networking even without forwards (the guest reaches the host at 10.0.2.2). */
+  network?: boolean
   /** Default true: gives the 83/85 exit-status hint. */
   debugExit?: boolean
   /** Default true: the guest can report a panic (QMP GUEST_PANICKED). */
@@ -49,7 +51,7 @@ export function buildQemuArgv(input: QemuArgvInput): string[] {
   argv.push('-kernel', input.kernel)
   if (input.initrd !== undefined) argv.push('-initrd', input.initrd)
   const fwd = input.hostForwards ?? []
-  if (fwd.length > 0) {
+  if (fwd.length > 0 || input.network) {
     const rules = fwd.map(f => `hostfwd=tcp:127.0.0.1:${f.host}-:${f.guest}`)
     argv.push('-netdev', ['user', 'id=n0', ...rules].join(','), '-device', 'virtio-net-pci,netdev=n0')
   }

@@ -18,7 +18,10 @@ const versions = new Map<string, Promise<string | null>>()
  * Runs `<binary> --version`. Throws InfrastructureError when the program cannot be run at all;
  * returns null when it runs but does not say its version.
  */
-export function qemuVersion(binary = QEMU_BINARY, runner: CommandRunner = nodeCommandRunner): Promise<string | null> {
+export function qemuVersion(
+  binary = QEMU_BINARY,
+  runner: CommandRunner = nodeCommandRunner
+): Promise<string | null> {
   let p = versions.get(binary)
   if (!p) {
     p = (async () => {

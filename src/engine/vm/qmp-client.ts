@@ -171,7 +171,11 @@ export class QmpClient {
     return this.closed
   }
 
-  execute<T = unknown>(command: string, args?: Record<string, unknown>, opts: { timeoutMs?: number } = {}): Promise<T> {
+  execute<T = unknown>(
+    command: string,
+    args?: Record<string, unknown>,
+    opts: { timeoutMs?: number } = {}
+  ): Promise<T> {
     if (this.closed) return Promise.reject(new QmpError('QMP: connection closed'))
     const id = `ukc-${this.nextId++}`
     return new Promise<T>((resolve, reject) => {

@@ -12,16 +12,26 @@ async function readHead(path: string, input: string, what: string): Promise<Buff
     fh = await open(path, 'r')
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? String(e))
-    throw new ConfigurationError(input, `Input '${input}' must be a readable ${what} file, got '${path}' (${why})`)
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? String(e))
+    throw new ConfigurationError(
+      input,
+      `Input '${input}' must be a readable ${what} file, got '${path}' (${why})`
+    )
   }
   try {
     const st = await fh.stat()
     if (!st.isFile()) {
-      throw new ConfigurationError(input, `Input '${input}' must be a readable ${what} file, got '${path}' (not a regular file)`)
+      throw new ConfigurationError(
+        input,
+        `Input '${input}' must be a readable ${what} file, got '${path}' (not a regular file)`
+      )
     }
     if (st.size === 0) {
-      throw new ConfigurationError(input, `Input '${input}' must be a readable ${what} file, got '${path}' (empty)`)
+      throw new ConfigurationError(
+        input,
+        `Input '${input}' must be a readable ${what} file, got '${path}' (empty)`
+      )
     }
     const head = Buffer.alloc(6)
     const { bytesRead } = await fh.read(head, 0, 6, 0)
@@ -36,7 +46,11 @@ export async function checkKernelFile(path: string, input = 'kernel'): Promise<v
 }
 
 /** Returns the archive's form; a gzip archive is accepted for the Linux baseline only. */
-export async function checkInitrdFile(path: string, guest: VmSpec['guest'], input = 'initrd'): Promise<'cpio' | 'gzip'> {
+export async function checkInitrdFile(
+  path: string,
+  guest: VmSpec['guest'],
+  input = 'initrd'
+): Promise<'cpio' | 'gzip'> {
   const head = await readHead(path, input, 'cpio archive')
   const magic = head.toString('latin1')
   if (magic === '070701' || magic === '070702') return 'cpio'
@@ -68,14 +82,21 @@ export function checkSpecShape(spec: VmSpec): void {
     throw badInput('console-cap', 'a size of at least 1 KiB', String(spec.consoleCap))
   }
   if (spec.guest === 'unikraft' && spec.initrd !== undefined && spec.cmd.length === 0) {
-    throw new ConfigurationError('cmd', "Input 'cmd' must name the program to run in the root filesystem, got nothing")
+    throw new ConfigurationError(
+      'cmd',
+      "Input 'cmd' must name the program to run in the root filesystem, got nothing"
+    )
   }
   for (const [k, v] of Object.entries(spec.env)) {
     if (k === '' || k.includes('=') || /[\0]/.test(k + v)) {
-      throw new ConfigurationError('env', `Input 'env' must be NAME=value pairs without NUL bytes, got '${k}'`)
+      throw new ConfigurationError(
+        'env',
+        `Input 'env' must be NAME=value pairs without NUL bytes, got '${k}'`
+      )
     }
   }
   spec.cmd.forEach((a, i) => {
-    if (a.includes('\0')) throw new ConfigurationError('cmd', `Input 'cmd': argument ${i} contains a NUL byte`)
+    if (a.includes('\0'))
+      throw new ConfigurationError('cmd', `Input 'cmd': argument ${i} contains a NUL byte`)
   })
 }

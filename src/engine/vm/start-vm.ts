@@ -24,7 +24,14 @@ import { QmpClient } from './qmp-client.js'
 import { checkInitrdFile, checkKernelFile, checkSpecShape } from './spec-check.js'
 import { buildUnikraftCmdline } from './unikraft-cmdline.js'
 import { guestAcceptedIn } from './usernet.js'
-import { decideEndReason, debugExitHint, isBannerLine, isCrashLine, parseGuestExitLine, type EndEvidence } from './vm-end.js'
+import {
+  decideEndReason,
+  debugExitHint,
+  isBannerLine,
+  isCrashLine,
+  parseGuestExitLine,
+  type EndEvidence
+} from './vm-end.js'
 import { registerVm, writePidFile } from './vm-registry.js'
 import type { ConsoleLine, VmHandle, VmResult, VmSpec } from './vm-types.js'
 
@@ -54,7 +61,9 @@ type StopCause = NonNullable<EndEvidence['stopCause']>
 /** Unix socket paths are limited to about 108 bytes; a long outDir gets its socket in the temp dir. */
 function qmpSocketPath(outDir: string): string {
   const inOut = join(outDir, 'qmp.sock')
-  return Buffer.byteLength(inOut) <= 100 ? inOut : join(tmpdir(), `ukc-qmp-${randomBytes(6).toString('hex')}.sock`)
+  return Buffer.byteLength(inOut) <= 100
+    ? inOut
+    : join(tmpdir(), `ukc-qmp-${randomBytes(6).toString('hex')}.sock`)
 }
 
 export async function startVm(spec: VmSpec, deps: VmDeps): Promise<VmHandle> {
@@ -68,6 +77,7 @@ export async function startVm(spec: VmSpec, deps: VmDeps): Promise<VmHandle> {
   checkSpecShape(spec)
   await checkKernelFile(spec.kernel)
   if (spec.initrd !== undefined) await checkInitrdFile(spec.initrd, spec.guest)
+  const network = spec.network === true || spec.ports.length > 0
   let append: string
   if (spec.guest === 'linux') {
     validateLinuxInitInput({ cmd: spec.cmd, env: spec.env, cwd: spec.cwd })
@@ -77,7 +87,7 @@ export async function startVm(spec: VmSpec, deps: VmDeps): Promise<VmHandle> {
       mode: spec.initrd !== undefined ? 'elfloader' : 'native',
       cmd: spec.cmd,
       env: spec.env,
-      network: spec.ports.length > 0
+      network
     })
     for (const w of built.warnings) log.warning(w)
     append = built.cmdline
@@ -97,7 +107,9 @@ export async function startVm(spec: VmSpec, deps: VmDeps): Promise<VmHandle> {
   await rm(qmpPath, { force: true })
   let initrd = spec.initrd
   if (spec.guest === 'linux') {
-    const busybox = deps.busybox ?? (await ensureBusybox(deps.cacheDir ?? join(tmpdir(), 'unikraft-compat-cache'), { runner }))
+    const busybox =
+      deps.busybox ??
+      (await ensureBusybox(deps.cacheDir ?? join(tmpdir(), 'unikraft-compat-cache'), { runner }))
     const built = await prepareLinuxInitrd({
       appInitrd: spec.initrd,
       outPath: join(outDir, 'linux-initrd.cpio'),
@@ -108,7 +120,7 @@ export async function startVm(spec: VmSpec, deps: VmDeps): Promise<VmHandle> {
       busybox,
       runner
     })
-    for (const w of built.warnings) if (spec.ports.length > 0 || !/no network/.test(w)) log.warning(w)
+    for (const w of built.warnings) if (network || !/no network/.test(w)) log.warning(w)
     initrd = built.path
   }
   const forwards = await allocateHostPorts(spec.ports)
@@ -122,6 +134,7 @@ export async function startVm(spec: VmSpec, deps: VmDeps): Promise<VmHandle> {
     initrd,
     append,
     hostForwards: forwards,
+    network,
     qmpSocket: qmpPath,
     startPaused: true
   })
@@ -147,7 +160,9 @@ export async function startVm(spec: VmSpec, deps: VmDeps): Promise<VmHandle> {
   } catch (e) {
     capture.finish()
     closeSync(stderrFd)
-    throw new InfrastructureError(`could not start ${binary}: ${(e as Error).message}`, undefined, { cause: e })
+    throw new InfrastructureError(`could not start ${binary}: ${(e as Error).message}`, undefined, {
+      cause: e
+    })
   }
   const pid = child.pid as number
   const timeline: VmResult['timeline'] = {
@@ -218,7 +233,9 @@ export async function startVm(spec: VmSpec, deps: VmDeps): Promise<VmHandle> {
   try {
     await writePidFile(pidFile, pid, qmpPath)
   } catch (e) {
-    log.warning(`VM: could not write ${pidFile} (${(e as Error).message}); a cancelled run may leave QEMU behind`)
+    log.warning(
+      `VM: could not write ${pidFile} (${(e as Error).message}); a cancelled run may leave QEMU behind`
+    )
   }
   const onAbort = (): void => void terminate('killed')
   if (deps.signal?.aborted) onAbort()
@@ -268,7 +285,9 @@ export async function startVm(spec: VmSpec, deps: VmDeps): Promise<VmHandle> {
       consoleTruncated: capture.truncated,
       argv
     }
-    void Promise.all([rm(pidFile, { force: true }), rm(qmpPath, { force: true })]).finally(() => resolveDone(result))
+    void Promise.all([rm(pidFile, { force: true }), rm(qmpPath, { force: true })]).finally(() =>
+      resolveDone(result)
+    )
   })
 
   // 5. Control channel, then let the guest run (it was started paused so no event is missed).

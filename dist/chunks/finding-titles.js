@@ -1,0 +1,37 @@
+import { s as stripAnsi, t as truncateText } from './text-escape.js';
+
+const TITLES = {
+    'boot.banner': 'Unikraft booted',
+    'boot.no-output': 'the kernel printed nothing',
+    'boot.init-failed': 'an init function failed before the banner',
+    'boot.rng-unavailable': 'no hardware random number generator',
+    'entry.weak-main': 'the image has no application main',
+    'loader.missing-executable': 'the program is not in the root filesystem',
+    'loader.not-pie': 'the executable is not position-independent',
+    'loader.missing-interpreter': 'the dynamic loader is missing',
+    'loader.missing-library': 'a shared library is missing',
+    'loader.tls-setup-failed': 'thread-local storage setup failed',
+    'syscall.unsupported': 'system calls returned ENOSYS',
+    'process.fork-unsupported': 'the app tried to fork',
+    'crash.page-fault': 'the guest crashed on a page fault',
+    'crash.trap': 'the guest crashed on a CPU trap',
+    'crash.assertion': 'an assertion failed',
+    'crash.other': 'the guest crashed',
+    'memory.out-of-memory': 'the guest ran out of memory',
+    'vmm.kvm-unusable': 'KVM is present but unusable',
+    'vmm.kernel-not-found': 'QEMU could not open the kernel',
+    'app.exit-status': 'the program exited'
+};
+/** `loader.missing-library: a shared library is missing (libssl.so.3)`, at most 200 characters. */
+function findingTitle(f) {
+    const known = TITLES[f.id];
+    const detail = f.detail ? stripAnsi(f.detail).trim() : '';
+    let text;
+    if (known)
+        text = detail ? `${known} (${detail})` : known;
+    else
+        text = detail || stripAnsi(f.evidence).trim().split('\n')[0] || f.severity;
+    return truncateText(`${f.id}: ${text}`, 200);
+}
+
+export { findingTitle as f };

@@ -1,0 +1,1476 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { constants, openSync, writeSync, closeSync } from 'node:fs';
+import { access, mkdtemp, writeFile, rm, mkdir, stat, copyFile, appendFile, readFile, rename, readdir, open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, dirname, basename, resolve } from 'node:path';
+import { systemClock } from './clock.js';
+import { nodeCommandRunner } from './command-runner.js';
+import { I as InfrastructureError, C as ConfigurationError, b as badInput } from './errors.js';
+import { e as ensureBusybox, r as registerVm, w as writePidFile } from './linux-kernel.js';
+import { StringDecoder } from 'node:string_decoder';
+import { gunzipSync } from 'node:zlib';
+import { c as writeCpio } from './cpio-writer.js';
+import { createServer, createConnection } from 'node:net';
+
+// A tiny multiboot kernel, assembled here byte by byte: it writes a message to the serial port and
+// then exits through isa-debug-exit, spins, or repeats. It proves that an accelerator can run guest
+// code at all (the KVM probe), and gives tests and benchmarks a real guest that boots in
+// milliseconds. QEMU loads it with -kernel (multiboot "a.out kludge": the header gives the addresses).
+const LOAD_ADDR = 0x100000;
+const HEADER_BYTES = 32;
+function u32(n) {
+    return [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff];
+}
+function buildProbeKernel(opts) {
+    const msg = Buffer.from(opts.message, 'latin1');
+    const entry = LOAD_ADDR + HEADER_BYTES;
+    // Code (32-bit protected mode, flat segments, as the multiboot loader leaves it):
+    //   again: mov esi, msg ; mov ecx, len ; mov dx, 0x3f8 ; rep outsb
+    //   then one of: jmp again | mov dx, 0x501 ; mov eax, value ; out dx, eax ; spin | spin
+    //   spin: jmp spin
+    const head = [0xbe, ...u32(0), 0xb9, ...u32(msg.length), 0x66, 0xba, 0xf8, 0x03, 0xf3, 0x6e];
+    let tail;
+    {
+        tail = [0x66, 0xba, 0x01, 0x05, 0xb8, ...u32(opts.exitValue), 0xef, 0xeb, 0xfe];
+    }
+    const code = [...head, ...tail];
+    const msgAddr = entry + code.length;
+    code.splice(1, 4, ...u32(msgAddr));
+    const magic = 0x1badb002;
+    const flags = 0x00010000; // bit 16: load addresses are in the header (not an ELF file)
+    const header = [magic, flags, -464433154 >>> 0, LOAD_ADDR, LOAD_ADDR, 0, 0, entry].flatMap(u32);
+    return Buffer.concat([Buffer.from(header), Buffer.from(code), msg]);
+}
+
+const QEMU_BINARY = 'qemu-system-x86_64';
+/** isa-debug-exit at Unikraft's port: QEMU exits (v << 1) | 1, so 83 after a halt, 85 after a crash. */
+const DEBUG_EXIT_DEVICE = 'isa-debug-exit,iobase=0x501,iosize=0x04';
+function buildQemuArgv(input) {
+    const argv = [input.binary ?? QEMU_BINARY, '-accel', input.accel];
+    // TCG: `max` is the only model with RDRAND (and RDSEED from about QEMU 8.1.3) that Unikraft
+    // 0.17+ needs. KVM: `max` is the host's CPU with everything KVM supports.
+    argv.push('-cpu', 'max', '-m', String(input.memoryMiB));
+    if (input.console === 'nographic')
+        argv.push('-nographic');
+    else
+        argv.push('-display', 'none', '-serial', 'stdio');
+    argv.push('-no-reboot');
+    if (input.debugExit ?? true)
+        argv.push('-device', DEBUG_EXIT_DEVICE);
+    if (input.pvpanic ?? true)
+        argv.push('-device', 'pvpanic');
+    argv.push('-kernel', input.kernel);
+    if (input.initrd !== undefined)
+        argv.push('-initrd', input.initrd);
+    const fwd = input.hostForwards ?? [];
+    if (fwd.length > 0) {
+        const rules = fwd.map(f => `hostfwd=tcp:127.0.0.1:${f.host}-:${f.guest}`);
+        argv.push('-netdev', ['user', 'id=n0', ...rules].join(','), '-device', 'virtio-net-pci,netdev=n0');
+    }
+    if (input.append)
+        argv.push('-append', input.append);
+    // QEMU's option syntax splits on ',' and reads ',,' as a literal comma.
+    if (input.qmpSocket !== undefined) {
+        argv.push('-qmp', `unix:${input.qmpSocket.replaceAll(',', ',,')},server=on,wait=off`);
+    }
+    if (input.startPaused)
+        argv.push('-S');
+    return argv;
+}
+
+// Accelerator choice. `auto` uses KVM only after a tiny guest proved it runs and prints under KVM
+// within a short bound; else TCG, with the reason recorded. /dev/kvm can be present and unusable
+// (QEMU aborting on an MSR, a guest paused on an internal error, permission denied, or nested KVM
+// so slow that nothing prints): each ends on TCG within the bound. One probe per process.
+const KVM_DEVICE = '/dev/kvm';
+/** A working KVM runs the probe in well under a second; this machine's nested KVM needed 6 s. */
+const DEFAULT_KVM_PROBE_TIMEOUT_MS = 3000;
+const PROBE_MESSAGE = 'UKC-KVM-PROBE-OK';
+function firstLine(text) {
+    return (text
+        .split('\n')
+        .map(l => l.trim())
+        .find(l => l !== '') ?? '');
+}
+/** Names the failure from what QEMU did under KVM (pure; rows in the tests are real QEMU output). */
+function classifyKvmProbe(o) {
+    const err = o.stderr;
+    if (/permission denied/i.test(err))
+        return `permission denied opening ${KVM_DEVICE}`;
+    if (/KVM internal error/i.test(err)) {
+        return 'KVM internal error (emulation failure): the guest would stay paused';
+    }
+    if (/failed to set MSR/i.test(err) || o.signal === 'SIGABRT') {
+        const lines = err.split('\n');
+        const line = (lines.find(l => /MSR/.test(l)) ??
+            lines.find(l => /assert|abort/i.test(l)) ??
+            firstLine(err)).trim();
+        return `QEMU aborted under KVM${line ? `: ${line}` : ''}`;
+    }
+    if (o.timedOut) {
+        return o.printed
+            ? `the KVM probe guest printed but did not finish within ${o.timeoutMs} ms`
+            : `the KVM probe guest printed nothing within ${o.timeoutMs} ms (paused, or KVM too slow here)`;
+    }
+    const status = o.code !== null ? `status ${o.code}` : `signal ${o.signal}`;
+    const line = firstLine(err);
+    return `QEMU exited with ${status} under KVM${line ? `: ${line}` : ''}`;
+}
+/** Boots the probe kernel under KVM; never takes longer than the bound (plus the kill). */
+async function probeKvm(qemuBinary, opts = {}) {
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_KVM_PROBE_TIMEOUT_MS;
+    const dir = await mkdtemp(join(tmpdir(), 'ukc-kvm-probe-'));
+    const kernel = join(dir, 'probe.bin');
+    await writeFile(kernel, buildProbeKernel({ message: `${PROBE_MESSAGE}\n`, exitValue: 41 }));
+    const argv = buildQemuArgv({
+        binary: qemuBinary,
+        accel: 'kvm',
+        memoryMiB: 16,
+        console: 'stdio',
+        kernel,
+        pvpanic: false
+    });
+    const started = performance.now();
+    try {
+        return await new Promise(resolve => {
+            const child = spawn(argv[0], argv.slice(1), {
+                detached: true,
+                stdio: ['ignore', 'pipe', 'pipe'],
+                ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+                ...(opts.gid !== undefined ? { gid: opts.gid } : {})
+            });
+            let stdout = '';
+            let stderr = '';
+            let timedOut = false;
+            let settled = false;
+            const killGroup = () => {
+                try {
+                    if (child.pid)
+                        process.kill(-child.pid, 'SIGKILL');
+                }
+                catch {
+                    // already gone
+                }
+            };
+            const timer = setTimeout(() => {
+                timedOut = true;
+                killGroup();
+            }, timeoutMs);
+            child.stdout.on('data', (d) => {
+                stdout += d.toString('latin1');
+            });
+            child.stderr.on('data', (d) => {
+                stderr += d.toString('utf8');
+                // A paused guest never recovers: no need to wait out the bound.
+                if (/KVM internal error/i.test(stderr))
+                    killGroup();
+            });
+            const finish = (code, signal) => {
+                if (settled)
+                    return;
+                settled = true;
+                clearTimeout(timer);
+                const elapsedMs = Math.round(performance.now() - started);
+                const printed = stdout.includes(PROBE_MESSAGE);
+                if (printed && code === 83) {
+                    resolve({ ok: true, detail: `KVM probe guest ran in ${elapsedMs} ms`, elapsedMs });
+                    return;
+                }
+                resolve({
+                    ok: false,
+                    detail: classifyKvmProbe({ printed, code, signal, stderr, timedOut, timeoutMs }),
+                    elapsedMs
+                });
+            };
+            child.on('error', e => {
+                stderr += String(e.message);
+                finish(null, null);
+            });
+            child.on('close', (code, signal) => finish(code, signal));
+        });
+    }
+    finally {
+        await rm(dir, { recursive: true, force: true });
+    }
+}
+async function kvmDeviceProblem(device) {
+    try {
+        await access(device, constants.R_OK | constants.W_OK);
+        return null;
+    }
+    catch (e) {
+        const code = e.code;
+        if (code === 'ENOENT')
+            return `no ${device} on this machine`;
+        if (code === 'EACCES' || code === 'EPERM')
+            return `permission denied opening ${device}`;
+        return `${device} is not usable (${code ?? String(e)})`;
+    }
+}
+const probeCache = new Map();
+async function cachedProbe(opts) {
+    const binary = opts.qemuBinary ?? QEMU_BINARY;
+    const device = opts.kvmDevice ?? KVM_DEVICE;
+    const key = `${binary}\0${device}`;
+    let p = probeCache.get(key);
+    if (!p) {
+        p = (async () => {
+            const problem = await kvmDeviceProblem(device);
+            if (problem)
+                return { ok: false, detail: problem, elapsedMs: 0 };
+            return probeKvm(binary, { timeoutMs: opts.probeTimeoutMs });
+        })();
+        probeCache.set(key, p);
+    }
+    return p;
+}
+const KVM_HINT = 'use accel auto (falls back to TCG) or tcg; on GitHub-hosted Linux runners, open /dev/kvm to the ' +
+    'runner user with the udev rule in docs/vm.md';
+async function resolveAccel(request, opts = {}) {
+    if (request === 'tcg')
+        return { accel: 'tcg', reason: 'TCG requested' };
+    const probe = await cachedProbe(opts);
+    if (request === 'kvm') {
+        if (probe.ok)
+            return { accel: 'kvm', reason: `KVM requested; ${probe.detail}` };
+        throw new InfrastructureError(`accel 'kvm' was requested but KVM does not work here: ${probe.detail}`, KVM_HINT);
+    }
+    if (probe.ok)
+        return { accel: 'kvm', reason: `auto: ${probe.detail}` };
+    return { accel: 'tcg', reason: `auto: KVM unusable (${probe.detail}); using TCG` };
+}
+
+// The guest's serial console: raw bytes to a file exactly as they came (ANSI, CRLF and all), and
+// the same stream as lines stamped with their host-side arrival time for watchers (probes, the
+// timeline). A size cap keeps a runaway guest from filling the disk; the cut is marked visibly.
+const DEFAULT_CONSOLE_CAP = 64 * 1024 * 1024;
+/** Longer unterminated output is delivered as a line of its own. */
+const MAX_LINE_CHARS = 1024 * 1024;
+function truncationMarker(cap) {
+    return `\n[unikraft-compat: console log truncated at ${cap} bytes; later output was not kept]\n`;
+}
+class ConsoleCapture {
+    fd;
+    cap;
+    decoder = new StringDecoder('utf8');
+    now;
+    stored = [];
+    keptText = '';
+    listeners = new Set();
+    partial = '';
+    lineNo = 0;
+    closed = false;
+    bytes = 0;
+    truncated = false;
+    firstOutputMs = null;
+    constructor(opts) {
+        this.cap = opts.cap ?? DEFAULT_CONSOLE_CAP;
+        this.now = opts.now;
+        // Synchronous writes: the evidence is on disk the moment it arrives, even if this process dies.
+        this.fd = openSync(opts.path, 'w');
+    }
+    push(chunk) {
+        if (this.closed || chunk.length === 0)
+            return;
+        const at = this.now();
+        if (this.firstOutputMs === null)
+            this.firstOutputMs = at;
+        let kept = chunk;
+        if (!this.truncated) {
+            const room = this.cap - this.bytes;
+            if (chunk.length > room)
+                kept = chunk.subarray(0, Math.max(0, room));
+            if (kept.length > 0)
+                writeSync(this.fd, kept);
+            this.bytes += kept.length;
+            if (kept.length < chunk.length) {
+                this.truncated = true;
+                writeSync(this.fd, truncationMarker(this.cap));
+            }
+        }
+        // Lines are still delivered past the cap (a status line at the very end matters), only not kept.
+        this.split(this.decoder.write(chunk), at, kept.length);
+    }
+    split(text, at, keptBytes) {
+        if (keptBytes > 0 || !this.truncated)
+            this.keptText += text;
+        this.partial += text;
+        let nl;
+        while ((nl = this.partial.indexOf('\n')) >= 0) {
+            const raw = this.partial.slice(0, nl);
+            this.partial = this.partial.slice(nl + 1);
+            this.emit(raw.endsWith('\r') ? raw.slice(0, -1) : raw, at);
+        }
+        // A guest printing without newlines must not grow one line without bound.
+        if (this.partial.length > MAX_LINE_CHARS) {
+            this.emit(this.partial, at);
+            this.partial = '';
+        }
+    }
+    emit(text, atMs) {
+        const line = { n: ++this.lineNo, text, atMs };
+        if (!this.truncated)
+            this.stored.push(line);
+        for (const cb of this.listeners) {
+            try {
+                cb(line);
+            }
+            catch {
+                // a watcher's bug must not stop the capture
+            }
+        }
+    }
+    /** Flushes the last unterminated line and closes the file. */
+    finish() {
+        if (this.closed)
+            return;
+        const rest = this.decoder.end();
+        if (rest)
+            this.split(rest, this.now(), rest.length);
+        if (this.partial !== '') {
+            const raw = this.partial;
+            this.partial = '';
+            this.emit(raw.endsWith('\r') ? raw.slice(0, -1) : raw, this.now());
+        }
+        this.closed = true;
+        closeSync(this.fd);
+    }
+    /** Replays the lines kept so far, then delivers new ones. */
+    onLine(cb) {
+        for (const l of this.stored)
+            cb(l);
+        this.listeners.add(cb);
+        return () => this.listeners.delete(cb);
+    }
+    text() {
+        return this.truncated ? this.keptText + truncationMarker(this.cap) : this.keptText;
+    }
+}
+
+// Kernel command line of the Linux baseline guest: serial console, reboot-on-panic (which, with
+// QEMU's -no-reboot, ends QEMU at once), a quiet boot, and the generated init in the initrd.
+/** Where the generated init lives in the initrd: outside the app's own tree, so its /init is kept. */
+const LINUX_INIT_PATH = '/.ukc/init';
+function buildLinuxCmdline(input = {}) {
+    return [
+        'console=ttyS0',
+        'panic=-1',
+        ...(input.verbose ? [] : ['quiet']),
+        `rdinit=${input.initPath ?? LINUX_INIT_PATH}`,
+        ...(input.extra ?? [])
+    ].join(' ');
+}
+
+// Kernel command lines for Unikraft guests: the ELF loader (binary compatibility) and native images.
+// Library parameters go before `--`, the program and its arguments after; quoting follows
+// ukargparse (lib/ukargparse/argparse.c), which knows '...' and "..." but no backslash escapes.
+/** QEMU user networking as seen by lwip: guest address/prefix, gateway, DNS. */
+const USERNET_GUEST_CIDR = '10.0.2.15/24';
+const USERNET_GATEWAY = '10.0.2.2';
+const USERNET_DNS = '10.0.2.3';
+/** The ELF loader mounts the initrd as its root filesystem with this fstab entry. */
+const ELFLOADER_FSTAB = 'vfs.fstab=[ "initrd0:/:extract::ramfs=1:" ]';
+const NEEDS_QUOTES = /[ \r\n\t\v"']/;
+/**
+ * One argument as ukargparse will read it back. ukargparse splits on space, CR, LF, tab and VT
+ * outside quotes and strips quote characters, so: plain words stay as they are; a run without `"`
+ * goes in double quotes (where `'` is literal) and a run of `"` in single quotes, the runs
+ * concatenated into one word. An empty argument becomes `""`, which Unikraft drops (callers warn).
+ */
+function quoteUnikraftArg(arg) {
+    if (arg === '')
+        return '""';
+    if (!NEEDS_QUOTES.test(arg))
+        return arg;
+    return (arg.match(/[^"]+|"+/g) ?? []).map(run => (run.startsWith('"') ? `'${run}'` : `"${run}"`)).join('');
+}
+function envVars(env) {
+    const entries = Object.entries(env);
+    if (entries.length === 0)
+        return null;
+    // Each element must stay one ukargparse word whatever it holds, so it is always quoted.
+    return `env.vars=[ ${entries.map(([k, v]) => quoteWord(`${k}=${v}`)).join(' ')} ]`;
+}
+/** Like quoteUnikraftArg, but always quoted (array elements are written `"K=V"`). */
+function quoteWord(s) {
+    return s.includes('"') || s === '' ? quoteUnikraftArg(s) : `"${s}"`;
+}
+function buildUnikraftCmdline(input) {
+    const warnings = [];
+    input.cmd.forEach((a, i) => {
+        if (a === '') {
+            warnings.push(`argument ${i} of the command is empty: Unikraft drops empty arguments from its command line, ` +
+                'so the program will not see it');
+        }
+    });
+    const params = [];
+    if (input.network)
+        params.push(`netdev.ip=${USERNET_GUEST_CIDR}:${USERNET_GATEWAY}:${USERNET_DNS}`);
+    if (input.mode === 'elfloader')
+        params.push(ELFLOADER_FSTAB);
+    const vars = envVars(input.env ?? {});
+    if (vars)
+        params.push(vars);
+    const args = input.cmd.map(quoteUnikraftArg);
+    // A native image without library parameters takes its arguments as they are (no `--`), unless
+    // one of them is `--` itself, which uklibparam would otherwise eat as the separator.
+    const needsSeparator = params.length > 0 || input.mode === 'elfloader' || input.cmd.includes('--');
+    const parts = needsSeparator ? [...params, '--', ...args] : args;
+    return { cmdline: parts.join(' '), warnings };
+}
+
+/** The Linux baseline's init prints this line with the program's exit status. */
+const GUEST_EXIT_PREFIX = 'UNIKRAFT_COMPAT_EXIT=';
+/** ... and this one when it starts (the Linux baseline's "banner"). */
+const GUEST_INIT_PREFIX = 'UNIKRAFT_COMPAT_INIT=';
+const EXIT_LINE = /^UNIKRAFT_COMPAT_EXIT=(\d{1,3})\s*$/;
+/** The exit status in a status line, or null for any other line. */
+function parseGuestExitLine(text) {
+    const m = EXIT_LINE.exec(text);
+    return m ? Number(m[1]) : null;
+}
+/** isa-debug-exit: Unikraft writes 41 after a halt (QEMU exits 83) and 42 on a crash (85). A hint only. */
+function debugExitHint(qemuExit) {
+    if (qemuExit === 83)
+        return 'halt';
+    if (qemuExit === 85)
+        return 'crash';
+    return null;
+}
+const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]/g;
+/** The line that marks "the kernel is up": Unikraft's banner, or the baseline init's first line. */
+function isBannerLine(text, guest) {
+    const t = text.replace(ANSI, '');
+    if (guest === 'linux')
+        return t.startsWith(GUEST_INIT_PREFIX);
+    return (/Powered by/.test(t) ||
+        /^\s+[A-Z][a-z]+ \d+\.\d+\.\d+~[0-9a-f]+\s*$/.test(t) ||
+        /Unikraft [A-Z][a-z]+ \(\d+\.\d+\.\d+/.test(t));
+}
+/** Console lines that mean the guest kernel itself crashed. */
+function isCrashLine(text) {
+    const t = text.replace(ANSI, '');
+    return /Kernel panic - not syncing/.test(t) || /CRIT: .*\bCrashing\b/.test(t);
+}
+function decideEndReason(e) {
+    const panicked = e.events.includes('GUEST_PANICKED') || e.shutdownReasons.includes('guest-panic');
+    if (e.stopCause === 'stopped')
+        return panicked ? 'panicked' : 'stopped';
+    if (e.stopCause)
+        return e.stopCause;
+    if (panicked)
+        return 'panicked';
+    if (e.qemuExit === 85 || e.sawCrashLine)
+        return 'crashed';
+    const guestEnded = e.shutdownReasons.some(r => r.startsWith('guest-')) || e.qemuExit === 83;
+    if (guestEnded)
+        return 'exited';
+    // QEMU ended without the guest asking: it failed (could not load the kernel, aborted, was killed
+    // by someone else) or the guest left through isa-debug-exit with an unexpected value.
+    if (e.qemuSignal !== null)
+        return 'qemu-error';
+    if (e.qemuExit === 0)
+        return 'exited';
+    if (e.qemuExit !== null && e.qemuExit % 2 === 1 && e.sawOutput)
+        return 'exited';
+    return 'qemu-error';
+}
+
+// The Linux baseline's /init, and the data files it reads. The script is a constant: the app's
+// command, environment and working directory reach it only as NUL-separated data files in /.ukc,
+// never as script text, so no value can be read as shell syntax.
+/** The baseline's private directory in the initrd (busybox, modules, init, data files). */
+const UKC_DIR = '.ukc';
+/** The virtio network drivers are modules in Debian's cloud kernel; this is their load order. */
+const VIRTIO_NET_MODULES = [
+    'virtio_ring',
+    'virtio',
+    'virtio_pci_modern_dev',
+    'virtio_pci_legacy_dev',
+    'virtio_pci',
+    'failover',
+    'net_failover',
+    'virtio_net'
+];
+/** pvpanic: lets a kernel panic reach QEMU as a GUEST_PANICKED event (QEMU's -device pvpanic). */
+const PVPANIC_MODULES = ['pvpanic', 'pvpanic_mmio'];
+/** Unikraft's ELF loader starts programs with this PATH; the baseline does the same when none is set. */
+const DEFAULT_GUEST_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+const INIT_SCRIPT = `#!/${UKC_DIR}/busybox sh
+# unikraft-compat Linux baseline init (generated). Inputs come from NUL-separated files in /${UKC_DIR}.
+B=/${UKC_DIR}/busybox
+$B mkdir -p /proc /sys /dev /tmp
+$B mount -t proc proc /proc
+$B mount -t sysfs sysfs /sys
+$B mount -t devtmpfs devtmpfs /dev
+echo "${GUEST_INIT_PREFIX}linux $($B uname -r)"
+for m in /${UKC_DIR}/modules/*.ko; do
+  [ -e "$m" ] || continue
+  $B insmod "$m" || echo "ukc-init: could not load module \${m##*/}"
+done
+$B ip link set lo up
+if [ -e /sys/class/net/eth0 ]; then
+  $B ip link set eth0 up &&
+    $B ip addr add ${USERNET_GUEST_CIDR} dev eth0 &&
+    $B ip route add default via ${USERNET_GATEWAY} ||
+    echo "ukc-init: could not configure eth0"
+  if [ -d /etc ] && [ ! -e /etc/resolv.conf ]; then echo "nameserver ${USERNET_DNS}" > /etc/resolv.conf; fi
+fi
+set -f
+IFS= read -r -d '' cwd < /${UKC_DIR}/cwd
+IFS= read -r -d '' path < /${UKC_DIR}/path
+IFS= read -r -d '' name < /${UKC_DIR}/argv
+prog=$name
+case "$name" in
+  */*) ;;
+  *)
+    prog=
+    IFS=:
+    for d in $path; do
+      if [ -n "$d" ] && [ -f "$d/$name" ] && [ -x "$d/$name" ]; then prog=$d/$name; break; fi
+    done
+    unset IFS
+    ;;
+esac
+if [ -z "$prog" ]; then
+  echo "ukc-init: $name: not found in PATH"
+  rc=127
+elif ! cd "$cwd"; then
+  echo "ukc-init: cannot change to the working directory"
+  rc=126
+else
+  set --
+  while IFS= read -r -d '' a; do set -- "$@" "$a"; done < /${UKC_DIR}/env
+  set -- "$@" "$prog"
+  skip=1
+  while IFS= read -r -d '' a; do
+    if [ "$skip" = 1 ]; then skip=0; continue; fi
+    set -- "$@" "$a"
+  done < /${UKC_DIR}/argv
+  $B env -i "$@"
+  rc=$?
+fi
+echo "${GUEST_EXIT_PREFIX}$rc"
+$B poweroff -f
+`;
+/** Each record followed by a NUL, the form the script reads with \`read -d ''\`. */
+function nulRecords(items) {
+    return Buffer.from(items.map(s => `${s}\0`).join(''), 'utf8');
+}
+/** Rejects what cannot travel to the guest intact (NUL bytes, keys with '=') or what env(1) would misread. */
+function validateLinuxInitInput(input) {
+    if (input.cmd.length === 0 || input.cmd[0] === '') {
+        throw new ConfigurationError('cmd', "Input 'cmd' must name the program to run, got an empty command");
+    }
+    input.cmd.forEach((a, i) => {
+        if (a.includes('\0'))
+            throw new ConfigurationError('cmd', `Input 'cmd': argument ${i} contains a NUL byte`);
+    });
+    // env(1) takes a leading word with '=' as another variable, not as the program.
+    if (input.cmd[0].includes('=')) {
+        throw new ConfigurationError('cmd', `Input 'cmd': the program name must not contain '=', got '${input.cmd[0]}'`);
+    }
+    for (const [k, v] of Object.entries(input.env)) {
+        if (k === '' || k.includes('=') || k.includes('\0') || v.includes('\0')) {
+            throw new ConfigurationError('env', `Input 'env' must be NAME=value pairs without NUL bytes, got '${k}'`);
+        }
+    }
+    if (input.cwd !== undefined && (!input.cwd.startsWith('/') || input.cwd.includes('\0'))) {
+        throw new ConfigurationError('workdir', `Input 'workdir' must be an absolute path in the guest, got '${input.cwd}'`);
+    }
+}
+/** The data files of /.ukc for one run. */
+function linuxInitDataFiles(input) {
+    validateLinuxInitInput(input);
+    // Like the ELF loader, the program gets a PATH even when none was given.
+    const env = { PATH: DEFAULT_GUEST_PATH, ...input.env };
+    const envEntries = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+    return [
+        { name: 'argv', data: nulRecords(input.cmd) },
+        { name: 'env', data: nulRecords(envEntries) },
+        { name: 'cwd', data: nulRecords([input.cwd ?? '/']) },
+        { name: 'path', data: nulRecords([env.PATH]) }
+    ];
+}
+
+// The Linux baseline's initrd: the app's own cpio archive, then a small overlay archive with the
+// generated init, a static busybox, the virtio and pvpanic modules and the run's data files.
+// Linux unpacks concatenated newc archives in order (later entries win), so the app's archive is
+// copied byte for byte and never rewritten.
+const MODULE_SUFFIXES = ['.ko', '.ko.xz', '.ko.zst', '.ko.gz'];
+function moduleKey(fileName) {
+    const suffix = MODULE_SUFFIXES.find(s => fileName.endsWith(s));
+    // Module names treat '-' and '_' alike (pvpanic-mmio.ko is module pvpanic_mmio).
+    return suffix ? fileName.slice(0, -suffix.length).replaceAll('-', '_') : null;
+}
+const indexCache = new Map();
+/** name -> file for every module under `<modulesDir>/kernel` (walked once per process). */
+function moduleIndex(modulesDir) {
+    let p = indexCache.get(modulesDir);
+    if (!p) {
+        p = (async () => {
+            const index = new Map();
+            const files = await readdir(join(modulesDir, 'kernel'), { recursive: true });
+            for (const rel of files) {
+                const key = moduleKey(basename(rel));
+                if (key && !index.has(key))
+                    index.set(key, join(modulesDir, 'kernel', rel));
+            }
+            return index;
+        })();
+        indexCache.set(modulesDir, p);
+        p.catch(() => indexCache.delete(modulesDir));
+    }
+    return p;
+}
+async function builtinModules(modulesDir) {
+    try {
+        const text = await readFile(join(modulesDir, 'modules.builtin'), 'utf8');
+        return new Set(text
+            .split('\n')
+            .map(l => moduleKey(basename(l.trim())))
+            .filter((k) => k !== null));
+    }
+    catch {
+        return new Set();
+    }
+}
+async function selectModules(modulesDir, names) {
+    const [index, builtin] = await Promise.all([moduleIndex(modulesDir), builtinModules(modulesDir)]);
+    const out = { modules: [], builtin: [], missing: [] };
+    for (const name of names) {
+        const path = index.get(name);
+        if (path)
+            out.modules.push({ name, path });
+        else if (builtin.has(name))
+            out.builtin.push(name);
+        else
+            out.missing.push(name);
+    }
+    return out;
+}
+/**
+ * A module as plain ELF. busybox's insmod takes only uncompressed modules, so compressed ones are
+ * unpacked here on the host: gzip with zlib, xz and zstd with their programs (argv, no shell).
+ */
+async function plainModule(path, workDir, runner) {
+    if (path.endsWith('.ko'))
+        return path;
+    if (path.endsWith('.ko.gz'))
+        return gunzipSync(await readFile(path));
+    const program = path.endsWith('.ko.xz') ? 'xz' : 'zstd';
+    const copy = join(workDir, basename(path));
+    await copyFile(path, copy);
+    try {
+        const r = await runner.run([program, '-d', '-q', '-f', copy], { timeoutMs: 60_000 });
+        if (r.code !== 0)
+            throw new Error(r.stderr.trim() || `status ${r.code}`);
+    }
+    catch (e) {
+        throw new InfrastructureError(`could not decompress kernel module ${basename(path)} with ${program}: ${e.message}`, `install ${program === 'xz' ? 'xz-utils' : 'zstd'}`);
+    }
+    return copy.replace(/\.(xz|zst)$/, '');
+}
+async function prepareLinuxInitrd(input) {
+    const dataFiles = linuxInitDataFiles(input);
+    const runner = input.runner ?? nodeCommandRunner;
+    const warnings = [];
+    await mkdir(dirname(input.outPath), { recursive: true });
+    const work = await mkdtemp(join(dirname(input.outPath), '.initrd-'));
+    try {
+        const bb = await stat(input.busybox);
+        const entries = [
+            { path: UKC_DIR, type: 'dir', mode: 0o755 },
+            { path: `${UKC_DIR}/busybox`, type: 'file', mode: 0o755, source: input.busybox, size: bb.size },
+            { path: `${UKC_DIR}/init`, type: 'file', mode: 0o755, data: Buffer.from(INIT_SCRIPT, 'utf8') },
+            { path: `${UKC_DIR}/modules`, type: 'dir', mode: 0o755 },
+            ...dataFiles.map(f => ({
+                path: `${UKC_DIR}/${f.name}`,
+                type: 'file',
+                mode: 0o644,
+                data: f.data
+            })),
+            // The kernel opens /dev/console for init before anything is mounted.
+            { path: 'dev', type: 'dir', mode: 0o755 },
+            { path: 'dev/console', type: 'char', mode: 0o600, rdevMajor: 5, rdevMinor: 1 }
+        ];
+        const loaded = [];
+        if (input.modulesDir) {
+            const sel = await selectModules(input.modulesDir, [...VIRTIO_NET_MODULES, ...PVPANIC_MODULES]);
+            if (sel.missing.length > 0) {
+                warnings.push(`kernel modules not found in ${input.modulesDir}: ${sel.missing.join(', ')}`);
+            }
+            let i = 0;
+            for (const m of sel.modules) {
+                const plain = await plainModule(m.path, work, runner);
+                const path = `${UKC_DIR}/modules/${String(i++).padStart(2, '0')}-${m.name}.ko`;
+                if (typeof plain === 'string') {
+                    entries.push({ path, type: 'file', mode: 0o644, source: plain, size: (await stat(plain)).size });
+                }
+                else {
+                    entries.push({ path, type: 'file', mode: 0o644, data: plain });
+                }
+                loaded.push(m.name);
+            }
+        }
+        else {
+            warnings.push('no kernel modules directory: the Linux baseline guest has no network');
+        }
+        const overlay = join(work, 'overlay.cpio');
+        await writeCpio(entries, overlay);
+        const tmpOut = join(work, 'initrd.cpio');
+        if (input.appInitrd !== undefined) {
+            await copyFile(input.appInitrd, tmpOut);
+            // An uncompressed archive must start on a 4-byte boundary (a gzip member can end anywhere);
+            // Linux skips NUL padding between archives.
+            const size = (await stat(tmpOut)).size;
+            if (size % 4 !== 0)
+                await appendFile(tmpOut, Buffer.alloc(4 - (size % 4)));
+            await appendFile(tmpOut, await readFile(overlay));
+        }
+        else {
+            await copyFile(overlay, tmpOut);
+        }
+        await rename(tmpOut, input.outPath);
+        return { path: input.outPath, modules: loaded, warnings };
+    }
+    finally {
+        await rm(work, { recursive: true, force: true });
+    }
+}
+
+// Forwarded guest TCP ports: checked as input, then given host ports on 127.0.0.1 (a free one
+// unless the caller named it). The mapping is what probes connect to and what reports show.
+const HOST_ADDRESS = '127.0.0.1';
+function validPort(n) {
+    return typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 65535;
+}
+/** Throws a ConfigurationError for a port outside 1..65535 or a guest or host port given twice. */
+function validatePortForwards(ports, input = 'ports') {
+    const guests = new Set();
+    const hosts = new Set();
+    for (const p of ports) {
+        if (!validPort(p.guest))
+            throw badInput(input, 'TCP ports from 1 to 65535', String(p.guest));
+        if (p.host !== undefined && p.host !== 0 && !validPort(p.host)) {
+            throw badInput(input, 'host ports from 1 to 65535 (or 0 for a free one)', String(p.host));
+        }
+        if (guests.has(p.guest))
+            throw new ConfigurationError(input, `Input '${input}' names guest port ${p.guest} twice`);
+        guests.add(p.guest);
+        if (p.host) {
+            if (hosts.has(p.host))
+                throw new ConfigurationError(input, `Input '${input}' names host port ${p.host} twice`);
+            hosts.add(p.host);
+        }
+    }
+}
+function listen(port) {
+    return new Promise((resolve, reject) => {
+        const server = createServer();
+        server.once('error', reject);
+        server.listen({ host: HOST_ADDRESS, port, exclusive: true }, () => resolve(server));
+    });
+}
+function close(server) {
+    return new Promise(resolve => server.close(() => resolve()));
+}
+/**
+ * Picks the host side of each forward. Free ports come from the kernel (bind to port 0); all probe
+ * sockets stay open until every port is chosen so no two forwards get the same one. A named host
+ * port that is taken is the caller's to change. QEMU binds them a moment later: another process
+ * could take one in between, which then shows as QEMU failing to set up the forward.
+ */
+async function allocateHostPorts(ports, input = 'ports') {
+    validatePortForwards(ports, input);
+    const servers = [];
+    try {
+        const out = [];
+        for (const p of ports) {
+            let server;
+            try {
+                server = await listen(p.host ?? 0);
+            }
+            catch (e) {
+                const code = e.code;
+                throw new ConfigurationError(input, `Input '${input}': host port ${p.host} on ${HOST_ADDRESS} is not available (${code ?? String(e)}); ` +
+                    `choose another host port or give only the guest port to get a free one`);
+            }
+            servers.push(server);
+            const address = server.address();
+            if (address === null || typeof address === 'string')
+                throw new Error('port allocation: no TCP address');
+            out.push({ host: address.port, guest: p.guest });
+        }
+        return out;
+    }
+    finally {
+        await Promise.all(servers.map(close));
+    }
+}
+
+// The QEMU program: present or a clear InfrastructureError naming the package, and its version
+// (recorded with every result: TCG's CPU features depend on it). Asked once per process.
+const QEMU_INSTALL_HINT = 'install QEMU: sudo apt-get install -y qemu-system-x86 (Debian/Ubuntu), or set the QEMU binary path';
+/** `7.2.22` from `QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)`. */
+function parseQemuVersionLine(text) {
+    return /QEMU emulator version (\d+\.\d+(?:\.\d+)?)/.exec(text)?.[1] ?? null;
+}
+const versions = new Map();
+/**
+ * Runs `<binary> --version`. Throws InfrastructureError when the program cannot be run at all;
+ * returns null when it runs but does not say its version.
+ */
+function qemuVersion(binary = QEMU_BINARY, runner = nodeCommandRunner) {
+    let p = versions.get(binary);
+    if (!p) {
+        p = (async () => {
+            try {
+                const r = await runner.run([binary, '--version'], { timeoutMs: 10_000 });
+                if (r.code !== 0) {
+                    throw new InfrastructureError(`'${binary} --version' failed (${r.code ?? r.signal}): ${r.stderr.trim().split('\n')[0] ?? ''}`, QEMU_INSTALL_HINT);
+                }
+                return parseQemuVersionLine(r.stdout);
+            }
+            catch (e) {
+                if (e instanceof InfrastructureError && e.hint)
+                    throw e;
+                throw new InfrastructureError(`QEMU is not installed or cannot run: '${binary}' (${e.message})`, QEMU_INSTALL_HINT, { cause: e });
+            }
+        })();
+        versions.set(binary, p);
+        // A failure is not remembered: the caller may install QEMU and try again.
+        p.catch(() => versions.delete(binary));
+    }
+    return p;
+}
+
+// A small QMP client: JSON lines over QEMU's unix control socket. Capabilities negotiation,
+// commands matched to replies by id, and asynchronous events (SHUTDOWN, STOP, GUEST_PANICKED).
+class QmpError extends Error {
+    errorClass;
+    name = 'QmpError';
+    constructor(message, errorClass) {
+        super(message);
+        this.errorClass = errorClass;
+    }
+}
+function connectOnce(path) {
+    return new Promise((resolve, reject) => {
+        const s = createConnection({ path });
+        s.once('connect', () => {
+            s.removeListener('error', reject);
+            resolve(s);
+        });
+        s.once('error', reject);
+    });
+}
+class QmpClient {
+    socket;
+    buffer = '';
+    nextId = 1;
+    pending = new Map();
+    eventListeners = new Set();
+    closeListeners = new Set();
+    greetingWaiter = null;
+    closed = false;
+    greeting = null;
+    constructor(socket) {
+        this.socket = socket;
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk) => this.onData(chunk));
+        socket.on('error', () => {
+            // reported through 'close'
+        });
+        socket.on('close', () => this.handleClose());
+    }
+    /** Connects (retrying while the socket does not exist yet), reads the greeting, negotiates. */
+    static async connect(path, opts) {
+        const deadline = performance.now() + opts.timeoutMs;
+        let lastError;
+        for (;;) {
+            if (opts.shouldStop?.())
+                throw new QmpError(`QMP: gave up connecting to ${path}`);
+            try {
+                const socket = await connectOnce(path);
+                const client = new QmpClient(socket);
+                try {
+                    await client.negotiate(Math.max(1000, deadline - performance.now()));
+                }
+                catch (e) {
+                    client.close();
+                    throw e;
+                }
+                return client;
+            }
+            catch (e) {
+                lastError = e;
+                const code = e.code;
+                if (code !== 'ENOENT' && code !== 'ECONNREFUSED')
+                    throw e;
+            }
+            if (performance.now() >= deadline) {
+                throw new QmpError(`QMP: could not connect to ${path}: ${lastError?.message ?? 'timeout'}`);
+            }
+            await new Promise(r => setTimeout(r, opts.retryMs ?? 10));
+        }
+    }
+    async negotiate(timeoutMs) {
+        await new Promise((resolve, reject) => {
+            const timer = setTimeout(() => reject(new QmpError('QMP: no greeting')), timeoutMs);
+            this.greetingWaiter = {
+                resolve: v => {
+                    clearTimeout(timer);
+                    resolve(v);
+                },
+                reject: e => {
+                    clearTimeout(timer);
+                    reject(e);
+                }
+            };
+        });
+        await this.execute('qmp_capabilities', undefined, { timeoutMs });
+    }
+    onData(chunk) {
+        this.buffer += chunk;
+        let nl;
+        while ((nl = this.buffer.indexOf('\n')) >= 0) {
+            const line = this.buffer.slice(0, nl).trim();
+            this.buffer = this.buffer.slice(nl + 1);
+            if (line)
+                this.onMessage(line);
+        }
+    }
+    onMessage(line) {
+        let msg;
+        try {
+            msg = JSON.parse(line);
+        }
+        catch {
+            return;
+        }
+        if ('QMP' in msg) {
+            this.greeting = msg.QMP;
+            this.greetingWaiter?.resolve(msg.QMP);
+            this.greetingWaiter = null;
+            return;
+        }
+        if (typeof msg.event === 'string') {
+            const e = msg;
+            for (const cb of this.eventListeners) {
+                try {
+                    cb(e);
+                }
+                catch {
+                    // a listener's bug must not break the control channel
+                }
+            }
+            return;
+        }
+        const id = typeof msg.id === 'string' ? msg.id : undefined;
+        const p = id !== undefined ? this.pending.get(id) : undefined;
+        if (!p || id === undefined)
+            return;
+        this.pending.delete(id);
+        if (p.timer)
+            clearTimeout(p.timer);
+        if ('error' in msg) {
+            const err = msg.error;
+            p.reject(new QmpError(`QMP: ${err.desc ?? 'error'}`, err.class));
+        }
+        else {
+            p.resolve(msg.return);
+        }
+    }
+    handleClose() {
+        if (this.closed)
+            return;
+        this.closed = true;
+        const err = new QmpError('QMP: connection closed');
+        this.greetingWaiter?.reject(err);
+        for (const p of this.pending.values()) {
+            if (p.timer)
+                clearTimeout(p.timer);
+            p.reject(err);
+        }
+        this.pending.clear();
+        for (const cb of this.closeListeners)
+            cb();
+    }
+    get isClosed() {
+        return this.closed;
+    }
+    execute(command, args, opts = {}) {
+        if (this.closed)
+            return Promise.reject(new QmpError('QMP: connection closed'));
+        const id = `ukc-${this.nextId++}`;
+        return new Promise((resolve, reject) => {
+            const p = { resolve: v => resolve(v), reject };
+            if (opts.timeoutMs !== undefined) {
+                p.timer = setTimeout(() => {
+                    this.pending.delete(id);
+                    reject(new QmpError(`QMP: '${command}' got no reply within ${opts.timeoutMs} ms`));
+                }, opts.timeoutMs);
+            }
+            this.pending.set(id, p);
+            this.socket.write(JSON.stringify({ execute: command, ...(args ? { arguments: args } : {}), id }) + '\n');
+        });
+    }
+    /** A human monitor command (e.g. `info usernet`); returns its text output. */
+    humanMonitorCommand(commandLine, opts = {}) {
+        return this.execute('human-monitor-command', { 'command-line': commandLine }, opts);
+    }
+    onEvent(cb) {
+        this.eventListeners.add(cb);
+        return () => this.eventListeners.delete(cb);
+    }
+    onClose(cb) {
+        if (this.closed)
+            cb();
+        else
+            this.closeListeners.add(cb);
+        return () => this.closeListeners.delete(cb);
+    }
+    close() {
+        this.socket.destroy();
+    }
+}
+
+// Guest memory sizes: `256M`, `1G`, `512` (MiB, as QEMU reads a bare -m). Unikraft images need some
+// memory to unpack their root filesystem; below 8 MiB nothing boots at all.
+const MIN_MEMORY_MIB = 8;
+const ACCEPTED = 'a size like 256M or 1G (at least 8M)';
+/** Returns MiB; throws a ConfigurationError naming `input` otherwise. */
+function parseMemory(value, input = 'memory') {
+    const m = /^\s*(\d+)\s*(?:([MG])(?:i?B?)?)?\s*$/i.exec(value);
+    if (!m)
+        throw badInput(input, ACCEPTED, value);
+    const n = Number(m[1]);
+    const mib = (m[2] ?? 'M').toUpperCase() === 'G' ? n * 1024 : n;
+    if (!Number.isSafeInteger(mib) || mib < MIN_MEMORY_MIB)
+        throw badInput(input, ACCEPTED, value);
+    return mib;
+}
+/** For sizes that arrive as numbers (VmSpec.memoryMiB). */
+function assertMemoryMiB(mib, input = 'memory') {
+    if (!Number.isSafeInteger(mib) || mib < MIN_MEMORY_MIB) {
+        throw badInput(input, `a whole number of MiB, at least ${MIN_MEMORY_MIB}`, String(mib));
+    }
+}
+
+// Checks a VmSpec before anything starts, so bad input ends with one clear error naming the input
+// and nothing is left running: kernel and initrd files, memory, ports, deadlines, command.
+async function readHead(path, input, what) {
+    let fh;
+    try {
+        fh = await open(path, 'r');
+    }
+    catch (e) {
+        const code = e.code;
+        const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? String(e));
+        throw new ConfigurationError(input, `Input '${input}' must be a readable ${what} file, got '${path}' (${why})`);
+    }
+    try {
+        const st = await fh.stat();
+        if (!st.isFile()) {
+            throw new ConfigurationError(input, `Input '${input}' must be a readable ${what} file, got '${path}' (not a regular file)`);
+        }
+        if (st.size === 0) {
+            throw new ConfigurationError(input, `Input '${input}' must be a readable ${what} file, got '${path}' (empty)`);
+        }
+        const head = Buffer.alloc(6);
+        const { bytesRead } = await fh.read(head, 0, 6, 0);
+        return head.subarray(0, bytesRead);
+    }
+    finally {
+        await fh.close();
+    }
+}
+async function checkKernelFile(path, input = 'kernel') {
+    await readHead(path, input, 'kernel image');
+}
+/** Returns the archive's form; a gzip archive is accepted for the Linux baseline only. */
+async function checkInitrdFile(path, guest, input = 'initrd') {
+    const head = await readHead(path, input, 'cpio archive');
+    const magic = head.toString('latin1');
+    if (magic === '070701' || magic === '070702')
+        return 'cpio';
+    if (head[0] === 0x1f && head[1] === 0x8b) {
+        if (guest === 'linux')
+            return 'gzip';
+        throw new ConfigurationError(input, `Input '${input}' must be an uncompressed cpio archive (newc) for Unikraft, got a gzip file '${path}'`);
+    }
+    const shown = JSON.stringify(magic.replace(/[^\x20-\x7e]/g, '.'));
+    throw new ConfigurationError(input, `Input '${input}' must be a cpio archive (newc, magic 070701), got '${path}' starting with ${shown}`);
+}
+/** The parts of a spec that need no file system. */
+function checkSpecShape(spec) {
+    assertMemoryMiB(spec.memoryMiB);
+    validatePortForwards(spec.ports);
+    if (!Number.isFinite(spec.timeoutMs) || spec.timeoutMs <= 0) {
+        throw badInput('timeout', 'a positive duration like 60s', String(spec.timeoutMs));
+    }
+    if (spec.bootTimeoutMs !== undefined && (!Number.isFinite(spec.bootTimeoutMs) || spec.bootTimeoutMs <= 0)) {
+        throw badInput('boot-timeout', 'a positive duration like 30s', String(spec.bootTimeoutMs));
+    }
+    if (spec.consoleCap !== undefined && (!Number.isInteger(spec.consoleCap) || spec.consoleCap < 1024)) {
+        throw badInput('console-cap', 'a size of at least 1 KiB', String(spec.consoleCap));
+    }
+    if (spec.guest === 'unikraft' && spec.initrd !== undefined && spec.cmd.length === 0) {
+        throw new ConfigurationError('cmd', "Input 'cmd' must name the program to run in the root filesystem, got nothing");
+    }
+    for (const [k, v] of Object.entries(spec.env)) {
+        if (k === '' || k.includes('=') || /[\0]/.test(k + v)) {
+            throw new ConfigurationError('env', `Input 'env' must be NAME=value pairs without NUL bytes, got '${k}'`);
+        }
+    }
+    spec.cmd.forEach((a, i) => {
+        if (a.includes('\0'))
+            throw new ConfigurationError('cmd', `Input 'cmd': argument ${i} contains a NUL byte`);
+    });
+}
+
+// Reading QEMU's `info usernet`: which forwarded connections the guest itself has accepted.
+// QEMU's user networking accepts the host side at once; only the slirp TCP state of the connection
+// to the guest tells a listening guest (ESTABLISHED and later) from a silent one (SYN_SENT).
+//   TCP[SYN_SENT]       9       127.0.0.1 18555       10.0.2.15  8080     0     0
+const ROW = /^\s*(TCP|UDP)\[([A-Z0-9_]+)\]\s+(-?\d+)\s+(\S+)\s+(\d+)\s+(\S+)\s+(\d+)/;
+function parseUsernet(text) {
+    const out = [];
+    for (const line of text.split(/\r?\n/)) {
+        const m = ROW.exec(line);
+        if (!m)
+            continue;
+        out.push({
+            protocol: m[1],
+            state: m[2],
+            fd: Number(m[3]),
+            srcAddress: m[4],
+            srcPort: Number(m[5]),
+            destAddress: m[6],
+            destPort: Number(m[7])
+        });
+    }
+    return out;
+}
+/** States a connection reaches only after the guest answered the SYN. */
+const ACCEPTED_STATES = new Set([
+    'ESTABLISHED',
+    'CLOSE_WAIT',
+    'FIN_WAIT_1',
+    'FIN_WAIT_2',
+    'CLOSING',
+    'LAST_ACK',
+    'TIME_WAIT'
+]);
+/**
+ * True when some forwarded TCP connection to `guestPort` has been accepted by the guest. Forwarded
+ * connections have the guest as destination; the guest's own outgoing connections do not.
+ */
+function guestAcceptedIn(text, guestPort, guestAddress = '10.0.2.15') {
+    return parseUsernet(text).some(c => c.protocol === 'TCP' &&
+        c.destAddress === guestAddress &&
+        c.destPort === guestPort &&
+        ACCEPTED_STATES.has(c.state));
+}
+
+// Starts a guest under QEMU and watches it to the end: console (file + timestamped lines), QEMU's
+// stderr, QMP events, deadlines, and a teardown that always completes (QMP quit, SIGTERM, SIGKILL
+// of QEMU's process group, within 2 s). Every input is checked before anything is started.
+const DEFAULT_BOOT_TIMEOUT_MS = 30_000;
+/** Each step of the teardown; all three fit in the 2 s promise. */
+const QUIT_GRACE_MS = 700;
+const TERM_GRACE_MS = 500;
+const QMP_CONNECT_TIMEOUT_MS = 10_000;
+/** Unix socket paths are limited to about 108 bytes; a long outDir gets its socket in the temp dir. */
+function qmpSocketPath(outDir) {
+    const inOut = join(outDir, 'qmp.sock');
+    return Buffer.byteLength(inOut) <= 100
+        ? inOut
+        : join(tmpdir(), `ukc-qmp-${randomBytes(6).toString('hex')}.sock`);
+}
+async function startVm(spec, deps) {
+    const clock = deps.clock ?? systemClock;
+    const runner = deps.runner ?? nodeCommandRunner;
+    const t0 = clock.now();
+    const elapsed = () => Math.round(clock.now() - t0);
+    const log = deps.logger;
+    // 1. Input, before anything runs.
+    checkSpecShape(spec);
+    await checkKernelFile(spec.kernel);
+    if (spec.initrd !== undefined)
+        await checkInitrdFile(spec.initrd, spec.guest);
+    let append;
+    if (spec.guest === 'linux') {
+        validateLinuxInitInput({ cmd: spec.cmd, env: spec.env, cwd: spec.cwd });
+        append = buildLinuxCmdline();
+    }
+    else {
+        const built = buildUnikraftCmdline({
+            mode: spec.initrd !== undefined ? 'elfloader' : 'native',
+            cmd: spec.cmd,
+            env: spec.env,
+            network: spec.ports.length > 0
+        });
+        for (const w of built.warnings)
+            log.warning(w);
+        append = built.cmdline;
+    }
+    // 2. The machine: QEMU present, accelerator decided.
+    const binary = spec.qemuBinary ?? QEMU_BINARY;
+    const version = await qemuVersion(binary, runner);
+    const accel = await resolveAccel(spec.accel, { qemuBinary: binary, probeTimeoutMs: deps.kvmProbeTimeoutMs });
+    log.info(`VM: QEMU ${version ?? '(version unknown)'}, ${accel.accel.toUpperCase()} (${accel.reason})`);
+    // 3. Files and ports.
+    const outDir = resolve(spec.outDir);
+    await mkdir(outDir, { recursive: true });
+    const pidFile = join(outDir, 'qemu.pid');
+    const qmpPath = qmpSocketPath(outDir);
+    await rm(qmpPath, { force: true });
+    let initrd = spec.initrd;
+    if (spec.guest === 'linux') {
+        const busybox = deps.busybox ??
+            (await ensureBusybox(deps.cacheDir ?? join(tmpdir(), 'unikraft-compat-cache'), { runner }));
+        const built = await prepareLinuxInitrd({
+            appInitrd: spec.initrd,
+            outPath: join(outDir, 'linux-initrd.cpio'),
+            cmd: spec.cmd,
+            env: spec.env,
+            cwd: spec.cwd,
+            modulesDir: spec.linuxModulesDir ?? null,
+            busybox,
+            runner
+        });
+        for (const w of built.warnings)
+            if (spec.ports.length > 0 || !/no network/.test(w))
+                log.warning(w);
+        initrd = built.path;
+    }
+    const forwards = await allocateHostPorts(spec.ports);
+    const ports = Object.fromEntries(forwards.map(f => [f.guest, f.host]));
+    const argv = buildQemuArgv({
+        binary,
+        accel: accel.accel,
+        memoryMiB: spec.memoryMiB,
+        console: 'stdio',
+        kernel: spec.kernel,
+        initrd,
+        append,
+        hostForwards: forwards,
+        qmpSocket: qmpPath,
+        startPaused: true
+    });
+    log.debug(`VM: ${JSON.stringify(argv)}`);
+    const consoleLog = join(outDir, 'console.log');
+    const qemuStderrLog = join(outDir, 'qemu-stderr.log');
+    const capture = new ConsoleCapture({ path: consoleLog, cap: spec.consoleCap, now: elapsed });
+    const stderrFd = openSync(qemuStderrLog, 'w');
+    let stderrTail = '';
+    const noteStderr = (text) => {
+        writeSync(stderrFd, text);
+        stderrTail = (stderrTail + text).slice(-65536);
+    };
+    // 4. Launch. Detached: QEMU leads its own process group, which is what the teardown kills.
+    const child = spawn(argv[0], argv.slice(1), { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+        await new Promise((ok, fail) => {
+            child.once('spawn', ok);
+            child.once('error', fail);
+        });
+    }
+    catch (e) {
+        capture.finish();
+        closeSync(stderrFd);
+        throw new InfrastructureError(`could not start ${binary}: ${e.message}`, undefined, {
+            cause: e
+        });
+    }
+    const pid = child.pid;
+    const timeline = {
+        spawnMs: elapsed(),
+        firstOutputMs: null,
+        bannerMs: null,
+        readyMs: null,
+        exitMs: null
+    };
+    const qmpEvents = [];
+    const shutdownReasons = [];
+    let guestExit = null;
+    let sawCrashLine = false;
+    let stopCause = null;
+    let stopping = false;
+    let exited = false;
+    let qmp = null;
+    const timers = [];
+    let markExited;
+    const exitedPromise = new Promise(r => (markExited = r));
+    let resolveDone;
+    const done = new Promise(r => (resolveDone = r));
+    capture.onLine((line) => {
+        if (timeline.bannerMs === null && isBannerLine(line.text, spec.guest))
+            timeline.bannerMs = line.atMs;
+        if (spec.guest === 'linux') {
+            const n = parseGuestExitLine(line.text);
+            if (n !== null)
+                guestExit = n;
+        }
+        if (isCrashLine(line.text))
+            sawCrashLine = true;
+    });
+    child.stdout.on('data', (d) => {
+        capture.push(d);
+        if (timeline.firstOutputMs === null)
+            timeline.firstOutputMs = capture.firstOutputMs;
+    });
+    child.stderr.on('data', (d) => noteStderr(d.toString('utf8')));
+    const killGroup = (signal) => {
+        try {
+            process.kill(-pid, signal);
+        }
+        catch {
+            // already gone
+        }
+    };
+    const waitExit = (ms) => Promise.race([exitedPromise.then(() => true), new Promise(r => setTimeout(() => r(false), ms))]);
+    const escalate = async () => {
+        if (qmp && !qmp.isClosed) {
+            qmp.execute('quit', undefined, { timeoutMs: QUIT_GRACE_MS }).catch(() => { });
+            if (await waitExit(QUIT_GRACE_MS))
+                return;
+        }
+        killGroup('SIGTERM');
+        if (await waitExit(TERM_GRACE_MS))
+            return;
+        killGroup('SIGKILL');
+    };
+    const terminate = (cause) => {
+        if (!exited && stopCause === null)
+            stopCause = cause;
+        if (!exited && !stopping) {
+            stopping = true;
+            void escalate();
+        }
+        return done;
+    };
+    const unregister = registerVm({ pid, stop: () => terminate('killed') });
+    try {
+        await writePidFile(pidFile, pid, qmpPath);
+    }
+    catch (e) {
+        log.warning(`VM: could not write ${pidFile} (${e.message}); a cancelled run may leave QEMU behind`);
+    }
+    const onAbort = () => void terminate('killed');
+    if (deps.signal?.aborted)
+        onAbort();
+    deps.signal?.addEventListener('abort', onAbort, { once: true });
+    timers.push(setTimeout(() => void terminate('deadline'), Math.max(0, spec.timeoutMs - elapsed())));
+    child.once('exit', () => {
+        exited = true;
+        timeline.exitMs = elapsed();
+        markExited();
+    });
+    child.once('close', (code, signal) => {
+        exited = true;
+        if (timeline.exitMs === null)
+            timeline.exitMs = elapsed();
+        markExited();
+        for (const t of timers)
+            clearTimeout(t);
+        deps.signal?.removeEventListener('abort', onAbort);
+        capture.finish();
+        timeline.firstOutputMs = capture.firstOutputMs;
+        closeSync(stderrFd);
+        qmp?.close();
+        unregister();
+        const reason = decideEndReason({
+            stopCause,
+            events: qmpEvents.map(e => e.event),
+            shutdownReasons,
+            qemuExit: code,
+            qemuSignal: signal,
+            sawOutput: capture.firstOutputMs !== null,
+            sawCrashLine
+        });
+        const result = {
+            reason,
+            qemuExit: code,
+            qemuSignal: signal,
+            guestExit,
+            debugExit: debugExitHint(code),
+            accel: accel.accel,
+            accelReason: accel.reason,
+            qemuVersion: version,
+            qmpEvents,
+            timeline,
+            ports,
+            consoleLog,
+            qemuStderrLog,
+            consoleTruncated: capture.truncated,
+            argv
+        };
+        void Promise.all([rm(pidFile, { force: true }), rm(qmpPath, { force: true })]).finally(() => resolveDone(result));
+    });
+    // 5. Control channel, then let the guest run (it was started paused so no event is missed).
+    try {
+        qmp = await QmpClient.connect(qmpPath, { timeoutMs: QMP_CONNECT_TIMEOUT_MS, shouldStop: () => exited });
+        qmp.onEvent(e => {
+            qmpEvents.push({ event: e.event, atMs: elapsed(), ...(e.data !== undefined ? { data: e.data } : {}) });
+            if (e.event === 'SHUTDOWN') {
+                const r = e.data?.reason;
+                if (r)
+                    shutdownReasons.push(r);
+            }
+            // A paused guest (KVM internal error, panic with the pause action) never resumes: end now.
+            if (e.event === 'STOP' && !stopping)
+                void terminate('stopped');
+        });
+        await qmp.execute('cont', undefined, { timeoutMs: 5000 });
+        const bootTimeout = spec.bootTimeoutMs ?? DEFAULT_BOOT_TIMEOUT_MS;
+        timers.push(setTimeout(() => {
+            if (capture.firstOutputMs === null)
+                void terminate('boot-timeout');
+        }, bootTimeout));
+        if (exited)
+            for (const t of timers)
+                clearTimeout(t);
+    }
+    catch (e) {
+        if (!exited) {
+            noteStderr(`[unikraft-compat] QMP control socket failed: ${e.message}\n`);
+            log.warning(`VM: QMP control socket failed (${e.message}); stopping QEMU`);
+            void terminate('qemu-error');
+        }
+    }
+    const handle = {
+        hostAddress: HOST_ADDRESS,
+        ports,
+        onConsoleLine: cb => capture.onLine(cb),
+        consoleText: () => capture.text(),
+        elapsedMs: elapsed,
+        get ended() {
+            return exited;
+        },
+        done,
+        async guestAccepted(guestPort) {
+            if (exited || !qmp || qmp.isClosed)
+                return false;
+            try {
+                return guestAcceptedIn(await qmp.humanMonitorCommand('info usernet', { timeoutMs: 2000 }), guestPort);
+            }
+            catch (e) {
+                if (exited || qmp.isClosed)
+                    return false;
+                throw e;
+            }
+        },
+        markReady() {
+            if (timeline.readyMs === null)
+                timeline.readyMs = elapsed();
+        },
+        stop: (reason = 'killed') => terminate(reason)
+    };
+    return handle;
+}
+
+export { DEFAULT_BOOT_TIMEOUT_MS as D, GUEST_EXIT_PREFIX as G, buildQemuArgv as a, buildLinuxCmdline as b, buildUnikraftCmdline as c, parseMemory as d, prepareLinuxInitrd as e, quoteUnikraftArg as f, parseGuestExitLine as p, qemuVersion as q, resolveAccel as r, startVm as s, validatePortForwards as v };

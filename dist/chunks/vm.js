@@ -1,0 +1,17 @@
+export { D as DEFAULT_BOOT_TIMEOUT_MS, G as GUEST_EXIT_PREFIX, b as buildLinuxCmdline, a as buildQemuArgv, c as buildUnikraftCmdline, p as parseGuestExitLine, d as parseMemory, e as prepareLinuxInitrd, q as qemuVersion, f as quoteUnikraftArg, r as resolveAccel, s as startVm, v as validatePortForwards } from './start-vm.js';
+export { e as ensureBusybox, a as ensureLinuxKernel, k as killVmFromPidFile, s as stopAllVms } from './linux-kernel.js';
+import 'node:child_process';
+import 'node:crypto';
+import 'node:fs';
+import 'node:fs/promises';
+import 'node:os';
+import 'node:path';
+import './clock.js';
+import './command-runner.js';
+import './errors.js';
+import 'node:string_decoder';
+import 'node:zlib';
+import './cpio-writer.js';
+import 'node:events';
+import 'node:stream/promises';
+import 'node:net';

@@ -87,6 +87,7 @@ async function bootAndProbe(input: GuestRunInput, deps: EngineDeps, launchAtMs: 
           cwd: input.workdir ?? undefined,
           memoryMiB: options.memoryMiB,
           ports: input.ports,
+          network: options.services.length > 0,
           accel: options.accel,
           timeoutMs: options.timeoutMs,
           outDir: input.outDir,

@@ -9,7 +9,9 @@ describe('action.yml', () => {
   it('lists exactly the inputs of the code, in the same order, with the same descriptions', () => {
     expect(Object.keys(action.inputs)).toEqual(INPUTS.map(i => i.name))
     for (const i of INPUTS) {
-      expect(action.inputs[i.name].description).toBe(i.description + (i.default ? ` Default: \`${i.default}\`.` : ''))
+      expect(action.inputs[i.name].description).toBe(
+        i.description + (i.default ? ` Default: \`${i.default}\`.` : '')
+      )
     }
   })
   it('declares no input defaults, so the config file can set what inputs leave empty', () => {
@@ -19,6 +21,11 @@ describe('action.yml', () => {
     expect(Object.keys(action.outputs)).toEqual(OUTPUTS.map(o => o.name))
   })
   it('runs the bundled main and post steps on node24, the post step always', () => {
-    expect(action.runs).toEqual({ using: 'node24', main: 'dist/main.js', post: 'dist/post.js', 'post-if': 'always()' })
+    expect(action.runs).toEqual({
+      using: 'node24',
+      main: 'dist/main.js',
+      post: 'dist/post.js',
+      'post-if': 'always()'
+    })
   })
 })

@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import { badInput, ConfigurationError, errorKind, InfrastructureError, toError } from '../src/engine/errors.js'
+import {
+  badInput,
+  ConfigurationError,
+  errorKind,
+  InfrastructureError,
+  toError
+} from '../src/engine/errors.js'
 
 describe('errors', () => {
   it('badInput names the input, the accepted form and what was given', () => {

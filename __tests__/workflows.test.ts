@@ -46,7 +46,10 @@ describe('workflows', () => {
     const tmp = mkdtempSync(join(tmpdir(), 'ukc-actionlint-'))
     try {
       const bad = join(tmp, 'bad.yml')
-      writeFileSync(bad, 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n')
+      writeFileSync(
+        bad,
+        'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n'
+      )
       const r = actionlint(bad)
       expect(r.ok).toBe(false)
       expect(r.output).toContain('property "nope" is not defined')

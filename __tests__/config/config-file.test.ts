@@ -3,7 +3,10 @@ import { parseConfigText } from '../../src/engine/config/config-file.js'
 
 describe('config file', () => {
   it('reads keys and remembers the line of each key and list item', () => {
-    const cfg = parseConfigText('cmd: [/usr/bin/redis-server, /etc/redis.conf]\nmemory: 128M\nprobes:\n  - redis:6379\n  - kind: console\n    regex: Ready\n', 'u.yml')
+    const cfg = parseConfigText(
+      'cmd: [/usr/bin/redis-server, /etc/redis.conf]\nmemory: 128M\nprobes:\n  - redis:6379\n  - kind: console\n    regex: Ready\n',
+      'u.yml'
+    )
     expect(cfg.values).toEqual({
       cmd: ['/usr/bin/redis-server', '/etc/redis.conf'],
       memory: '128M',
@@ -17,7 +20,9 @@ describe('config file', () => {
     )
   })
   it('rejects YAML that does not parse, with the line', () => {
-    expect(() => parseConfigText('cmd: [a, b\nmemory: 1G\n', 'u.yml')).toThrow(/^Config file u.yml:\d+ is not valid YAML/)
+    expect(() => parseConfigText('cmd: [a, b\nmemory: 1G\n', 'u.yml')).toThrow(
+      /^Config file u.yml:\d+ is not valid YAML/
+    )
   })
   it('rejects a duplicate key', () => {
     expect(() => parseConfigText('memory: 1G\nmemory: 2G\n', 'u.yml')).toThrow(/not valid YAML/)

@@ -59,7 +59,13 @@ describe('resolveCheckOptions', () => {
 
   it('lets explicit inputs override the config file', async () => {
     const o = await resolveCheckOptions(
-      { app: 'redis', memory: '1G', cmd: `redis-server --save '' "--port" 7000`, probe: 'tcp:7000\n', guest: 'linux' },
+      {
+        app: 'redis',
+        memory: '1G',
+        cmd: `redis-server --save '' "--port" 7000`,
+        probe: 'tcp:7000\n',
+        guest: 'linux'
+      },
       { cwd: root }
     )
     expect(o.memoryMiB).toBe(1024)
@@ -78,10 +84,16 @@ describe('resolveCheckOptions', () => {
   it.each([
     [{ guest: 'windows' }, "Input 'guest' must be one of unikraft, linux, got 'windows'"],
     [{ accel: 'hvf' }, "Input 'accel' must be one of auto, kvm, tcg, got 'hvf'"],
-    [{ 'unikraft-version': 'v18' }, "Input 'unikraft-version' must be latest or a release like 0.18.0, got 'v18'"],
+    [
+      { 'unikraft-version': 'v18' },
+      "Input 'unikraft-version' must be latest or a release like 0.18.0, got 'v18'"
+    ],
     [{ memory: '4M' }, "Input 'memory' must be a size like 256M or 1G (at least 8M), got '4M'"],
     [{ cmd: 'redis-server "unterminated' }, "Input 'cmd' must be words split like a POSIX shell does"],
-    [{ kernel: 'no/such/kernel' }, "Input 'kernel' must be the path of an existing Unikraft kernel image, got 'no/such/kernel'"],
+    [
+      { kernel: 'no/such/kernel' },
+      "Input 'kernel' must be the path of an existing Unikraft kernel image, got 'no/such/kernel'"
+    ],
     [{ 'fail-on': 'warning' }, "Input 'fail-on' must be one of error, never, got 'warning'"],
     [{ allow: 'Fork!' }, "Input 'allow' must be finding ids like process.fork-unsupported, got 'Fork!'"],
     [{ probe: 'smtp:25' }, 'probe[1]']
@@ -101,6 +113,8 @@ describe('resolveCheckOptions', () => {
   })
 
   it('rejects an app directory that does not exist', async () => {
-    await expect(resolveCheckOptions({ app: 'nope' }, { cwd: root })).rejects.toThrow("Input 'app' must be a directory")
+    await expect(resolveCheckOptions({ app: 'nope' }, { cwd: root })).rejects.toThrow(
+      "Input 'app' must be a directory"
+    )
   })
 })

@@ -17,10 +17,13 @@ describe('parseMemory', () => {
     ['8M', 8],
     ['2g', 2048]
   ])('%s is %i MiB', (s, mib) => expect(parseMemory(s)).toBe(mib))
-  it.each(['7M', '12 parsecs', '', '1.5G', '-1M', '4096K0'])('rejects %p naming the input and the form', s => {
-    expect(() => parseMemory(s)).toThrow(ConfigurationError)
-    expect(() => parseMemory(s)).toThrow(/^Input 'memory' must be a size like 256M or 1G/)
-  })
+  it.each(['7M', '12 parsecs', '', '1.5G', '-1M', '4096K0'])(
+    'rejects %p naming the input and the form',
+    s => {
+      expect(() => parseMemory(s)).toThrow(ConfigurationError)
+      expect(() => parseMemory(s)).toThrow(/^Input 'memory' must be a size like 256M or 1G/)
+    }
+  )
 })
 
 describe('parseDuration', () => {
@@ -59,6 +62,8 @@ describe('parseEnvLines and parseBoolean', () => {
   it('reads booleans and rejects others', () => {
     expect(parseBoolean('true', 'upload-logs')).toBe(true)
     expect(parseBoolean('False', 'upload-logs')).toBe(false)
-    expect(() => parseBoolean('maybe', 'upload-logs')).toThrow("Input 'upload-logs' must be true or false, got 'maybe'")
+    expect(() => parseBoolean('maybe', 'upload-logs')).toThrow(
+      "Input 'upload-logs' must be true or false, got 'maybe'"
+    )
   })
 })

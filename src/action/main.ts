@@ -19,7 +19,7 @@ import { markUploaded, saveMainState } from './state.js'
  * loading the engine, which keeps the step's cold start short.
  */
 async function loadEngine() {
-  const [clock, commands, check, annotations, summary, outputs, kvm, vm, artifacts, uploaded, setup] =
+  const [clock, commands, check, annotations, summary, outputs, kvm, vm, artifacts, setup] =
     await Promise.all([
       import('../engine/clock.js'),
       import('../engine/command-runner.js'),
@@ -30,7 +30,6 @@ async function loadEngine() {
       import('../engine/setup/kvm-setup.js'),
       import('../engine/vm/index.js'),
       import('./artifacts.js'),
-      import('./uploaded-files.js'),
       import('./tool-cache-adapter.js')
     ])
   return {
@@ -44,7 +43,6 @@ async function loadEngine() {
     enableKvmForRunner: kvm.enableKvmForRunner,
     stopAllVms: vm.stopAllVms,
     uploadRunArtifacts: artifacts.uploadRunArtifacts,
-    UPLOADED_FILES: uploaded.UPLOADED_FILES,
     createActionsSetupDeps: setup.createActionsSetupDeps
   }
 }
@@ -84,7 +82,7 @@ export async function runMain(): Promise<void> {
       renderJobSummary,
       resultOutputs
     } = engine
-    const { enableKvmForRunner, uploadRunArtifacts, UPLOADED_FILES, createActionsSetupDeps } = engine
+    const { enableKvmForRunner, uploadRunArtifacts, createActionsSetupDeps } = engine
 
     const kvm = await enableKvmForRunner({ runner: nodeCommandRunner, logger })
     if (kvm.attempted) logger.info(`KVM: ${kvm.detail}`)
@@ -94,6 +92,7 @@ export async function runMain(): Promise<void> {
       runner: nodeCommandRunner,
       clock: systemClock,
       cacheDir: join(process.env.RUNNER_TOOL_CACHE || join(tmpdir(), 'tool-cache'), 'unikraft-compat'),
+      tempDir: process.env.RUNNER_TEMP || undefined,
       ...setup,
       installMissing: true,
       kernelFallback: 'error'
@@ -127,7 +126,7 @@ export async function runMain(): Promise<void> {
     await core.summary.addRaw(renderJobSummary(result, { consoleLog, overflow }), true).write()
 
     if (options.uploadLogs) {
-      const uploaded = await uploadRunArtifacts({ name, dir: outDir, files: UPLOADED_FILES }, logger)
+      const uploaded = await uploadRunArtifacts({ name, dir: outDir, files: result.artifacts }, logger)
       if (uploaded) {
         core.setOutput('artifact-id', String(uploaded.id))
         if (uploaded.url) core.setOutput('artifact-url', uploaded.url)

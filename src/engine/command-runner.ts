@@ -35,7 +35,10 @@ export interface CommandRunner {
 }
 
 export class CommandNotFoundError extends InfrastructureError {
-  constructor(readonly program: string, hint?: string) {
+  constructor(
+    readonly program: string,
+    hint?: string
+  ) {
     super(`'${program}' is not installed or not on PATH`, hint)
   }
 }
@@ -104,7 +107,10 @@ export const nodeCommandRunner: CommandRunner = {
         if (timer) clearTimeout(timer)
         opts.signal?.removeEventListener('abort', onAbort)
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') reject(new CommandNotFoundError(program))
-        else reject(new InfrastructureError(`could not start '${program}': ${err.message}`, undefined, { cause: err }))
+        else
+          reject(
+            new InfrastructureError(`could not start '${program}': ${err.message}`, undefined, { cause: err })
+          )
       })
       child.on('close', (code, signal) => {
         if (timer) clearTimeout(timer)

@@ -11,7 +11,9 @@ export interface Logger {
 }
 
 /** A Logger that writes plain lines to a stream (stderr by default). */
-export function createConsoleLogger(opts: { verbose?: boolean; write?: (line: string) => void } = {}): Logger {
+export function createConsoleLogger(
+  opts: { verbose?: boolean; write?: (line: string) => void } = {}
+): Logger {
   const write = opts.write ?? ((line: string) => process.stderr.write(line + '\n'))
   return {
     debug: m => {

@@ -21,6 +21,8 @@ export interface EngineDeps {
   clock: Clock
   /** Kernels, busybox and other downloads are kept here across runs. */
   cacheDir: string
+  /** Scratch space for the root filesystem tree and initrd, removed after the run (default: the OS temp dir). */
+  tempDir?: string
   toolCache: ToolCache
   persistentCache: PersistentCache
   download: Downloader

@@ -1,7 +1,7 @@
 // The engine's entry: one check of one app, from setup to result.json. The action and the CLI
 // both call runCheck; nothing here knows which front is asking. A result is always written, also
 // when the check could not be carried out (verdict `error`), so the logs are never lost.
-import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
@@ -64,7 +64,7 @@ export async function runCheck(options: CheckOptions, outDir: string, deps: Engi
   const runStart = deps.clock.now()
   const startedAt = deps.clock.wallTime().toISOString()
   await mkdir(outDir, { recursive: true })
-  const work = await mkdtemp(join(tmpdir(), 'unikraft-compat-'))
+  const work = await mkdtemp(join(deps.tempDir ?? tmpdir(), 'unikraft-compat-'))
   const persist: PersistEntry[] = []
   const extraFindings: Finding[] = []
   let setupMs: number | null = null
@@ -268,6 +268,7 @@ export async function runCheck(options: CheckOptions, outDir: string, deps: Engi
     extraFindings
   })
   const resultFile = join(outDir, RUN_FILES.result)
+  result.artifacts = await listArtifacts(outDir)
   await writeResultFile(resultFile, result)
   return { result, resultFile, persist }
 }
@@ -490,7 +491,8 @@ function buildResult(r: ResultInput): CheckResult {
     findings,
     timeline: timelineFromVm(
       { setupMs: round(r.setupMs), buildMs: round(r.buildMs), launchMs: round(launchMs) },
-      vm?.timeline ?? null
+      // A Linux guest has no Unikraft banner: its first kernel line is not one.
+      vm ? { ...vm.timeline, bannerMs: r.guest === 'unikraft' ? vm.timeline.bannerMs : null } : null
     ),
     ports: portsToJson(vm?.ports ?? {}),
     vm: vm ? vmSummaryFrom(vm) : null,
@@ -526,6 +528,20 @@ function buildResult(r: ResultInput): CheckResult {
     ...partial,
     summary: main && verdict === main.verdict && !failure ? summarize(partial) : summarize(partial)
   }
+}
+
+/** The evidence files of the run (relative to outDir), as the artifact holds them; result.json included. */
+async function listArtifacts(outDir: string): Promise<string[]> {
+  const wanted = [RUN_FILES.console, RUN_FILES.qemuStderr, RUN_FILES.buildLog, RUN_FILES.manifest]
+  const found: string[] = [RUN_FILES.result]
+  for (const dir of ['', RUN_FILES.baselineDir]) {
+    const names = await readdir(join(outDir, dir)).catch(() => [] as string[])
+    for (const n of names) {
+      if (wanted.includes(n as (typeof wanted)[number]) || /^service-\d+\.log$/.test(n))
+        found.push(dir ? `${dir}/${n}` : n)
+    }
+  }
+  return found
 }
 
 function round(n: number | null): number | null {

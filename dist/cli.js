@@ -117,7 +117,7 @@ async function loadCommand(name) {
         case 'run':
             return (await import('./chunks/run.js')).runCommand;
         case 'diagnose':
-            return (await import('./chunks/diagnose2.js')).diagnoseCommand;
+            return (await import('./chunks/diagnose.js')).diagnoseCommand;
         case 'rootfs':
             return (await import('./chunks/rootfs.js')).rootfsCommand;
         case 'matrix':

@@ -44,6 +44,7 @@ import 'node:fs';
 import './chunks/index.js';
 import 'process';
 import 'buffer';
+import './chunks/memory.js';
 
 // The one reader of the action's inputs: every input of the table, as the raw strings the engine
 // resolves (the CLI hands the engine the same shape).
@@ -64,7 +65,7 @@ function readActionInputs() {
  * loading the engine, which keeps the step's cold start short.
  */
 async function loadEngine() {
-    const [clock, commands, check, annotations, summary, outputs, kvm, vm, artifacts, uploaded, setup] = await Promise.all([
+    const [clock, commands, check, annotations, summary, outputs, kvm, vm, artifacts, setup] = await Promise.all([
         import('./chunks/clock.js'),
         import('./chunks/command-runner.js'),
         import('./chunks/run-check.js'),
@@ -74,7 +75,6 @@ async function loadEngine() {
         import('./chunks/kvm-setup.js'),
         import('./chunks/vm.js'),
         import('./chunks/artifacts.js'),
-        import('./chunks/uploaded-files.js'),
         import('./chunks/tool-cache-adapter.js')
     ]);
     return {
@@ -88,7 +88,6 @@ async function loadEngine() {
         enableKvmForRunner: kvm.enableKvmForRunner,
         stopAllVms: vm.stopAllVms,
         uploadRunArtifacts: artifacts.uploadRunArtifacts,
-        UPLOADED_FILES: uploaded.UPLOADED_FILES,
         createActionsSetupDeps: setup.createActionsSetupDeps
     };
 }
@@ -119,7 +118,7 @@ async function runMain() {
         const engine = await loadEngine();
         stopAllVms = engine.stopAllVms;
         const { systemClock, nodeCommandRunner, runCheck, RUN_FILES, planAnnotations, renderJobSummary, resultOutputs } = engine;
-        const { enableKvmForRunner, uploadRunArtifacts, UPLOADED_FILES, createActionsSetupDeps } = engine;
+        const { enableKvmForRunner, uploadRunArtifacts, createActionsSetupDeps } = engine;
         const kvm = await enableKvmForRunner({ runner: nodeCommandRunner, logger });
         if (kvm.attempted)
             logger.info(`KVM: ${kvm.detail}`);
@@ -129,6 +128,7 @@ async function runMain() {
             runner: nodeCommandRunner,
             clock: systemClock,
             cacheDir: join(process.env.RUNNER_TOOL_CACHE || join(tmpdir(), 'tool-cache'), 'unikraft-compat'),
+            tempDir: process.env.RUNNER_TEMP || undefined,
             ...setup,
             installMissing: true,
             kernelFallback: 'error'
@@ -163,7 +163,7 @@ async function runMain() {
         const consoleLog = await text(consolePath);
         await summary.addRaw(renderJobSummary(result, { consoleLog, overflow }), true).write();
         if (options.uploadLogs) {
-            const uploaded = await uploadRunArtifacts({ name, dir: outDir, files: UPLOADED_FILES }, logger);
+            const uploaded = await uploadRunArtifacts({ name, dir: outDir, files: result.artifacts }, logger);
             if (uploaded) {
                 setOutput('artifact-id', String(uploaded.id));
                 if (uploaded.url)

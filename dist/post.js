@@ -6,15 +6,15 @@ import 'node:crypto';
 import 'node:fs';
 import 'node:fs/promises';
 import 'node:os';
+import { k as killVmFromPidFile } from './chunks/linux-kernel.js';
 import 'node:string_decoder';
 import 'node:zlib';
 import './chunks/cpio-writer.js';
 import 'node:net';
-import { k as killVmFromPidFile } from './chunks/linux-kernel.js';
 import { l as loadMainState, c as createActionsLogger } from './chunks/state.js';
 import { uploadRunArtifacts } from './chunks/artifacts.js';
 import { c as createActionsCache } from './chunks/cache-store.js';
-import { UPLOADED_FILES } from './chunks/uploaded-files.js';
+import { RUN_FILES } from './chunks/run-check.js';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -45,13 +45,12 @@ import 'node:dns';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
-import 'node:stream/promises';
 import './chunks/command-runner.js';
-import './chunks/run-check.js';
+import 'node:stream/promises';
 import './chunks/index.js';
 import 'process';
 import 'buffer';
-import './chunks/diagnose.js';
+import './chunks/diagnose2.js';
 import './chunks/qemu-setup.js';
 import './chunks/privileges.js';
 import './chunks/result.js';
@@ -60,6 +59,18 @@ import './chunks/pack-directory.js';
 import './chunks/version.js';
 import './chunks/clock.js';
 import './chunks/start-vm.js';
+import './chunks/memory.js';
+
+// The files of a run that are uploaded as the artifact (missing ones are skipped), for main and post.
+const UPLOADED_FILES = [
+    RUN_FILES.result,
+    RUN_FILES.console,
+    RUN_FILES.qemuStderr,
+    RUN_FILES.buildLog,
+    RUN_FILES.manifest,
+    `${RUN_FILES.baselineDir}/${RUN_FILES.console}`,
+    `${RUN_FILES.baselineDir}/${RUN_FILES.qemuStderr}`
+];
 
 // The action's post step (runs always, also after a failed or cancelled main): stops any VM main
 // left, uploads the logs main did not get to, and saves caches. Its own problems are warnings only.

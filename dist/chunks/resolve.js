@@ -4,6 +4,7 @@ import { C as ConfigurationError, b as badInput, c as configKeyLabel } from './e
 import { d as distExports, s as splitWordsFor, p as parseProbe, g as guestPortsOf } from './index.js';
 import { readFile } from 'node:fs/promises';
 import { I as INPUTS } from './inputs.js';
+import { p as parseMemory } from './memory.js';
 
 // Reads unikraft-compat.yml: the same keys as the action's inputs (probes structured), checked
 // against the accepted keys, with each key's line kept so errors and annotations can point at it.
@@ -100,20 +101,6 @@ function parseServices(value, configPath, label) {
 }
 
 // Parsers for the small value languages of inputs: sizes, durations, booleans, port lists, K=V lines.
-/** `256M`, `1G`, `512` (MiB) -> MiB. At least 8M. */
-function parseMemory(value, input = 'memory') {
-    const m = /^\s*(\d+)\s*([KMG])?(?:i?B)?\s*$/i.exec(value);
-    if (!m)
-        throw badInput(input, 'a size like 256M or 1G (at least 8M)', value);
-    const n = Number(m[1]);
-    const unit = (m[2] ?? 'M').toUpperCase();
-    const mib = unit === 'G' ? n * 1024 : unit === 'K' ? n / 1024 : n;
-    if (!Number.isFinite(mib) || mib < 8)
-        throw badInput(input, 'a size like 256M or 1G (at least 8M)', value);
-    if (!Number.isInteger(mib))
-        throw badInput(input, 'a whole number of MiB, like 256M or 1G', value);
-    return mib;
-}
 /** `60s`, `2m`, `1m30s`, `500ms`, `90` (seconds) -> ms. */
 function parseDuration(value, input = 'timeout') {
     const s = value.trim();

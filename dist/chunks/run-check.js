@@ -4,7 +4,7 @@ import { join, resolve, basename, dirname, normalize, sep } from 'node:path';
 import { q as quoteWord, c as compilePattern, f as formatPattern, a as statusMatches, b as formatStatuses, d as distExports, p as parseProbe } from './index.js';
 import { constants, openSync, readSync, closeSync, readFileSync, readdirSync, lstatSync, createReadStream, statSync, mkdirSync, createWriteStream, readlinkSync } from 'node:fs';
 import 'node:string_decoder';
-import { a as diagnose } from './diagnose.js';
+import { a as diagnose } from './diagnose2.js';
 import { b as badInput, I as InfrastructureError, d as describeError, C as ConfigurationError, t as toError, e as errorKind } from './errors.js';
 import { v as versionAtLeast, p as parseVersion, s as silentLogger, e as ensureQemu, r as rdseedWarning, i as installKraftkit } from './qemu-setup.js';
 import { createHash, randomBytes } from 'node:crypto';
@@ -16,8 +16,8 @@ import { a as writeResultFile } from './result-file.js';
 import { g as guestDirname, t as toGuestPath, T as TreeView, c as comparePaths, a as TreeWriter, w as walkTree, s as splitRdev, b as readSpecials, d as sniffArchiveFile, o as openArchive, U as UnexpectedEofError, e as tarChecksumOk, n as normaliseArchivePath, f as specialsSidecarPath, h as extractCpio, S as SymlinkLoopError, p as packDirectory } from './pack-directory.js';
 import { nodeCommandRunner, CommandNotFoundError } from './command-runner.js';
 import { d as cpioEntryBytes, a as CPIO_TRAILER_NAME } from './cpio-writer.js';
-import 'node:zlib';
 import { a as ensureLinuxKernel } from './linux-kernel.js';
+import 'node:zlib';
 import { a as TOOL_VERSION, T as TOOL_NAME } from './version.js';
 import { d as detectPrivileges, p as privileged } from './privileges.js';
 import { systemClock } from './clock.js';
@@ -27,6 +27,7 @@ import 'buffer';
 import 'node:stream';
 import 'node:events';
 import 'node:stream/promises';
+import './memory.js';
 
 const blocking = (findings) => findings.filter(f => f.severity === 'error' && !f.allowed);
 function label(f) {
@@ -4037,6 +4038,7 @@ async function bootAndProbe(input, deps, launchAtMs) {
             cwd: input.workdir ?? undefined,
             memoryMiB: options.memoryMiB,
             ports: input.ports,
+            network: options.services.length > 0,
             accel: options.accel,
             timeoutMs: options.timeoutMs,
             outDir: input.outDir,
@@ -4121,7 +4123,7 @@ async function runCheck(options, outDir, deps) {
     const runStart = deps.clock.now();
     const startedAt = deps.clock.wallTime().toISOString();
     await mkdir(outDir, { recursive: true });
-    const work = await mkdtemp(join(tmpdir(), 'unikraft-compat-'));
+    const work = await mkdtemp(join(deps.tempDir ?? tmpdir(), 'unikraft-compat-'));
     const persist = [];
     const extraFindings = [];
     let setupMs = null;
@@ -4302,6 +4304,7 @@ async function runCheck(options, outDir, deps) {
         extraFindings
     });
     const resultFile = join(outDir, RUN_FILES.result);
+    result.artifacts = await listArtifacts(outDir);
     await writeResultFile(resultFile, result);
     return { result, resultFile, persist };
 }
@@ -4488,7 +4491,9 @@ function buildResult(r) {
             evidence: p.evidence
         })),
         findings,
-        timeline: timelineFromVm({ setupMs: round(r.setupMs), buildMs: round(r.buildMs), launchMs: round(launchMs) }, vm?.timeline ?? null),
+        timeline: timelineFromVm({ setupMs: round(r.setupMs), buildMs: round(r.buildMs), launchMs: round(launchMs) }, 
+        // A Linux guest has no Unikraft banner: its first kernel line is not one.
+        vm ? { ...vm.timeline, bannerMs: r.guest === 'unikraft' ? vm.timeline.bannerMs : null } : null),
         ports: portsToJson(vm?.ports ?? {}),
         vm: vm ? vmSummaryFrom(vm) : null,
         baseline: r.baseline && main
@@ -4519,6 +4524,19 @@ function buildResult(r) {
         ...partial,
         summary: main && verdict === main.verdict && !failure ? summarize(partial) : summarize(partial)
     };
+}
+/** The evidence files of the run (relative to outDir), as the artifact holds them; result.json included. */
+async function listArtifacts(outDir) {
+    const wanted = [RUN_FILES.console, RUN_FILES.qemuStderr, RUN_FILES.buildLog, RUN_FILES.manifest];
+    const found = [RUN_FILES.result];
+    for (const dir of ['', RUN_FILES.baselineDir]) {
+        const names = await readdir(join(outDir, dir)).catch(() => []);
+        for (const n of names) {
+            if (wanted.includes(n) || /^service-\d+\.log$/.test(n))
+                found.push(dir ? `${dir}/${n}` : n);
+        }
+    }
+    return found;
 }
 function round(n) {
     return n === null ? null : Math.round(n);

@@ -7,11 +7,12 @@ import { join, dirname, basename, resolve } from 'node:path';
 import { systemClock } from './clock.js';
 import { nodeCommandRunner } from './command-runner.js';
 import { I as InfrastructureError, C as ConfigurationError, b as badInput } from './errors.js';
-import { e as ensureBusybox, r as registerVm, w as writePidFile } from './linux-kernel.js';
+import { r as registerVm, e as ensureBusybox, w as writePidFile } from './linux-kernel.js';
 import { StringDecoder } from 'node:string_decoder';
 import { gunzipSync } from 'node:zlib';
 import { c as writeCpio } from './cpio-writer.js';
 import { createServer, createConnection } from 'node:net';
+import { a as assertMemoryMiB } from './memory.js';
 
 // A tiny multiboot kernel, assembled here byte by byte: it writes a message to the serial port and
 // then exits through isa-debug-exit, spins, or repeats. It proves that an accelerator can run guest
@@ -64,7 +65,7 @@ function buildQemuArgv(input) {
     if (input.initrd !== undefined)
         argv.push('-initrd', input.initrd);
     const fwd = input.hostForwards ?? [];
-    if (fwd.length > 0) {
+    if (fwd.length > 0 || input.network) {
         const rules = fwd.map(f => `hostfwd=tcp:127.0.0.1:${f.host}-:${f.guest}`);
         argv.push('-netdev', ['user', 'id=n0', ...rules].join(','), '-device', 'virtio-net-pci,netdev=n0');
     }
@@ -157,6 +158,8 @@ async function probeKvm(qemuBinary, opts = {}) {
                 timedOut = true;
                 killGroup();
             }, timeoutMs);
+            // Like any VM of ours: SIGINT/SIGTERM of this process during the probe takes it down too.
+            const unregister = child.pid ? registerVm({ pid: child.pid, stop: async () => killGroup() }) : () => { };
             child.stdout.on('data', (d) => {
                 stdout += d.toString('latin1');
             });
@@ -171,6 +174,7 @@ async function probeKvm(qemuBinary, opts = {}) {
                     return;
                 settled = true;
                 clearTimeout(timer);
+                unregister();
                 const elapsedMs = Math.round(performance.now() - started);
                 const printed = stdout.includes(PROBE_MESSAGE);
                 if (printed && code === 83) {
@@ -1037,28 +1041,6 @@ class QmpClient {
     }
 }
 
-// Guest memory sizes: `256M`, `1G`, `512` (MiB, as QEMU reads a bare -m). Unikraft images need some
-// memory to unpack their root filesystem; below 8 MiB nothing boots at all.
-const MIN_MEMORY_MIB = 8;
-const ACCEPTED = 'a size like 256M or 1G (at least 8M)';
-/** Returns MiB; throws a ConfigurationError naming `input` otherwise. */
-function parseMemory(value, input = 'memory') {
-    const m = /^\s*(\d+)\s*(?:([MG])(?:i?B?)?)?\s*$/i.exec(value);
-    if (!m)
-        throw badInput(input, ACCEPTED, value);
-    const n = Number(m[1]);
-    const mib = (m[2] ?? 'M').toUpperCase() === 'G' ? n * 1024 : n;
-    if (!Number.isSafeInteger(mib) || mib < MIN_MEMORY_MIB)
-        throw badInput(input, ACCEPTED, value);
-    return mib;
-}
-/** For sizes that arrive as numbers (VmSpec.memoryMiB). */
-function assertMemoryMiB(mib, input = 'memory') {
-    if (!Number.isSafeInteger(mib) || mib < MIN_MEMORY_MIB) {
-        throw badInput(input, `a whole number of MiB, at least ${MIN_MEMORY_MIB}`, String(mib));
-    }
-}
-
 // Checks a VmSpec before anything starts, so bad input ends with one clear error naming the input
 // and nothing is left running: kernel and initrd files, memory, ports, deadlines, command.
 async function readHead(path, input, what) {
@@ -1201,6 +1183,7 @@ async function startVm(spec, deps) {
     await checkKernelFile(spec.kernel);
     if (spec.initrd !== undefined)
         await checkInitrdFile(spec.initrd, spec.guest);
+    const network = spec.network === true || spec.ports.length > 0;
     let append;
     if (spec.guest === 'linux') {
         validateLinuxInitInput({ cmd: spec.cmd, env: spec.env, cwd: spec.cwd });
@@ -1211,7 +1194,7 @@ async function startVm(spec, deps) {
             mode: spec.initrd !== undefined ? 'elfloader' : 'native',
             cmd: spec.cmd,
             env: spec.env,
-            network: spec.ports.length > 0
+            network
         });
         for (const w of built.warnings)
             log.warning(w);
@@ -1243,7 +1226,7 @@ async function startVm(spec, deps) {
             runner
         });
         for (const w of built.warnings)
-            if (spec.ports.length > 0 || !/no network/.test(w))
+            if (network || !/no network/.test(w))
                 log.warning(w);
         initrd = built.path;
     }
@@ -1258,6 +1241,7 @@ async function startVm(spec, deps) {
         initrd,
         append,
         hostForwards: forwards,
+        network,
         qmpSocket: qmpPath,
         startPaused: true
     });
@@ -1473,4 +1457,4 @@ async function startVm(spec, deps) {
     return handle;
 }
 
-export { DEFAULT_BOOT_TIMEOUT_MS as D, GUEST_EXIT_PREFIX as G, buildQemuArgv as a, buildLinuxCmdline as b, buildUnikraftCmdline as c, parseMemory as d, prepareLinuxInitrd as e, quoteUnikraftArg as f, parseGuestExitLine as p, qemuVersion as q, resolveAccel as r, startVm as s, validatePortForwards as v };
+export { DEFAULT_BOOT_TIMEOUT_MS as D, GUEST_EXIT_PREFIX as G, buildQemuArgv as a, buildLinuxCmdline as b, buildUnikraftCmdline as c, prepareLinuxInitrd as d, quoteUnikraftArg as e, parseGuestExitLine as p, qemuVersion as q, resolveAccel as r, startVm as s, validatePortForwards as v };

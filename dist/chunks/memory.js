@@ -1,0 +1,25 @@
+import { b as badInput } from './errors.js';
+
+// Guest memory sizes: `256M`, `1G`, `512` (MiB, as QEMU reads a bare -m). Unikraft images need some
+// memory to unpack their root filesystem; below 8 MiB nothing boots at all.
+const MIN_MEMORY_MIB = 8;
+const ACCEPTED = 'a size like 256M or 1G (at least 8M)';
+/** Returns MiB; throws a ConfigurationError naming `input` otherwise. */
+function parseMemory(value, input = 'memory') {
+    const m = /^\s*(\d+)\s*(?:([MG])(?:i?B?)?)?\s*$/i.exec(value);
+    if (!m)
+        throw badInput(input, ACCEPTED, value);
+    const n = Number(m[1]);
+    const mib = (m[2] ?? 'M').toUpperCase() === 'G' ? n * 1024 : n;
+    if (!Number.isSafeInteger(mib) || mib < MIN_MEMORY_MIB)
+        throw badInput(input, ACCEPTED, value);
+    return mib;
+}
+/** For sizes that arrive as numbers (VmSpec.memoryMiB). */
+function assertMemoryMiB(mib, input = 'memory') {
+    if (!Number.isSafeInteger(mib) || mib < MIN_MEMORY_MIB) {
+        throw badInput(input, `a whole number of MiB, at least ${MIN_MEMORY_MIB}`, String(mib));
+    }
+}
+
+export { assertMemoryMiB as a, parseMemory as p };

@@ -8,7 +8,24 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', TextDecoder: 'readonly', TextEncoder: 'readonly', fetch: 'readonly', setImmediate: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        URL: 'readonly',
+        AbortController: 'readonly',
+        AbortSignal: 'readonly',
+        TextDecoder: 'readonly',
+        TextEncoder: 'readonly',
+        fetch: 'readonly',
+        setImmediate: 'readonly'
+      }
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-control-regex': 'off'
@@ -21,8 +38,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@actions/*'], message: 'src/engine must not import @actions/*: put GitHub-specific code in src/action/.' },
-            { group: ['**/action/*', '**/cli/*'], message: 'src/engine must not import the fronts (src/action, src/cli).' }
+            {
+              group: ['@actions/*'],
+              message: 'src/engine must not import @actions/*: put GitHub-specific code in src/action/.'
+            },
+            {
+              group: ['**/action/*', '**/cli/*'],
+              message: 'src/engine must not import the fronts (src/action, src/cli).'
+            }
           ]
         }
       ]

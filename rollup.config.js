@@ -14,8 +14,7 @@ const config = {
     sourcemap: false,
     entryFileNames: '[name].js',
     chunkFileNames: 'chunks/[name].js',
-    banner: chunk =>
-      chunk.isEntry && chunk.name === 'cli' ? '#!/usr/bin/env node' : ''
+    banner: chunk => (chunk.isEntry && chunk.name === 'cli' ? '#!/usr/bin/env node' : '')
   },
   onwarn(warning, warn) {
     // Third-party code (Azure SDK, protobuf) uses `this` at top level and circular imports: harmless.

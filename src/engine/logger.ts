@@ -1,4 +1,4 @@
-// The Logger every engine module writes through. The action backs it with @actions/core
+// The Logger every engine module writes through. The action backs it with GitHub's core toolkit
 // (groups, annotations), the CLI with the terminal; tests capture it.
 
 export interface Logger {

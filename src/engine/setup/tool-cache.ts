@@ -1,6 +1,6 @@
-// The two caches setup uses, as small interfaces so the engine never imports @actions/*:
-// ToolCache (within a machine: @actions/tool-cache on GitHub, a directory for the CLI) and
-// PersistentCache (across runs: @actions/cache on GitHub, nothing for the CLI).
+// The two caches setup uses, as small interfaces so the engine never imports GitHub's toolkit packages:
+// ToolCache (within a machine: GitHub's tool-cache toolkit on GitHub, a directory for the CLI) and
+// PersistentCache (across runs: GitHub's cache toolkit on GitHub, nothing for the CLI).
 import { accessSync, constants } from 'node:fs'
 import { access, cp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
@@ -34,7 +34,7 @@ export function defaultToolCacheRoot(env: NodeJS.ProcessEnv = process.env): stri
   return join(base, 'unikraft-compat', 'tools')
 }
 
-// Sync on purpose: ToolCache.find is synchronous like @actions/tool-cache's find.
+// Sync on purpose: ToolCache.find is synchronous like GitHub's tool-cache toolkit's find.
 function existsSync(path: string): boolean {
   try {
     accessSync(path, constants.F_OK)
@@ -45,7 +45,7 @@ function existsSync(path: string): boolean {
 }
 
 /**
- * A ToolCache in a directory, laid out like @actions/tool-cache (`<root>/<tool>/<version>/<arch>`
+ * A ToolCache in a directory, laid out like GitHub's tool-cache toolkit (`<root>/<tool>/<version>/<arch>`
  * plus a `<arch>.complete` marker written last, so a half-copied entry is never found).
  */
 export function createDirectoryToolCache(root: string = defaultToolCacheRoot()): ToolCache {

@@ -125,6 +125,15 @@ async function bootAndProbe(input: GuestRunInput, deps: EngineDeps, launchAtMs: 
     if (!vm.ended && input.probes.length > 0) await vm.stop()
   }
   const result = await vm.done
+  const passed = probes.filter(p => p.passed).length
+  deps.progress?.({
+    phase: 'probes',
+    state: passed === input.probes.length && !error ? 'done' : 'failed',
+    message: `${passed}/${input.probes.length} probe(s) passed, VM ${result.reason}`,
+    elapsedMs: result.timeline.exitMs ?? undefined
+  })
+  const t0 = deps.clock.now()
+  deps.progress?.({ phase: 'diagnose', state: 'start', message: 'reading the console log' })
   const consoleBytes = await readFile(result.consoleLog).catch(() => Buffer.alloc(0))
   const qemuStderr = await readFile(result.qemuStderrLog, 'utf8').catch(() => '')
   const findings = diagnose({
@@ -143,6 +152,12 @@ async function bootAndProbe(input: GuestRunInput, deps: EngineDeps, launchAtMs: 
     vmEnd: result.reason
   })
   const v = computeVerdict({ probes, findings, allow: options.allow, infraError: error })
+  deps.progress?.({
+    phase: 'diagnose',
+    state: 'done',
+    message: `${findings.filter(f => f.severity === 'error').length} error finding(s)`,
+    elapsedMs: deps.clock.now() - t0
+  })
   return {
     guest: input.guest,
     vm: result,

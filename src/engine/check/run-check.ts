@@ -281,23 +281,26 @@ async function prepareGuest(
   persist: PersistEntry[],
   setKraftkit: (v: string) => void
 ): Promise<Prepared> {
+  const installKraft = async (): Promise<string> => {
+    const kk = await installKraftkit(
+      { version: options.kraftkitVersion, arch: options.arch },
+      {
+        download: deps.download,
+        toolCache: deps.toolCache,
+        logger: deps.logger,
+        runner: deps.runner,
+        persistentCache: deps.persistentCache
+      }
+    )
+    if (kk.persist) persist.push(kk.persist)
+    setKraftkit(kk.version)
+    return kk.path
+  }
   if (options.guest === 'unikraft') {
     try {
       let kraftPath = ''
       if (!options.kernel) {
-        const kk = await installKraftkit(
-          { version: options.kraftkitVersion, arch: options.arch },
-          {
-            download: deps.download,
-            toolCache: deps.toolCache,
-            logger: deps.logger,
-            runner: deps.runner,
-            persistentCache: deps.persistentCache
-          }
-        )
-        if (kk.persist) persist.push(kk.persist)
-        setKraftkit(kk.version)
-        kraftPath = kk.path
+        kraftPath = await installKraft()
       }
       const k = await ensureUnikraftKernel(
         {
@@ -311,19 +314,7 @@ async function prepareGuest(
       )
       if (k.persist) persist.push(k.persist)
       if (options.runner === 'kraft' && !kraftPath) {
-        const kk = await installKraftkit(
-          { version: options.kraftkitVersion, arch: options.arch },
-          {
-            download: deps.download,
-            toolCache: deps.toolCache,
-            logger: deps.logger,
-            runner: deps.runner,
-            persistentCache: deps.persistentCache
-          }
-        )
-        if (kk.persist) persist.push(kk.persist)
-        setKraftkit(kk.version)
-        kraftPath = kk.path
+        kraftPath = await installKraft()
       }
       return {
         guest: 'unikraft',

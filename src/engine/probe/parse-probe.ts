@@ -3,7 +3,7 @@
 // raised before anything boots. docs/probes.md documents both forms.
 import { ConfigurationError, badInput } from '../errors.js'
 import { ShellWordsError, splitWords } from '../config/shell-words.js'
-import { findProgram } from './find-program.js'
+import { findProgram } from '../find-program.js'
 import type { HeaderMatch, PatternSpec, ProbeKind, ProbeSpec, StatusSpec } from './probe-types.js'
 import {
   type OptionToken,

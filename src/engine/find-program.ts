@@ -1,4 +1,5 @@
-// Where a `command:` probe's program lives, checked while parsing so a typo fails before anything boots.
+// Where a program lives, the way spawn will find it: checked before anything runs, so a typo (a
+// `command:` probe, QEMU missing) is named up front.
 import { accessSync, constants, statSync } from 'node:fs'
 import { delimiter, isAbsolute, join, resolve } from 'node:path'
 

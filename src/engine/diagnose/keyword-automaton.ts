@@ -15,6 +15,14 @@ const MAX_STATES = ACCEPT
 export class KeywordAutomaton {
   readonly table: Uint16Array
   readonly states: number
+  /**
+   * The same automaton for the four-lane scan (src/engine/diagnose/keyword-lanes.ts), with "a
+   * keyword was seen on this line" folded into the state so the hot step has one comparison: state
+   * `s + states` is state `s` after a keyword; the values are next states, or CONTROL for control
+   * bytes. Row `2 * states` is the escape row (every byte CONTROL): the lane is inside an escape
+   * sequence.
+   */
+  readonly laneTable: Uint16Array
 
   constructor(keywords: readonly string[]) {
     const children: Map<number, number>[] = [new Map()]
@@ -74,7 +82,18 @@ export class KeywordAutomaton {
           b < 0x20 || b === 0x7f ? CONTROL : accept[target] === 1 ? target + ACCEPT : target
       }
     }
+    // At most 2 * MAX_STATES - 1 = 0x7fff: every state stays below CONTROL.
+    const laneTable = new Uint16Array((2 * count + 1) * 256).fill(CONTROL)
+    for (let state = 0; state < 2 * count; state++) {
+      const base = (state % count) * 256
+      for (let b = 0; b < 256; b++) {
+        const v = table[base + b]
+        laneTable[state * 256 + b] =
+          v >= CONTROL ? CONTROL : v >= ACCEPT ? v - ACCEPT + count : state >= count ? v + count : v
+      }
+    }
     this.table = table
     this.states = count
+    this.laneTable = laneTable
   }
 }

@@ -44,16 +44,31 @@ export class KeywordLineScanner {
   ) {}
 
   /** Feeds the next chunk of raw console bytes. */
-  push(chunk: Uint8Array): void {
-    if (!this.pushLanes(chunk)) this.pushSequential(chunk, 0)
+  push(bytes: Uint8Array): void {
+    // A Buffer view (no copy) decodes lines without a Buffer object per line.
+    const chunk = Buffer.isBuffer(bytes)
+      ? bytes
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    const len = chunk.length
+    let at = 0
+    // Lines wanted whole (context) or in an escape sequence go one at a time through the one-lane
+    // scan; the lanes take the rest of the chunk as soon as they can.
+    while (at < len && (this.deliverAll || this.esc !== ESC_NONE)) {
+      const nl = chunk.indexOf(0x0a, at)
+      const to = nl < 0 ? len : nl + 1
+      this.pushSequential(chunk, at, to)
+      at = to
+    }
+    if (at < len && !this.pushLanes(chunk, at)) this.pushSequential(chunk, at, len)
   }
 
-  private pushSequential(chunk: Uint8Array, from: number): void {
+  /** Scans `chunk[from, to)`; `to` is the chunk's end or just after a newline. */
+  private pushSequential(chunk: Buffer, from: number, to: number): void {
     const table = this.automaton.table
     let state = this.state
     let candidate = this.candidate
     let lineStart = from
-    const len = chunk.length
+    const len = to
     let i = this.esc === ESC_NONE ? from : this.skipEscape(chunk, from)
     for (; i < len; i++) {
       const v = table[(state << 8) | chunk[i]]
@@ -85,7 +100,7 @@ export class KeywordLineScanner {
     }
     this.state = state
     this.candidate = candidate
-    if (lineStart < len) this.keep(chunk.subarray(lineStart))
+    if (lineStart < len) this.keep(chunk.subarray(lineStart, len))
   }
 
   /**
@@ -94,17 +109,20 @@ export class KeywordLineScanner {
    * handed over in order, so the sink sees exactly what the sequential scan would give it. Returns
    * false when the chunk does not lend itself (small, too few newlines, every line wanted).
    */
-  private pushLanes(chunk: Uint8Array): boolean {
+  private pushLanes(chunk: Buffer, from: number): boolean {
     const len = chunk.length
-    if (this.deliverAll || this.esc !== ESC_NONE || len < LANES_MIN_BYTES) return false
+    if (this.deliverAll || this.esc !== ESC_NONE || len - from < LANES_MIN_BYTES) return false
     const last = chunk.lastIndexOf(0x0a) + 1
-    const b1 = chunk.indexOf(0x0a, last >> 2) + 1
-    const b2 = chunk.indexOf(0x0a, last >> 1) + 1
-    const b3 = chunk.indexOf(0x0a, (last >> 2) * 3) + 1
-    if (!(0 < b1 && b1 < b2 && b2 < b3 && b3 < last)) return false
-    const lanes = scanLanes(this.automaton.table, chunk, [0, b1, b2, b3, last], this.state, this.candidate)
+    const quarter = (last - from) >> 2
+    const b1 = chunk.indexOf(0x0a, from + quarter) + 1
+    const b2 = chunk.indexOf(0x0a, from + 2 * quarter) + 1
+    const b3 = chunk.indexOf(0x0a, from + 3 * quarter) + 1
+    if (!(from < b1 && b1 < b2 && b2 < b3 && b3 < last)) return false
+    const { laneTable, states } = this.automaton
+    const state0 = this.candidate ? this.state + states : this.state
+    const lanes = scanLanes(laneTable, states, chunk, [from, b1, b2, b3, last], state0)
     // Hand the lines over in order; `deliverAll` may turn on after any of them (context wanted).
-    const firstNewline = chunk.indexOf(0x0a)
+    const firstNewline = chunk.indexOf(0x0a, from)
     const hits = lanes.hits
     if (hits.length === 0 || hits[0] !== firstNewline) this.dropCarry()
     const firstLine = this.lineNo
@@ -112,7 +130,7 @@ export class KeywordLineScanner {
       let pos = hits[h]
       let line = firstLine + hits[h + 1]
       this.lineNo = line
-      this.deliver(chunk, pos === firstNewline ? 0 : chunk.lastIndexOf(0x0a, pos - 1) + 1, pos, true)
+      this.deliver(chunk, pos === firstNewline ? from : chunk.lastIndexOf(0x0a, pos - 1) + 1, pos, true)
       while (this.deliverAll) {
         const next = chunk.indexOf(0x0a, pos + 1)
         if (next < 0 || next >= last || (h + 2 < hits.length && hits[h + 2] === next)) break
@@ -125,12 +143,12 @@ export class KeywordLineScanner {
     this.state = 0
     this.candidate = false
     // The partial line after the last newline goes through the sequential scan (and is kept).
-    this.pushSequential(chunk, last)
+    this.pushSequential(chunk, last, len)
     return true
   }
 
   /** Consumes escape-sequence bytes from `at`; returns the index of the first byte after it. */
-  private skipEscape(chunk: Uint8Array, at: number): number {
+  private skipEscape(chunk: Buffer, at: number): number {
     let esc = this.esc
     let i = at
     for (; i < chunk.length && esc !== ESC_NONE; i++) {
@@ -173,7 +191,7 @@ export class KeywordLineScanner {
     return Buffer.concat(this.carry, this.carryBytes).toString('utf8')
   }
 
-  private deliver(chunk: Uint8Array, start: number, end: number, matched: boolean): void {
+  private deliver(chunk: Buffer, start: number, end: number, matched: boolean): void {
     let text: string
     if (this.carryBytes > 0) {
       this.carry.push(Buffer.from(chunk.subarray(start, end)))
@@ -181,7 +199,7 @@ export class KeywordLineScanner {
       text = this.takeCarry()
       this.dropCarry()
     } else {
-      text = Buffer.from(chunk.buffer, chunk.byteOffset + start, end - start).toString('utf8')
+      text = chunk.toString('utf8', start, end)
     }
     this.deliverText(text, matched)
   }

@@ -19,8 +19,8 @@ export class KeywordAutomaton {
    * The same automaton for the four-lane scan (src/engine/diagnose/keyword-lanes.ts), with "a
    * keyword was seen on this line" folded into the state so the hot step has one comparison: state
    * `s + states` is state `s` after a keyword; the values are next states, or CONTROL for control
-   * bytes. Row `2 * states` is the escape row (every byte CONTROL): the lane is inside an escape
-   * sequence.
+   * bytes, plus the state they were met in (`CONTROL | state`, so the scan need not keep it). Row
+   * `2 * states` is the escape row (every byte a control): the lane is inside an escape sequence.
    */
   readonly laneTable: Uint16Array
 
@@ -45,7 +45,7 @@ export class KeywordAutomaton {
       terminal[state] = true
     }
     const count = children.length
-    if (count > MAX_STATES) throw new Error(`too many keyword states: ${count}`)
+    if (count >= MAX_STATES) throw new Error(`too many keyword states: ${count}`)
     const next = new Int32Array(count * 256)
     const fail = new Int32Array(count)
     const accept = new Uint8Array(count)
@@ -82,14 +82,14 @@ export class KeywordAutomaton {
           b < 0x20 || b === 0x7f ? CONTROL : accept[target] === 1 ? target + ACCEPT : target
       }
     }
-    // At most 2 * MAX_STATES - 1 = 0x7fff: every state stays below CONTROL.
-    const laneTable = new Uint16Array((2 * count + 1) * 256).fill(CONTROL)
+    // Lane states go up to the escape row, 2 * count < 2 * MAX_STATES = CONTROL: they fit below it.
+    const laneTable = new Uint16Array((2 * count + 1) * 256).fill(CONTROL | (2 * count))
     for (let state = 0; state < 2 * count; state++) {
       const base = (state % count) * 256
       for (let b = 0; b < 256; b++) {
         const v = table[base + b]
         laneTable[state * 256 + b] =
-          v >= CONTROL ? CONTROL : v >= ACCEPT ? v - ACCEPT + count : state >= count ? v + count : v
+          v >= CONTROL ? CONTROL | state : v >= ACCEPT ? v - ACCEPT + count : state >= count ? v + count : v
       }
     }
     this.table = table

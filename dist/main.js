@@ -42,6 +42,7 @@ import 'child_process';
 import 'timers';
 import 'node:fs';
 import './chunks/index.js';
+import './chunks/find-program.js';
 import 'process';
 import 'buffer';
 import './chunks/memory.js';

@@ -48,6 +48,7 @@ import 'timers';
 import './chunks/command-runner.js';
 import 'node:stream/promises';
 import './chunks/index.js';
+import './chunks/find-program.js';
 import 'process';
 import 'buffer';
 import './chunks/diagnose2.js';

@@ -1,6 +1,5 @@
 import { b as badInput } from './errors.js';
-import { accessSync, constants, statSync } from 'node:fs';
-import { isAbsolute, resolve, delimiter, join } from 'node:path';
+import { f as findProgram } from './find-program.js';
 import require$$0 from 'process';
 import require$$0__default from 'buffer';
 
@@ -99,37 +98,6 @@ function splitWordsFor(input, s) {
         }
         throw e;
     }
-}
-
-// Where a `command:` probe's program lives, checked while parsing so a typo fails before anything boots.
-function isExecutableFile(path) {
-    try {
-        accessSync(path, constants.X_OK);
-        return statSync(path).isFile();
-    }
-    catch {
-        return false;
-    }
-}
-/**
- * The path spawn would run for `program`: itself when it contains a slash (relative to `cwd`),
- * else the first executable match on PATH. null when there is none.
- */
-function findProgram(program, env = process.env, cwd = process.cwd()) {
-    if (program === '')
-        return null;
-    if (program.includes('/')) {
-        const path = isAbsolute(program) ? program : resolve(cwd, program);
-        return isExecutableFile(path) ? path : null;
-    }
-    for (const dir of (env.PATH ?? '').split(delimiter)) {
-        if (dir === '')
-            continue;
-        const path = join(dir, program);
-        if (isExecutableFile(path))
-            return path;
-    }
-    return null;
 }
 
 const ALLOWED_FLAGS = /^[imsu]*$/;

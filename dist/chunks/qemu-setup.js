@@ -1,19 +1,20 @@
 import { createHash } from 'node:crypto';
-import { accessSync, constants, createReadStream, statSync } from 'node:fs';
+import { accessSync, constants, createReadStream } from 'node:fs';
 import { rm, mkdir, cp, writeFile, access, mkdtemp, readFile, chmod, copyFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
-import { join, isAbsolute, delimiter } from 'node:path';
+import { join, isAbsolute } from 'node:path';
 import { I as InfrastructureError, b as badInput } from './errors.js';
 import { d as detectPrivileges, p as privileged } from './privileges.js';
+import { f as findProgram } from './find-program.js';
 
-// The two caches setup uses, as small interfaces so the engine never imports @actions/*:
-// ToolCache (within a machine: @actions/tool-cache on GitHub, a directory for the CLI) and
-// PersistentCache (across runs: @actions/cache on GitHub, nothing for the CLI).
+// The two caches setup uses, as small interfaces so the engine never imports GitHub's toolkit packages:
+// ToolCache (within a machine: GitHub's tool-cache toolkit on GitHub, a directory for the CLI) and
+// PersistentCache (across runs: GitHub's cache toolkit on GitHub, nothing for the CLI).
 function defaultToolCacheRoot(env = process.env) {
     const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
     return join(base, 'unikraft-compat', 'tools');
 }
-// Sync on purpose: ToolCache.find is synchronous like @actions/tool-cache's find.
+// Sync on purpose: ToolCache.find is synchronous like GitHub's tool-cache toolkit's find.
 function existsSync(path) {
     try {
         accessSync(path, constants.F_OK);
@@ -24,7 +25,7 @@ function existsSync(path) {
     }
 }
 /**
- * A ToolCache in a directory, laid out like @actions/tool-cache (`<root>/<tool>/<version>/<arch>`
+ * A ToolCache in a directory, laid out like GitHub's tool-cache toolkit (`<root>/<tool>/<version>/<arch>`
  * plus a `<arch>.complete` marker written last, so a half-copied entry is never found).
  */
 function createDirectoryToolCache(root = defaultToolCacheRoot()) {
@@ -218,7 +219,7 @@ function versionAtLeast(version, minimum) {
     return compareVersions(version, minimum) >= 0;
 }
 
-// The Logger every engine module writes through. The action backs it with @actions/core
+// The Logger every engine module writes through. The action backs it with GitHub's core toolkit
 // (groups, annotations), the CLI with the terminal; tests capture it.
 /** A Logger that writes plain lines to a stream (stderr by default). */
 function createConsoleLogger(opts = {}) {
@@ -246,29 +247,11 @@ const silentLogger = {
 };
 
 // Finds a program on PATH the way spawn will, so setup can say which binary it checked.
-function isExecutableFile(path) {
-    try {
-        accessSync(path, constants.X_OK);
-        return statSync(path).isFile();
-    }
-    catch {
-        return false;
-    }
-}
 /** The absolute path of `program` (itself when it holds a slash), or null when nothing runnable matches. */
 function which(program, pathVar = process.env.PATH) {
-    if (program === '')
+    if (program.includes('/') && !isAbsolute(program))
         return null;
-    if (program.includes('/'))
-        return isAbsolute(program) && isExecutableFile(program) ? program : null;
-    for (const dir of (pathVar ?? '').split(delimiter)) {
-        if (dir === '')
-            continue;
-        const path = join(dir, program);
-        if (isExecutableFile(path))
-            return path;
-    }
-    return null;
+    return findProgram(program, { PATH: pathVar });
 }
 
 const QEMU_BINARY = 'qemu-system-x86_64';

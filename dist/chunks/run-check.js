@@ -22,6 +22,7 @@ import { a as TOOL_VERSION, T as TOOL_NAME } from './version.js';
 import { d as detectPrivileges, p as privileged } from './privileges.js';
 import { systemClock } from './clock.js';
 import { s as startVm } from './start-vm.js';
+import './find-program.js';
 import 'process';
 import 'buffer';
 import 'node:stream';
@@ -4077,6 +4078,15 @@ async function bootAndProbe(input, deps, launchAtMs) {
             await vm.stop();
     }
     const result = await vm.done;
+    const passed = probes.filter(p => p.passed).length;
+    deps.progress?.({
+        phase: 'probes',
+        state: passed === input.probes.length && !error ? 'done' : 'failed',
+        message: `${passed}/${input.probes.length} probe(s) passed, VM ${result.reason}`,
+        elapsedMs: result.timeline.exitMs ?? undefined
+    });
+    const t0 = deps.clock.now();
+    deps.progress?.({ phase: 'diagnose', state: 'start', message: 'reading the console log' });
     const consoleBytes = await readFile(result.consoleLog).catch(() => Buffer.alloc(0));
     const qemuStderr = await readFile(result.qemuStderrLog, 'utf8').catch(() => '');
     const findings = diagnose({
@@ -4095,6 +4105,12 @@ async function bootAndProbe(input, deps, launchAtMs) {
         vmEnd: result.reason
     });
     const v = computeVerdict({ probes, findings, allow: options.allow, infraError: error });
+    deps.progress?.({
+        phase: 'diagnose',
+        state: 'done',
+        message: `${findings.filter(f => f.severity === 'error').length} error finding(s)`,
+        elapsedMs: deps.clock.now() - t0
+    });
     return {
         guest: input.guest,
         vm: result,
@@ -4310,21 +4326,24 @@ async function runCheck(options, outDir, deps) {
 }
 /** The kernel for the guest; a missing Unikraft kernel falls back to the Linux baseline when the front allows it. */
 async function prepareGuest(options, deps, work, persist, setKraftkit) {
+    const installKraft = async () => {
+        const kk = await installKraftkit({ version: options.kraftkitVersion, arch: options.arch }, {
+            download: deps.download,
+            toolCache: deps.toolCache,
+            logger: deps.logger,
+            runner: deps.runner,
+            persistentCache: deps.persistentCache
+        });
+        if (kk.persist)
+            persist.push(kk.persist);
+        setKraftkit(kk.version);
+        return kk.path;
+    };
     if (options.guest === 'unikraft') {
         try {
             let kraftPath = '';
             if (!options.kernel) {
-                const kk = await installKraftkit({ version: options.kraftkitVersion, arch: options.arch }, {
-                    download: deps.download,
-                    toolCache: deps.toolCache,
-                    logger: deps.logger,
-                    runner: deps.runner,
-                    persistentCache: deps.persistentCache
-                });
-                if (kk.persist)
-                    persist.push(kk.persist);
-                setKraftkit(kk.version);
-                kraftPath = kk.path;
+                kraftPath = await installKraft();
             }
             const k = await ensureUnikraftKernel({
                 kernel: options.kernel,
@@ -4336,17 +4355,7 @@ async function prepareGuest(options, deps, work, persist, setKraftkit) {
             if (k.persist)
                 persist.push(k.persist);
             if (options.runner === 'kraft' && !kraftPath) {
-                const kk = await installKraftkit({ version: options.kraftkitVersion, arch: options.arch }, {
-                    download: deps.download,
-                    toolCache: deps.toolCache,
-                    logger: deps.logger,
-                    runner: deps.runner,
-                    persistentCache: deps.persistentCache
-                });
-                if (kk.persist)
-                    persist.push(kk.persist);
-                setKraftkit(kk.version);
-                kraftPath = kk.path;
+                kraftPath = await installKraft();
             }
             return {
                 guest: 'unikraft',

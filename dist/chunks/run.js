@@ -19,6 +19,7 @@ import 'node:net';
 import { p as parse, r as runInputs, R as RUN_OPTIONS } from './args.js';
 import { b as cliEngineDeps } from './engine-deps.js';
 import './index.js';
+import './find-program.js';
 import 'process';
 import 'buffer';
 import './diagnose2.js';

@@ -16,6 +16,7 @@ import 'node:net';
 import { c as cacheRoot, a as createFetchDownloader } from './engine-deps.js';
 import { p as parse, C as COMMON_OPTIONS } from './args.js';
 import './privileges.js';
+import './find-program.js';
 import 'node:events';
 import 'node:stream/promises';
 import './clock.js';

@@ -1,12 +1,13 @@
 import { i as info, w as warning } from './chunks/core.js';
 import { join } from 'node:path';
 import { t as toError } from './chunks/errors.js';
+import { l as listRunFiles } from './chunks/run-files.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs';
 import 'node:fs/promises';
 import 'node:os';
-import { k as killVmFromPidFile } from './chunks/linux-kernel.js';
+import { k as killVmFromPidFile } from './chunks/vm-registry.js';
 import 'node:string_decoder';
 import 'node:zlib';
 import './chunks/cpio-writer.js';
@@ -14,7 +15,6 @@ import 'node:net';
 import { l as loadMainState, c as createActionsLogger } from './chunks/state.js';
 import { uploadRunArtifacts } from './chunks/artifacts.js';
 import { c as createActionsCache } from './chunks/cache-store.js';
-import { RUN_FILES } from './chunks/run-check.js';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -45,33 +45,7 @@ import 'node:dns';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
-import './chunks/command-runner.js';
 import 'node:stream/promises';
-import './chunks/index.js';
-import './chunks/find-program.js';
-import 'process';
-import 'buffer';
-import './chunks/diagnose2.js';
-import './chunks/qemu-setup.js';
-import './chunks/privileges.js';
-import './chunks/result.js';
-import './chunks/result-file.js';
-import './chunks/pack-directory.js';
-import './chunks/version.js';
-import './chunks/clock.js';
-import './chunks/start-vm.js';
-import './chunks/memory.js';
-
-// The files of a run that are uploaded as the artifact (missing ones are skipped), for main and post.
-const UPLOADED_FILES = [
-    RUN_FILES.result,
-    RUN_FILES.console,
-    RUN_FILES.qemuStderr,
-    RUN_FILES.buildLog,
-    RUN_FILES.manifest,
-    `${RUN_FILES.baselineDir}/${RUN_FILES.console}`,
-    `${RUN_FILES.baselineDir}/${RUN_FILES.qemuStderr}`
-];
 
 // The action's post step (runs always, also after a failed or cancelled main): stops any VM main
 // left, uploads the logs main did not get to, and saves caches. Its own problems are warnings only.
@@ -90,7 +64,7 @@ async function runPost() {
         }
         if (state.uploadLogs && !uploaded) {
             info('unikraft-compat: main did not upload its logs (cancelled or failed); uploading them now');
-            await uploadRunArtifacts({ name: state.artifactName, dir: state.outDir, files: UPLOADED_FILES }, logger);
+            await uploadRunArtifacts({ name: state.artifactName, dir: state.outDir, files: await listRunFiles(state.outDir) }, logger);
         }
         if (state.persist.length > 0) {
             const cache = createActionsCache(logger);

@@ -2017,4 +2017,4 @@ function diagnoseFile(path, context = {}) {
     return diagnoseStream(createReadStream(path, { highWaterMark: SLICE_BYTES }), context);
 }
 
-export { diagnose as a, diagnoseFile as d };
+export { diagnose as a, diagnoseFile as d, hintFor as h };

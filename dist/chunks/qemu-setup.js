@@ -10,9 +10,12 @@ import { f as findProgram } from './find-program.js';
 // The two caches setup uses, as small interfaces so the engine never imports GitHub's toolkit packages:
 // ToolCache (within a machine: GitHub's tool-cache toolkit on GitHub, a directory for the CLI) and
 // PersistentCache (across runs: GitHub's cache toolkit on GitHub, nothing for the CLI).
+/** Where the CLI keeps downloads across runs: `$XDG_CACHE_HOME/unikraft-compat` (default ~/.cache). */
+function defaultCacheRoot(env = process.env) {
+    return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'unikraft-compat');
+}
 function defaultToolCacheRoot(env = process.env) {
-    const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
-    return join(base, 'unikraft-compat', 'tools');
+    return join(defaultCacheRoot(env), 'tools');
 }
 // Sync on purpose: ToolCache.find is synchronous like GitHub's tool-cache toolkit's find.
 function existsSync(path) {
@@ -373,4 +376,4 @@ function rdseedWarning(o) {
         `Use KVM, a newer QEMU (Ubuntu 24.04, Debian bookworm-backports), or unikraft-version 0.16.3.`);
 }
 
-export { createDirectoryToolCache as a, checkQemu as b, createConsoleLogger as c, ensureQemu as e, installKraftkit as i, noopPersistentCache as n, parseVersion as p, rdseedWarning as r, silentLogger as s, versionAtLeast as v };
+export { createDirectoryToolCache as a, checkQemu as b, createConsoleLogger as c, defaultCacheRoot as d, ensureQemu as e, installKraftkit as i, noopPersistentCache as n, parseVersion as p, rdseedWarning as r, silentLogger as s, versionAtLeast as v };

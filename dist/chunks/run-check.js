@@ -4,7 +4,7 @@ import { join, resolve, basename, dirname, normalize, sep } from 'node:path';
 import { q as quoteWord, c as compilePattern, f as formatPattern, a as statusMatches, b as formatStatuses, d as distExports, p as parseProbe } from './index.js';
 import { constants, openSync, readSync, closeSync, readFileSync, readdirSync, lstatSync, createReadStream, statSync, mkdirSync, createWriteStream, readlinkSync } from 'node:fs';
 import 'node:string_decoder';
-import { a as diagnose } from './diagnose2.js';
+import { a as diagnose, h as hintFor } from './diagnose2.js';
 import { b as badInput, I as InfrastructureError, d as describeError, C as ConfigurationError, t as toError, e as errorKind } from './errors.js';
 import { v as versionAtLeast, p as parseVersion, s as silentLogger, e as ensureQemu, r as rdseedWarning, i as installKraftkit } from './qemu-setup.js';
 import { createHash, randomBytes } from 'node:crypto';
@@ -16,12 +16,14 @@ import { a as writeResultFile } from './result-file.js';
 import { g as guestDirname, t as toGuestPath, T as TreeView, c as comparePaths, a as TreeWriter, w as walkTree, s as splitRdev, b as readSpecials, d as sniffArchiveFile, o as openArchive, U as UnexpectedEofError, e as tarChecksumOk, n as normaliseArchivePath, f as specialsSidecarPath, h as extractCpio, S as SymlinkLoopError, p as packDirectory } from './pack-directory.js';
 import { nodeCommandRunner, CommandNotFoundError } from './command-runner.js';
 import { d as cpioEntryBytes, a as CPIO_TRAILER_NAME } from './cpio-writer.js';
-import { a as ensureLinuxKernel } from './linux-kernel.js';
+import './vm-registry.js';
 import 'node:zlib';
+import { a as ensureLinuxKernel } from './linux-kernel.js';
 import { a as TOOL_VERSION, T as TOOL_NAME } from './version.js';
 import { d as detectPrivileges, p as privileged } from './privileges.js';
 import { systemClock } from './clock.js';
 import { s as startVm } from './start-vm.js';
+import { R as RUN_FILES, l as listRunFiles } from './run-files.js';
 import './find-program.js';
 import 'process';
 import 'buffer';
@@ -4126,15 +4128,6 @@ async function bootAndProbe(input, deps, launchAtMs) {
 // The engine's entry: one check of one app, from setup to result.json. The action and the CLI
 // both call runCheck; nothing here knows which front is asking. A result is always written, also
 // when the check could not be carried out (verdict `error`), so the logs are never lost.
-/** Files of a run, relative to its outDir. */
-const RUN_FILES = {
-    result: 'result.json',
-    console: 'console.log',
-    qemuStderr: 'qemu-stderr.log',
-    manifest: 'rootfs-manifest.json',
-    buildLog: 'docker-build.log',
-    baselineDir: 'baseline'
-};
 async function runCheck(options, outDir, deps) {
     const runStart = deps.clock.now();
     const startedAt = deps.clock.wallTime().toISOString();
@@ -4320,7 +4313,7 @@ async function runCheck(options, outDir, deps) {
         extraFindings
     });
     const resultFile = join(outDir, RUN_FILES.result);
-    result.artifacts = await listArtifacts(outDir);
+    result.artifacts = await listRunFiles(outDir);
     await writeResultFile(resultFile, result);
     return { result, resultFile, persist };
 }
@@ -4370,29 +4363,22 @@ async function prepareGuest(options, deps, work, persist, setKraftkit) {
                 throw err;
             const why = err.message.split('\n')[0];
             deps.logger.warning(`No Unikraft kernel could be had (${why}). Running on the Linux baseline instead: pass --kernel PATH (a Unikraft ELF-loader image) to check on Unikraft.`);
-            const linux = await ensureLinuxKernel(join(deps.cacheDir, 'linux'), {
-                runner: deps.runner,
-                logger: deps.logger
+            return linuxGuest(deps, {
+                id: 'setup.unikraft-unavailable',
+                severity: 'warning',
+                line: null,
+                evidence: why,
+                detail: options.unikraftVersion,
+                hint: hintFor('setup.unikraft-unavailable', null),
+                source: 'setup'
             });
-            return {
-                guest: 'linux',
-                kernel: linux.kernel,
-                linuxModulesDir: linux.modulesDir,
-                fallbackNote: {
-                    id: 'setup.unikraft-unavailable',
-                    severity: 'warning',
-                    line: null,
-                    evidence: why,
-                    detail: options.unikraftVersion,
-                    hint: 'Unikraft images could not be fetched here, so this ran on the Linux baseline only. Pass a prebuilt Unikraft ELF-loader image with --kernel PATH (input `kernel`), or run where unikraft.org and github.com are reachable.',
-                    source: 'setup'
-                },
-                kraftPath: null
-            };
         }
     }
     if (options.runner === 'kraft')
         deps.logger.info('runner: kraft runs Unikraft images only; the Linux baseline runs under QEMU directly');
+    return linuxGuest(deps, null);
+}
+async function linuxGuest(deps, fallbackNote) {
     const linux = await ensureLinuxKernel(join(deps.cacheDir, 'linux'), {
         runner: deps.runner,
         logger: deps.logger
@@ -4401,7 +4387,7 @@ async function prepareGuest(options, deps, work, persist, setKraftkit) {
         guest: 'linux',
         kernel: linux.kernel,
         linuxModulesDir: linux.modulesDir,
-        fallbackNote: null,
+        fallbackNote,
         kraftPath: null
     };
 }
@@ -4437,12 +4423,16 @@ async function kraftfileCmd(kraftfile) {
 function buildResult(r) {
     const { options, main } = r;
     const failure = r.failure ?? main?.error;
-    let verdict = main?.verdict ?? null;
-    let findings = main?.findings ??
-        computeVerdict({ probes: [], findings: r.preflightFindings, allow: options.allow }).findings;
-    findings = [...r.extraFindings, ...findings];
-    if (!main && !failure)
-        verdict = computeVerdict({ probes: [], findings, allow: options.allow }).verdict;
+    // Without a boot (preflight stopped it, or it failed earlier) the findings alone decide.
+    const preBoot = main
+        ? null
+        : computeVerdict({
+            probes: [],
+            findings: [...r.extraFindings, ...r.preflightFindings],
+            allow: options.allow
+        });
+    let verdict = main?.verdict ?? (failure ? null : preBoot.verdict);
+    let findings = main ? [...r.extraFindings, ...main.findings] : preBoot.findings;
     let error = null;
     if (failure !== undefined) {
         const e = toError(failure);
@@ -4531,24 +4521,11 @@ function buildResult(r) {
     };
     return {
         ...partial,
-        summary: main && verdict === main.verdict && !failure ? summarize(partial) : summarize(partial)
+        summary: summarize(partial)
     };
-}
-/** The evidence files of the run (relative to outDir), as the artifact holds them; result.json included. */
-async function listArtifacts(outDir) {
-    const wanted = [RUN_FILES.console, RUN_FILES.qemuStderr, RUN_FILES.buildLog, RUN_FILES.manifest];
-    const found = [RUN_FILES.result];
-    for (const dir of ['', RUN_FILES.baselineDir]) {
-        const names = await readdir(join(outDir, dir)).catch(() => []);
-        for (const n of names) {
-            if (wanted.includes(n) || /^service-\d+\.log$/.test(n))
-                found.push(dir ? `${dir}/${n}` : n);
-        }
-    }
-    return found;
 }
 function round(n) {
     return n === null ? null : Math.round(n);
 }
 
-export { RUN_FILES, runCheck };
+export { RUN_FILES, listRunFiles, runCheck };

@@ -11,29 +11,31 @@ import 'node:crypto';
 import 'node:fs';
 import 'node:fs/promises';
 import 'node:os';
-import { s as stopAllVms } from './linux-kernel.js';
+import { s as stopAllVms } from './vm-registry.js';
 import 'node:string_decoder';
 import 'node:zlib';
 import './cpio-writer.js';
 import 'node:net';
 import { p as parse, r as runInputs, R as RUN_OPTIONS } from './args.js';
-import { b as cliEngineDeps } from './engine-deps.js';
+import { systemClock } from './clock.js';
+import { nodeCommandRunner } from './command-runner.js';
+import { c as createFetchDownloader } from './fetch-download.js';
+import { n as noopPersistentCache, a as createDirectoryToolCache, d as defaultCacheRoot } from './qemu-setup.js';
 import './index.js';
 import './find-program.js';
 import 'process';
 import 'buffer';
 import './diagnose2.js';
-import './qemu-setup.js';
-import './privileges.js';
 import 'node:http';
 import './result-file.js';
 import './pack-directory.js';
 import 'node:stream';
-import './command-runner.js';
+import './linux-kernel.js';
 import './version.js';
-import './clock.js';
+import './privileges.js';
 import './start-vm.js';
 import './memory.js';
+import './run-files.js';
 import './inputs.js';
 import 'node:events';
 import 'node:stream/promises';
@@ -113,6 +115,25 @@ function findingMark(f, paint) {
 }
 function lineRef(f) {
     return f.line !== null ? ` (${f.source === 'console' ? 'console log' : f.source} line ${f.line})` : '';
+}
+
+// The engine's dependencies as the CLI provides them: the machine's programs, a cache directory
+// under ~/.cache, installs with apt when missing, and the Linux baseline when no Unikraft kernel
+// can be had (said plainly in the report).
+function cliEngineDeps(logger, progress, signal) {
+    return {
+        logger,
+        runner: nodeCommandRunner,
+        clock: systemClock,
+        cacheDir: defaultCacheRoot(),
+        toolCache: createDirectoryToolCache(),
+        persistentCache: noopPersistentCache,
+        download: createFetchDownloader(),
+        installMissing: true,
+        kernelFallback: 'linux',
+        progress,
+        signal
+    };
 }
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];

@@ -2,24 +2,24 @@ import { join } from 'node:path';
 import { nodeCommandRunner } from './command-runner.js';
 import { t as toError } from './errors.js';
 import { I as INPUTS } from './inputs.js';
-import { c as createConsoleLogger, a as createDirectoryToolCache, b as checkQemu, e as ensureQemu, i as installKraftkit, n as noopPersistentCache } from './qemu-setup.js';
+import { c as createConsoleLogger, d as defaultCacheRoot, a as createDirectoryToolCache, b as checkQemu, e as ensureQemu, i as installKraftkit, n as noopPersistentCache } from './qemu-setup.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs';
 import 'node:fs/promises';
 import 'node:os';
+import './vm-registry.js';
 import { a as ensureLinuxKernel, e as ensureBusybox } from './linux-kernel.js';
 import 'node:string_decoder';
 import 'node:zlib';
 import './cpio-writer.js';
 import 'node:net';
-import { c as cacheRoot, a as createFetchDownloader } from './engine-deps.js';
+import { c as createFetchDownloader } from './fetch-download.js';
 import { p as parse, C as COMMON_OPTIONS } from './args.js';
 import './privileges.js';
 import './find-program.js';
 import 'node:events';
 import 'node:stream/promises';
-import './clock.js';
 import 'node:stream';
 import 'node:util';
 
@@ -30,7 +30,7 @@ async function setupCommand(args, term) {
     const check = values.check === true;
     const logger = createConsoleLogger({ verbose: values.verbose === true, write: l => term.err(`${l}\n`) });
     const runner = nodeCommandRunner;
-    const cache = cacheRoot();
+    const cache = defaultCacheRoot();
     const items = [];
     const attempt = async (name, fn) => {
         try {

@@ -3,11 +3,11 @@
 import * as core from '@actions/core'
 import { join } from 'node:path'
 import { toError } from '../engine/errors.js'
+import { listRunFiles } from '../engine/check/run-files.js'
 import { killVmFromPidFile } from '../engine/vm/index.js'
 import { createActionsLogger } from './actions-logger.js'
 import { uploadRunArtifacts } from './artifacts.js'
 import { createActionsCache } from './cache-store.js'
-import { UPLOADED_FILES } from './uploaded-files.js'
 import { loadMainState } from './state.js'
 
 export async function runPost(): Promise<void> {
@@ -24,7 +24,10 @@ export async function runPost(): Promise<void> {
     }
     if (state.uploadLogs && !uploaded) {
       core.info('unikraft-compat: main did not upload its logs (cancelled or failed); uploading them now')
-      await uploadRunArtifacts({ name: state.artifactName, dir: state.outDir, files: UPLOADED_FILES }, logger)
+      await uploadRunArtifacts(
+        { name: state.artifactName, dir: state.outDir, files: await listRunFiles(state.outDir) },
+        logger
+      )
     }
     if (state.persist.length > 0) {
       const cache = createActionsCache(logger)

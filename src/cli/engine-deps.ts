@@ -1,18 +1,16 @@
 // The engine's dependencies as the CLI provides them: the machine's programs, a cache directory
 // under ~/.cache, installs with apt when missing, and the Linux baseline when no Unikraft kernel
 // can be had (said plainly in the report).
-import { homedir } from 'node:os'
-import { join } from 'node:path'
 import { systemClock } from '../engine/clock.js'
 import { nodeCommandRunner } from '../engine/command-runner.js'
 import type { EngineDeps, ProgressEvent } from '../engine/check/engine-deps.js'
 import type { Logger } from '../engine/logger.js'
 import { createFetchDownloader } from '../engine/setup/fetch-download.js'
-import { createDirectoryToolCache, noopPersistentCache } from '../engine/setup/tool-cache.js'
-
-export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'unikraft-compat')
-}
+import {
+  createDirectoryToolCache,
+  defaultCacheRoot,
+  noopPersistentCache
+} from '../engine/setup/tool-cache.js'
 
 export function cliEngineDeps(
   logger: Logger,
@@ -23,7 +21,7 @@ export function cliEngineDeps(
     logger,
     runner: nodeCommandRunner,
     clock: systemClock,
-    cacheDir: cacheRoot(),
+    cacheDir: defaultCacheRoot(),
     toolCache: createDirectoryToolCache(),
     persistentCache: noopPersistentCache,
     download: createFetchDownloader(),

@@ -8,10 +8,13 @@ import { installKraftkit } from '../../engine/setup/kraftkit-install.js'
 import { checkQemu, ensureQemu } from '../../engine/setup/qemu-setup.js'
 import { ensureBusybox, ensureLinuxKernel } from '../../engine/vm/index.js'
 import { createFetchDownloader } from '../../engine/setup/fetch-download.js'
-import { createDirectoryToolCache, noopPersistentCache } from '../../engine/setup/tool-cache.js'
+import {
+  createDirectoryToolCache,
+  defaultCacheRoot,
+  noopPersistentCache
+} from '../../engine/setup/tool-cache.js'
 import { createConsoleLogger } from '../../engine/logger.js'
 import { COMMON_OPTIONS, parse } from '../args.js'
-import { cacheRoot } from '../engine-deps.js'
 import type { Terminal } from '../terminal.js'
 
 interface Item {
@@ -30,7 +33,7 @@ export async function setupCommand(args: string[], term: Terminal): Promise<numb
   const check = values.check === true
   const logger = createConsoleLogger({ verbose: values.verbose === true, write: l => term.err(`${l}\n`) })
   const runner = nodeCommandRunner
-  const cache = cacheRoot()
+  const cache = defaultCacheRoot()
   const items: Item[] = []
   const attempt = async (name: string, fn: () => Promise<string>): Promise<void> => {
     try {

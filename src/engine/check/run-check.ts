@@ -1,13 +1,14 @@
 // The engine's entry: one check of one app, from setup to result.json. The action and the CLI
 // both call runCheck; nothing here knows which front is asking. A result is always written, also
 // when the check could not be carried out (verdict `error`), so the logs are never lost.
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import type { CheckOptions } from '../config/check-options.js'
 import type { Finding } from '../diagnose/finding.js'
 import { differential } from '../diagnose/index.js'
+import { hintFor } from '../diagnose/catalog.js'
 import { ConfigurationError, errorKind, InfrastructureError, toError } from '../errors.js'
 import { installKraftkit } from '../setup/kraftkit-install.js'
 import { ensureUnikraftKernel } from '../kraft/kraft-kernel.js'
@@ -33,6 +34,9 @@ import { TOOL_NAME, TOOL_VERSION } from '../version.js'
 import type { EngineDeps, Phase } from './engine-deps.js'
 import { ensureHostPackages } from './host-packages.js'
 import { runOnGuest, type GuestRun } from './guest-run.js'
+import { listRunFiles, RUN_FILES } from './run-files.js'
+
+export { listRunFiles, RUN_FILES }
 
 export interface CheckRun {
   result: CheckResult
@@ -40,16 +44,6 @@ export interface CheckRun {
   /** What the front should save across runs (KraftKit, built kernels), in its post step. */
   persist: PersistEntry[]
 }
-
-/** Files of a run, relative to its outDir. */
-export const RUN_FILES = {
-  result: 'result.json',
-  console: 'console.log',
-  qemuStderr: 'qemu-stderr.log',
-  manifest: 'rootfs-manifest.json',
-  buildLog: 'docker-build.log',
-  baselineDir: 'baseline'
-} as const
 
 interface Prepared {
   guest: GuestKind
@@ -268,7 +262,7 @@ export async function runCheck(options: CheckOptions, outDir: string, deps: Engi
     extraFindings
   })
   const resultFile = join(outDir, RUN_FILES.result)
-  result.artifacts = await listArtifacts(outDir)
+  result.artifacts = await listRunFiles(outDir)
   await writeResultFile(resultFile, result)
   return { result, resultFile, persist }
 }
@@ -329,29 +323,23 @@ async function prepareGuest(
       deps.logger.warning(
         `No Unikraft kernel could be had (${why}). Running on the Linux baseline instead: pass --kernel PATH (a Unikraft ELF-loader image) to check on Unikraft.`
       )
-      const linux = await ensureLinuxKernel(join(deps.cacheDir, 'linux'), {
-        runner: deps.runner,
-        logger: deps.logger
+      return linuxGuest(deps, {
+        id: 'setup.unikraft-unavailable',
+        severity: 'warning',
+        line: null,
+        evidence: why,
+        detail: options.unikraftVersion,
+        hint: hintFor('setup.unikraft-unavailable', null),
+        source: 'setup'
       })
-      return {
-        guest: 'linux',
-        kernel: linux.kernel,
-        linuxModulesDir: linux.modulesDir,
-        fallbackNote: {
-          id: 'setup.unikraft-unavailable',
-          severity: 'warning',
-          line: null,
-          evidence: why,
-          detail: options.unikraftVersion,
-          hint: 'Unikraft images could not be fetched here, so this ran on the Linux baseline only. Pass a prebuilt Unikraft ELF-loader image with --kernel PATH (input `kernel`), or run where unikraft.org and github.com are reachable.',
-          source: 'setup'
-        },
-        kraftPath: null
-      }
     }
   }
   if (options.runner === 'kraft')
     deps.logger.info('runner: kraft runs Unikraft images only; the Linux baseline runs under QEMU directly')
+  return linuxGuest(deps, null)
+}
+
+async function linuxGuest(deps: EngineDeps, fallbackNote: Finding | null): Promise<Prepared> {
   const linux = await ensureLinuxKernel(join(deps.cacheDir, 'linux'), {
     runner: deps.runner,
     logger: deps.logger
@@ -360,7 +348,7 @@ async function prepareGuest(
     guest: 'linux',
     kernel: linux.kernel,
     linuxModulesDir: linux.modulesDir,
-    fallbackNote: null,
+    fallbackNote,
     kraftPath: null
   }
 }
@@ -416,12 +404,16 @@ interface ResultInput {
 function buildResult(r: ResultInput): CheckResult {
   const { options, main } = r
   const failure = r.failure ?? main?.error
-  let verdict = main?.verdict ?? null
-  let findings =
-    main?.findings ??
-    computeVerdict({ probes: [], findings: r.preflightFindings, allow: options.allow }).findings
-  findings = [...r.extraFindings, ...findings]
-  if (!main && !failure) verdict = computeVerdict({ probes: [], findings, allow: options.allow }).verdict
+  // Without a boot (preflight stopped it, or it failed earlier) the findings alone decide.
+  const preBoot = main
+    ? null
+    : computeVerdict({
+        probes: [],
+        findings: [...r.extraFindings, ...r.preflightFindings],
+        allow: options.allow
+      })
+  let verdict = main?.verdict ?? (failure ? null : preBoot!.verdict)
+  let findings = main ? [...r.extraFindings, ...main.findings] : preBoot!.findings
   let error: CheckResult['error'] = null
   if (failure !== undefined) {
     const e = toError(failure)
@@ -517,22 +509,8 @@ function buildResult(r: ResultInput): CheckResult {
   }
   return {
     ...partial,
-    summary: main && verdict === main.verdict && !failure ? summarize(partial) : summarize(partial)
+    summary: summarize(partial)
   }
-}
-
-/** The evidence files of the run (relative to outDir), as the artifact holds them; result.json included. */
-async function listArtifacts(outDir: string): Promise<string[]> {
-  const wanted = [RUN_FILES.console, RUN_FILES.qemuStderr, RUN_FILES.buildLog, RUN_FILES.manifest]
-  const found: string[] = [RUN_FILES.result]
-  for (const dir of ['', RUN_FILES.baselineDir]) {
-    const names = await readdir(join(outDir, dir)).catch(() => [] as string[])
-    for (const n of names) {
-      if (wanted.includes(n as (typeof wanted)[number]) || /^service-\d+\.log$/.test(n))
-        found.push(dir ? `${dir}/${n}` : n)
-    }
-  }
-  return found
 }
 
 function round(n: number | null): number | null {

@@ -7,7 +7,8 @@ import { describeError } from '../errors.js'
 import type { Finding } from '../diagnose/finding.js'
 import type { ProbeResult } from './probe-types.js'
 
-export type Verdict = 'pass' | 'fail' | 'error'
+export type { Verdict } from '../report/result.js'
+import type { Verdict } from '../report/result.js'
 
 export interface VerdictInput {
   probes: readonly ProbeResult[]

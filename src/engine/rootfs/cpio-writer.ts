@@ -5,7 +5,6 @@
 import { closeSync, constants, createWriteStream, openSync, readSync, writeSync } from 'node:fs'
 import { rename, rm, stat } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
-import { createReadStream } from 'node:fs'
 import { once } from 'node:events'
 import { pipeline } from 'node:stream/promises'
 import { createGzip, type Gzip } from 'node:zlib'
@@ -48,10 +47,6 @@ export function assertSafeArchivePath(p: string): void {
   }
 }
 
-function hex8(n: number): string {
-  return (n >>> 0).toString(16).padStart(8, '0')
-}
-
 export function pad4(n: number): number {
   return (4 - (n % 4)) % 4
 }
@@ -63,100 +58,6 @@ export const CPIO_TRAILER_NAME = 'TRAILER!!!'
 export function cpioEntryBytes(name: string, size: number): number {
   const head = CPIO_HEADER_BYTES + Buffer.byteLength(name) + 1
   return head + pad4(head) + size + pad4(size)
-}
-
-function header(e: {
-  ino: number
-  mode: number
-  uid: number
-  gid: number
-  nlink: number
-  mtime: number
-  size: number
-  rdevMajor: number
-  rdevMinor: number
-  name: string
-}): Buffer {
-  const name = Buffer.from(e.name + '\0', 'utf8')
-  const fields =
-    '070701' +
-    hex8(e.ino) +
-    hex8(e.mode) +
-    hex8(e.uid) +
-    hex8(e.gid) +
-    hex8(e.nlink) +
-    hex8(e.mtime) +
-    hex8(e.size) +
-    hex8(0) +
-    hex8(0) +
-    hex8(e.rdevMajor) +
-    hex8(e.rdevMinor) +
-    hex8(name.length) +
-    hex8(0)
-  const head = Buffer.from(fields, 'ascii')
-  return Buffer.concat([head, name, Buffer.alloc(pad4(head.length + name.length))])
-}
-
-/** Yields the archive's bytes entry by entry; file contents are streamed from disk. */
-export async function* cpioChunks(
-  entries: Iterable<CpioEntry> | AsyncIterable<CpioEntry>
-): AsyncGenerator<Buffer> {
-  let ino = 1
-  for await (const e of entries) {
-    assertSafeArchivePath(e.path)
-    let body: Buffer | undefined
-    let size = 0
-    if (e.type === 'symlink') {
-      if (e.linkTarget === undefined) throw new Error(`cpio: symlink '${e.path}' has no target`)
-      body = Buffer.from(e.linkTarget, 'utf8')
-      size = body.length
-    } else if (e.type === 'file') {
-      if (e.data) {
-        body = e.data
-        size = body.length
-      } else if (e.source !== undefined) {
-        if (e.size === undefined) throw new Error(`cpio: file '${e.path}' from '${e.source}' has no size`)
-        size = e.size
-      }
-    }
-    yield header({
-      ino: ino++,
-      mode: TYPE_BITS[e.type] | (e.mode & 0o7777),
-      uid: e.uid ?? 0,
-      gid: e.gid ?? 0,
-      nlink: e.type === 'dir' ? 2 : 1,
-      mtime: e.mtime ?? 0,
-      size,
-      rdevMajor: e.rdevMajor ?? 0,
-      rdevMinor: e.rdevMinor ?? 0,
-      name: e.path
-    })
-    if (body) {
-      yield body
-    } else if (e.type === 'file' && e.source !== undefined && size > 0) {
-      let got = 0
-      for await (const chunk of createReadStream(e.source, { highWaterMark: 1 << 20 })) {
-        got += (chunk as Buffer).length
-        if (got > size) throw new Error(`cpio: '${e.source}' grew while being archived`)
-        yield chunk as Buffer
-      }
-      if (got !== size) throw new Error(`cpio: '${e.source}' changed size while being archived`)
-    }
-    const p = pad4(size)
-    if (p) yield Buffer.alloc(p)
-  }
-  yield header({
-    ino: 0,
-    mode: 0,
-    uid: 0,
-    gid: 0,
-    nlink: 1,
-    mtime: 0,
-    size: 0,
-    rdevMajor: 0,
-    rdevMinor: 0,
-    name: CPIO_TRAILER_NAME
-  })
 }
 
 /** One archive record with every header field decided (the writer's internal currency). */

@@ -29,9 +29,13 @@ export interface PersistEntry {
 /** Fetches `url` into the file `dest` (parent directory exists). Throws InfrastructureError. */
 export type Downloader = (url: string, dest: string) => Promise<void>
 
+/** Where the CLI keeps downloads across runs: `$XDG_CACHE_HOME/unikraft-compat` (default ~/.cache). */
+export function defaultCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'unikraft-compat')
+}
+
 export function defaultToolCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME || join(homedir(), '.cache')
-  return join(base, 'unikraft-compat', 'tools')
+  return join(defaultCacheRoot(env), 'tools')
 }
 
 // Sync on purpose: ToolCache.find is synchronous like GitHub's tool-cache toolkit's find.

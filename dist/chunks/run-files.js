@@ -1,0 +1,32 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
+// The files one run leaves in its output directory, and which of them are its evidence (the artifact).
+// Shared by the pipeline (result.json's `artifacts`) and the action's post step (uploads after a cancel).
+/** Files of a run, relative to its outDir. */
+const RUN_FILES = {
+    result: 'result.json',
+    console: 'console.log',
+    qemuStderr: 'qemu-stderr.log',
+    manifest: 'rootfs-manifest.json',
+    buildLog: 'docker-build.log',
+    baselineDir: 'baseline'
+};
+/**
+ * The evidence files of a run (relative to outDir), as the artifact holds them. result.json is always
+ * named (the uploader skips it when a cancelled run never wrote it).
+ */
+async function listRunFiles(outDir) {
+    const wanted = [RUN_FILES.console, RUN_FILES.qemuStderr, RUN_FILES.buildLog, RUN_FILES.manifest];
+    const found = [RUN_FILES.result];
+    for (const dir of ['', RUN_FILES.baselineDir]) {
+        const names = await readdir(join(outDir, dir)).catch(() => []);
+        for (const n of names) {
+            if (wanted.includes(n) || /^service-\d+\.log$/.test(n))
+                found.push(dir ? `${dir}/${n}` : n);
+        }
+    }
+    return found;
+}
+
+export { RUN_FILES as R, listRunFiles as l };

@@ -1,0 +1,31 @@
+// The files one run leaves in its output directory, and which of them are its evidence (the artifact).
+// Shared by the pipeline (result.json's `artifacts`) and the action's post step (uploads after a cancel).
+import { readdir } from 'node:fs/promises'
+import { join } from 'node:path'
+
+/** Files of a run, relative to its outDir. */
+export const RUN_FILES = {
+  result: 'result.json',
+  console: 'console.log',
+  qemuStderr: 'qemu-stderr.log',
+  manifest: 'rootfs-manifest.json',
+  buildLog: 'docker-build.log',
+  baselineDir: 'baseline'
+} as const
+
+/**
+ * The evidence files of a run (relative to outDir), as the artifact holds them. result.json is always
+ * named (the uploader skips it when a cancelled run never wrote it).
+ */
+export async function listRunFiles(outDir: string): Promise<string[]> {
+  const wanted = [RUN_FILES.console, RUN_FILES.qemuStderr, RUN_FILES.buildLog, RUN_FILES.manifest]
+  const found: string[] = [RUN_FILES.result]
+  for (const dir of ['', RUN_FILES.baselineDir]) {
+    const names = await readdir(join(outDir, dir)).catch(() => [] as string[])
+    for (const n of names) {
+      if (wanted.includes(n as (typeof wanted)[number]) || /^service-\d+\.log$/.test(n))
+        found.push(dir ? `${dir}/${n}` : n)
+    }
+  }
+  return found
+}

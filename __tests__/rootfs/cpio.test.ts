@@ -257,6 +257,26 @@ describe('packDirectory', () => {
     expect((await list(out)).map(e => e.path)).toEqual(await gnuNames(plain))
   })
 
+  it('names corrupt gzip data as such, wherever the damage is', async () => {
+    const tree = join(tmp.dir, 'gzbad')
+    sampleTree(tree)
+    const out = join(tmp.dir, 'gzbad.cpio.gz')
+    await packDirectory(tree, out, { gzip: true })
+    const good = readFileSync(out)
+    for (const [from, to, mask] of [
+      [30, 31, 0x01],
+      [40, 60, 0x55],
+      [100, 400, 0xff],
+      [good.length - 8, good.length - 7, 0x01]
+    ]) {
+      const bytes = Buffer.from(good)
+      for (let i = from; i < to; i++) bytes[i] ^= mask
+      const bad = join(tmp.dir, `gzbad-${from}.cpio.gz`)
+      writeFileSync(bad, bytes)
+      await expect(list(bad)).rejects.toThrow(/gzip data is corrupt/)
+    }
+  })
+
   it('refuses to write the archive inside the tree it packs', async () => {
     const tree = join(tmp.dir, 'self')
     writeTree(tree, { f: 'x' })

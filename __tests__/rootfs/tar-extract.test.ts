@@ -217,9 +217,22 @@ describe('extractTar', () => {
     const src = sourceTree('gzbad-src')
     const tgz = join(tmp.dir, 'gzbad.tar.gz')
     await mustRun(['tar', '-czf', tgz, '-C', src, '.'])
-    const bytes = readFileSync(tgz)
-    for (let i = 100; i < 400; i++) bytes[i] ^= 0xff
-    writeFileSync(tgz, bytes)
-    await expect(extractTar(tgz, join(tmp.dir, 'gzbad-x'))).rejects.toThrow(/gzip data is corrupt/)
+    const good = readFileSync(tgz)
+    // Flipped bytes in the deflate data: some make zlib fail at once, others decode to garbage
+    // that only the gzip CRC at the end exposes; every one must be named as corrupt gzip.
+    const damages: [number, number, number][] = [
+      [100, 400, 0xff],
+      [30, 31, 0x01],
+      [40, 60, 0x55],
+      [200, 201, 0x80],
+      [good.length - 400, good.length - 300, 0xff],
+      [good.length - 8, good.length - 7, 0x01] // the CRC itself
+    ]
+    for (const [from, to, mask] of damages) {
+      const bytes = Buffer.from(good)
+      for (let i = from; i < to; i++) bytes[i] ^= mask
+      writeFileSync(tgz, bytes)
+      await expect(extractTar(tgz, join(tmp.dir, `gzbad-x-${from}`))).rejects.toThrow(/gzip data is corrupt/)
+    }
   })
 })

@@ -120,6 +120,13 @@ export class ByteReader {
     }
   }
 
+  /** Reads to the end of the stream, discarding; surfaces the source's errors (a gzip CRC mismatch). */
+  async drain(): Promise<void> {
+    while ((await this.readUpTo(1 << 20)).length > 0) {
+      // discarded
+    }
+  }
+
   async close(): Promise<void> {
     await this.it.return?.()
   }

@@ -104,16 +104,20 @@ function parseHex(field: Buffer, file: string, at: number): number {
   return parseInt(s, 16)
 }
 
-async function* cpioItems(reader: ByteReader, file: string): AsyncGenerator<CpioItem> {
+async function* cpioItems(reader: ByteReader, file: string, gzip: boolean): AsyncGenerator<CpioItem> {
   let first = true
   for (;;) {
     const at = reader.position
     const head = await reader.readUpTo(CPIO_HEADER_BYTES)
     const magic = head.subarray(0, 6).toString('latin1')
     if (magic !== '070701' && magic !== '070702') {
-      if (first)
-        throw new CpioFormatError(file, describeStart(Buffer.concat([head, await reader.readUpTo(512)])))
-      throw new CpioFormatError(file, `bad magic in the header at byte ${at} (corrupt or truncated archive)`)
+      const detail = first
+        ? describeStart(Buffer.concat([head, await reader.readUpTo(512)]))
+        : `bad magic in the header at byte ${at} (corrupt or truncated archive)`
+      // Corrupt deflate data often decodes to garbage before zlib notices: reading on to the gzip
+      // CRC names the real fault (withFormatErrors turns it into "its gzip data is corrupt").
+      if (gzip) await reader.drain()
+      throw new CpioFormatError(file, detail)
     }
     if (head.length < CPIO_HEADER_BYTES) throw new CpioFormatError(file, `truncated header at byte ${at}`)
     first = false
@@ -202,9 +206,9 @@ async function* withFormatErrors<T>(file: string, gen: AsyncGenerator<T>): Async
 
 /** Lists the entries of a newc archive (gzip-compressed or not), streaming; throws CpioFormatError on anything else. */
 export async function* readCpio(path: string): AsyncGenerator<CpioListing> {
-  const { reader } = await openArchive(path)
+  const { reader, gzip } = await openArchive(path)
   try {
-    for await (const item of withFormatErrors(path, cpioItems(reader, path))) yield item.entry
+    for await (const item of withFormatErrors(path, cpioItems(reader, path, gzip))) yield item.entry
   } finally {
     await reader.close()
   }
@@ -232,13 +236,13 @@ export async function extractCpio(
   opts: { createSpecials?: boolean; runner?: CommandRunner } = {}
 ): Promise<CpioExtractResult> {
   const what = `cpio '${basename(path)}'`
-  const { reader } = await openArchive(path)
+  const { reader, gzip } = await openArchive(path)
   const writer = new TreeWriter(destDir, { what, createSpecials: opts.createSpecials, runner: opts.runner })
   await writer.init()
   const linkGroups = new Map<string, string>()
   let entries = 0
   try {
-    for await (const { entry: e, body } of withFormatErrors(path, cpioItems(reader, path))) {
+    for await (const { entry: e, body } of withFormatErrors(path, cpioItems(reader, path, gzip))) {
       const rel = normaliseArchivePath(e.path, what)
       entries++
       switch (e.type) {

@@ -108,7 +108,7 @@ export async function extractTar(
   opts: ExtractOptions = {}
 ): Promise<ExtractResult> {
   const what = `tar '${basename(tarPath)}'`
-  const { reader } = await openArchive(tarPath)
+  const { reader, gzip } = await openArchive(tarPath)
   const writer = new TreeWriter(destDir, { what, createSpecials: opts.createSpecials, runner: opts.runner })
   await writer.init()
   let entries = 0
@@ -127,6 +127,9 @@ export async function extractTar(
         throw new UnexpectedEofError(`truncated header at byte ${reader.position - block.length}`)
       if (block.every(b => b === 0)) break
       if (!tarChecksumOk(block)) {
+        // Corrupt deflate data often decodes to garbage before zlib notices: reading on to the
+        // gzip CRC names the real fault (the catch below turns it into "the gzip data is corrupt").
+        if (gzip) await reader.drain()
         throw new ConfigurationError(
           'rootfs',
           entries === 0
@@ -208,6 +211,9 @@ export async function extractTar(
       }
       await reader.skip((consumed ? 0 : size) + pad512(size))
     }
+    // Past the end-of-archive blocks only padding is left: reading it checks the gzip CRC, so
+    // damage that decoded to plausible file contents is not passed on silently.
+    if (gzip) await reader.drain()
     const { specials } = await writer.finish()
     return { entries, specials }
   } catch (err) {

@@ -526,6 +526,12 @@ class ByteReader {
             // discarded
         }
     }
+    /** Reads to the end of the stream, discarding; surfaces the source's errors (a gzip CRC mismatch). */
+    async drain() {
+        while ((await this.readUpTo(1 << 20)).length > 0) {
+            // discarded
+        }
+    }
     async close() {
         await this.it.return?.();
     }
@@ -656,16 +662,21 @@ function parseHex(field, file, at) {
         throw new CpioFormatError(file, `header at byte ${at} has a bad field '${s}'`);
     return parseInt(s, 16);
 }
-async function* cpioItems(reader, file) {
+async function* cpioItems(reader, file, gzip) {
     let first = true;
     for (;;) {
         const at = reader.position;
         const head = await reader.readUpTo(CPIO_HEADER_BYTES);
         const magic = head.subarray(0, 6).toString('latin1');
         if (magic !== '070701' && magic !== '070702') {
-            if (first)
-                throw new CpioFormatError(file, describeStart(Buffer.concat([head, await reader.readUpTo(512)])));
-            throw new CpioFormatError(file, `bad magic in the header at byte ${at} (corrupt or truncated archive)`);
+            const detail = first
+                ? describeStart(Buffer.concat([head, await reader.readUpTo(512)]))
+                : `bad magic in the header at byte ${at} (corrupt or truncated archive)`;
+            // Corrupt deflate data often decodes to garbage before zlib notices: reading on to the gzip
+            // CRC names the real fault (withFormatErrors turns it into "its gzip data is corrupt").
+            if (gzip)
+                await reader.drain();
+            throw new CpioFormatError(file, detail);
         }
         if (head.length < CPIO_HEADER_BYTES)
             throw new CpioFormatError(file, `truncated header at byte ${at}`);
@@ -760,9 +771,9 @@ async function* withFormatErrors(file, gen) {
 }
 /** Lists the entries of a newc archive (gzip-compressed or not), streaming; throws CpioFormatError on anything else. */
 async function* readCpio(path) {
-    const { reader } = await openArchive(path);
+    const { reader, gzip } = await openArchive(path);
     try {
-        for await (const item of withFormatErrors(path, cpioItems(reader, path)))
+        for await (const item of withFormatErrors(path, cpioItems(reader, path, gzip)))
             yield item.entry;
     }
     finally {
@@ -772,13 +783,13 @@ async function* readCpio(path) {
 /** Extracts a newc archive into `destDir` (hard links rebuilt, devices created or recorded in the sidecar). */
 async function extractCpio(path, destDir, opts = {}) {
     const what = `cpio '${basename(path)}'`;
-    const { reader } = await openArchive(path);
+    const { reader, gzip } = await openArchive(path);
     const writer = new TreeWriter(destDir, { what, createSpecials: opts.createSpecials, runner: opts.runner });
     await writer.init();
     const linkGroups = new Map();
     let entries = 0;
     try {
-        for await (const { entry: e, body } of withFormatErrors(path, cpioItems(reader, path))) {
+        for await (const { entry: e, body } of withFormatErrors(path, cpioItems(reader, path, gzip))) {
             const rel = normaliseArchivePath(e.path, what);
             entries++;
             switch (e.type) {

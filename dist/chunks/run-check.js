@@ -2858,7 +2858,7 @@ async function readMeta(reader, size, what) {
 }
 async function extractTar(tarPath, destDir, opts = {}) {
     const what = `tar '${basename(tarPath)}'`;
-    const { reader } = await openArchive(tarPath);
+    const { reader, gzip } = await openArchive(tarPath);
     const writer = new TreeWriter(destDir, { what, createSpecials: opts.createSpecials, runner: opts.runner });
     await writer.init();
     let entries = 0;
@@ -2879,6 +2879,10 @@ async function extractTar(tarPath, destDir, opts = {}) {
             if (block.every(b => b === 0))
                 break;
             if (!tarChecksumOk(block)) {
+                // Corrupt deflate data often decodes to garbage before zlib notices: reading on to the
+                // gzip CRC names the real fault (the catch below turns it into "the gzip data is corrupt").
+                if (gzip)
+                    await reader.drain();
                 throw new ConfigurationError('rootfs', entries === 0
                     ? `'${tarPath}' is not a tar archive (no valid tar header at its start)`
                     : `${what} is corrupt: bad header checksum at byte ${reader.position - 512}`);
@@ -2945,6 +2949,10 @@ async function extractTar(tarPath, destDir, opts = {}) {
             }
             await reader.skip((consumed ? 0 : size) + pad512(size));
         }
+        // Past the end-of-archive blocks only padding is left: reading it checks the gzip CRC, so
+        // damage that decoded to plausible file contents is not passed on silently.
+        if (gzip)
+            await reader.drain();
         const { specials } = await writer.finish();
         return { entries, specials };
     }

@@ -78,13 +78,22 @@ Examples:
   ${TOOL_NAME} rootfs pack ./rootfs initrd.cpio
   ${TOOL_NAME} rootfs ls initrd.cpio
 `,
-    matrix: `Usage: ${TOOL_NAME} matrix RESULTS_DIR [--out DIR] [--json]
+    matrix: `Usage: ${TOOL_NAME} matrix RESULTS_DIR [--out DIR] [--expect-app DIR ...] [--expect-version VER ...] [--json]
 
 Reads every result.json below RESULTS_DIR and writes the compatibility matrix (apps x Unikraft versions)
 as matrix.md, matrix.json and matrix.svg into --out (default: RESULTS_DIR), printing the table.
 
-Example:
+Options:
+  -o, --out DIR             where to write the matrix files
+  --expect-app DIR          an app that must have a row (repeatable); named like a run names it (the
+                            directory's last component), so a cell that left no result.json shows as
+                            "no result" instead of disappearing
+  --expect-version VER      a Unikraft version that must have a column (repeatable)
+  --json                    print matrix.json instead of the table
+
+Examples:
   ${TOOL_NAME} matrix ./results --out ./matrix
+  ${TOOL_NAME} matrix ./results --expect-app examples/redis --expect-app examples/nginx --expect-version latest
 `,
     setup: `Usage: ${TOOL_NAME} setup [--check] [--kraftkit-version VER] [--json]
 

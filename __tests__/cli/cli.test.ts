@@ -172,4 +172,32 @@ describe('matrix', () => {
     expect(readFileSync(join(out, 'matrix.svg'), 'utf8')).toMatch(/^<svg|<\?xml/)
     expect(JSON.parse(readFileSync(join(out, 'matrix.json'), 'utf8')).apps).toEqual(['broken-missing-lib'])
   })
+
+  it('shows expected cells that left no result, naming apps by their directory like a run does', async () => {
+    const results = join(work, 'broken-json')
+    const out = join(work, 'matrix-expected')
+    const r = await cli([
+      'matrix',
+      results,
+      '--out',
+      out,
+      '--expect-app',
+      'examples/broken-missing-lib/',
+      '--expect-app',
+      'examples/redis',
+      '--expect-version',
+      'latest'
+    ])
+    expect(r.code).toBe(0)
+    const m = JSON.parse(readFileSync(join(out, 'matrix.json'), 'utf8'))
+    expect(m.apps).toEqual(['broken-missing-lib', 'redis'])
+    expect(m.missing).toContainEqual({ app: 'redis', version: 'latest' })
+    expect(r.stdout).toMatch(/\| redis .*no result/)
+  })
+
+  it('refuses --expect-app without --expect-version, naming the missing option', async () => {
+    const r = await cli(['matrix', join(work, 'broken-json'), '--expect-app', 'examples/redis'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('--expect-version')
+  })
 })

@@ -69,6 +69,33 @@ describe('aggregateMatrix', () => {
     expect(latest?.file).toBe('unikraft-compat-redis-latest-unikraft-x86_64/result.json')
     expect(m.cells.find(c => c.app === 'nginx')?.errorKind).toBe('infrastructure')
     expect(m.rejected).toEqual([])
+    // Without expectations, the cells nobody ran are the holes of apps × versions.
+    expect(m.missing).toContainEqual({ app: 'nginx', version: 'latest' })
+    expect(m.missing).toHaveLength(4 * 3 - 6)
+  })
+
+  it('gives every expected app and version a cell, "no result" where a cell left no result.json', async () => {
+    await cell('unikraft-compat-redis-latest', redisOn('latest', '0.20.0'))
+    const m = await aggregateMatrix(dir, { apps: ['redis', 'nginx'], versions: ['latest', '0.16.3'] })
+    expect(m.apps).toEqual(['nginx', 'redis'])
+    expect(m.versions).toEqual(['0.16.3', 'latest'])
+    expect(m.cells.map(c => [c.app, c.version])).toEqual([['redis', 'latest']])
+    expect(m.missing).toEqual([
+      { app: 'nginx', version: '0.16.3' },
+      { app: 'nginx', version: 'latest' },
+      { app: 'redis', version: '0.16.3' }
+    ])
+    const table = renderMatrixMarkdown(m)
+    expect(table.split('\n').find(l => l.startsWith('| nginx'))).toMatch(/no result.*no result/)
+    expect(table).toContain('3 cells without a result')
+    expect(renderMatrixSvg(m).match(/stroke-dasharray="4 3"/g)).toHaveLength(3)
+  })
+
+  it('still writes a matrix of empty cells when every expected cell crashed', async () => {
+    const m = await aggregateMatrix(dir, { apps: ['redis'], versions: ['latest'] })
+    expect(m.cells).toEqual([])
+    expect(m.missing).toEqual([{ app: 'redis', version: 'latest' }])
+    await expect(aggregateMatrix(dir)).rejects.toThrow(ConfigurationError)
   })
 
   it('never takes an allowed limitation for the main finding', async () => {
@@ -231,7 +258,8 @@ describe('matrix renderings', () => {
           file: 'a/result.json'
         }
       ],
-      rejected: [{ file: HOSTILE, problems: [HOSTILE] }]
+      rejected: [{ file: HOSTILE, problems: [HOSTILE] }],
+      missing: []
     }
     const svg = renderMatrixSvg(m)
     expect(svg).not.toMatch(/<script|\x1b|<img/)

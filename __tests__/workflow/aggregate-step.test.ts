@@ -11,7 +11,9 @@ import { writeResultFile } from '../../src/engine/report/result-file.js'
 import { failingMissingLib, failingRngHello, passingRedis } from '../report/results.js'
 import { loadWorkflow, ROOT, runStep, stepById } from './workflow-files.js'
 
-const step = stepById(loadWorkflow('unikraft-compat.yml'), 'aggregate', 'matrix')
+const wf = loadWorkflow('unikraft-compat.yml')
+const step = stepById(wf, 'aggregate', 'matrix')
+const cellsStep = stepById(wf, 'setup', 'cells')
 const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href
 
 let tmp: string
@@ -41,6 +43,13 @@ afterEach(() => {
   rmSync(tmp, { recursive: true, force: true })
 })
 
+/** The setup job's `cells` output for these input lines, from its own script. */
+function planned(apps: string, versions: string): string {
+  const r = runStep(cellsStep, { APPS: apps, VERSIONS: versions, PREFIX: 'unikraft-compat' }, tmp)
+  expect(r.status).toBe(0)
+  return r.outputs.cells
+}
+
 async function artifact(name: string, r: CheckResult): Promise<void> {
   await writeResultFile(join(env.RESULTS, name, 'result.json'), r)
 }
@@ -57,7 +66,11 @@ describe('aggregate: result files to summary, artifact files and output', () => 
       await artifact('unikraft-compat-result-examples-hello-c-0.17.0', failingRngHello())
       await artifact('unikraft-compat-result-examples-broken-missing-lib-latest', failingMissingLib('latest'))
 
-      const r = runStep(step, { ...env, ...engine(kind) }, join(tmp, 'workspace'))
+      const CELLS = planned(
+        'examples/redis\nexamples/hello-c\nexamples/broken-missing-lib\nexamples/nginx\n',
+        'latest\n0.16.3\n0.17.0'
+      )
+      const r = runStep(step, { ...env, ...engine(kind), CELLS }, join(tmp, 'workspace'))
       expect(r.stderr).not.toMatch(/Error/)
       expect(r.status).toBe(0)
 
@@ -70,18 +83,37 @@ describe('aggregate: result files to summary, artifact files and output', () => 
       const fileJson = JSON.parse(readFileSync(join(env.OUT, 'matrix.json'), 'utf8'))
       expect(r.outputs.matrix).not.toContain('\n')
       expect(JSON.parse(r.outputs.matrix)).toEqual(fileJson)
-      expect(fileJson.apps).toEqual(['broken-missing-lib', 'hello-c', 'redis'])
+      // Planned cells that left no result.json keep their place: nginx never reported at all.
+      expect(fileJson.apps).toEqual(['broken-missing-lib', 'hello-c', 'nginx', 'redis'])
+      expect(fileJson.versions).toEqual(['0.16.3', '0.17.0', 'latest'])
       expect(fileJson.cells).toHaveLength(4)
+      expect(fileJson.missing).toHaveLength(4 * 3 - 4)
+      expect(fileJson.missing).toContainEqual({ app: 'nginx', version: 'latest' })
+      expect(md).toMatch(/\| nginx \| — no result \| — no result \| — no result \|/)
 
       expect(readFileSync(join(env.OUT, 'matrix.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\s*$/)
     },
     60_000
   )
 
-  it('fails, saying why in the summary, when no cell left a result', () => {
-    const r = runStep(step, { ...env, ...engine('bundle') }, join(tmp, 'workspace'))
+  it('publishes a matrix of empty cells when every cell crashed before writing a result', () => {
+    const CELLS = planned('examples/redis\n-odd name\n', 'latest')
+    const r = runStep(step, { ...env, ...engine('bundle'), CELLS }, join(tmp, 'workspace'))
+    expect(r.status).toBe(0)
+    const m = JSON.parse(r.outputs.matrix)
+    expect(m.cells).toEqual([])
+    expect(m.missing).toEqual([
+      { app: '-odd name', version: 'latest' },
+      { app: 'redis', version: 'latest' }
+    ])
+    expect(r.summary).toContain('2 cells without a result')
+  }, 60_000)
+
+  it('fails, saying why in the summary, when the results cannot be aggregated', () => {
+    const r = runStep(step, { ...env, ...engine('bundle'), CELLS: '' }, join(tmp, 'workspace'))
     expect(r.status).toBe(1)
-    expect(r.summary).toContain('No matrix: no cell left a usable result.json')
+    expect(r.summary).toContain('No matrix: the aggregation failed')
+    expect(r.stderr).toContain('No usable result.json')
     expect(r.outputs).toEqual({})
   }, 60_000)
 })

@@ -1,12 +1,19 @@
 import { lstat, readdir, mkdir } from 'node:fs/promises';
+import { a as appNameOf } from './resolve.js';
 import { join, relative, sep } from 'node:path';
 import { C as ConfigurationError } from './errors.js';
 import { m as mainFinding } from './result.js';
 import { w as writeTextAtomic, l as loadResultFile, R as RESULT_FILE_NAME } from './result-file.js';
 import { t as truncateText, a as escapeXml, e as escapeMarkdownInline } from './text-escape.js';
 import { p as parse, U as UsageError, C as COMMON_OPTIONS } from './args.js';
-import 'node:util';
+import 'node:fs';
+import './index.js';
+import './find-program.js';
+import 'process';
+import 'buffer';
 import './inputs.js';
+import './memory.js';
+import 'node:util';
 
 // The compatibility matrix's data: cells (one per app × requested Unikraft version) and how a
 // result maps to its cell. Shared by the aggregator and the renderers.
@@ -144,7 +151,7 @@ function countLine(m) {
 // The compatibility matrix: every cell's result.json below a directory (apps × Unikraft versions)
 // aggregated into one table, written as matrix.json, matrix.md and an SVG heatmap.
 // Foreign or broken result files are rejected with the reason, never half-read.
-async function aggregateMatrix(resultsDir) {
+async function aggregateMatrix(resultsDir, expected = {}) {
     const files = await findResultFiles(resultsDir);
     const cells = [];
     const rejected = [];
@@ -166,14 +173,18 @@ async function aggregateMatrix(resultsDir) {
         }
         cells.push(cell);
     }
-    if (cells.length === 0) {
+    const expectsCells = (expected.apps?.length ?? 0) > 0 && (expected.versions?.length ?? 0) > 0;
+    if (cells.length === 0 && !expectsCells) {
         const why = rejected.length > 0 ? `; rejected: ${rejected.map(r => `${r.file} (${r.problems[0]})`).join(', ')}` : '';
         throw new ConfigurationError('results-dir', `No usable ${RESULT_FILE_NAME} below '${resultsDir}': it must hold the result files of the matrix cells${why}`);
     }
-    const apps = [...new Set(cells.map(c => c.app))].sort((a, b) => a.localeCompare(b));
-    const versions = sortVersions([...new Set(cells.map(c => c.version))]);
+    const apps = [...new Set([...(expected.apps ?? []), ...cells.map(c => c.app)])].sort((a, b) => a.localeCompare(b));
+    const versions = sortVersions([...new Set([...(expected.versions ?? []), ...cells.map(c => c.version)])]);
     cells.sort((a, b) => apps.indexOf(a.app) - apps.indexOf(b.app) || versions.indexOf(a.version) - versions.indexOf(b.version));
-    return { schemaVersion: MATRIX_SCHEMA_VERSION, apps, versions, cells, rejected };
+    const missing = apps.flatMap(app => versions
+        .filter(version => !cells.some(c => c.app === app && c.version === version))
+        .map(version => ({ app, version })));
+    return { schemaVersion: MATRIX_SCHEMA_VERSION, apps, versions, cells, rejected, missing };
 }
 const MARK = { pass: '✅ pass', fail: '❌ fail', error: '⚠️ error' };
 function renderMatrixMarkdown(m) {
@@ -204,8 +215,8 @@ function renderMatrixJson(m) {
     return `${JSON.stringify(m, null, 2)}\n`;
 }
 /** Aggregates and writes matrix.json, matrix.md and matrix.svg into `outDir`. */
-async function writeMatrixOutputs(resultsDir, outDir) {
-    const matrix = await aggregateMatrix(resultsDir);
+async function writeMatrixOutputs(resultsDir, outDir, expected = {}) {
+    const matrix = await aggregateMatrix(resultsDir, expected);
     const files = {
         json: join(outDir, 'matrix.json'),
         markdown: join(outDir, 'matrix.md'),
@@ -242,13 +253,29 @@ async function findResultFiles(dir) {
 
 // `unikraft-compat matrix RESULTS_DIR [--out DIR]`: the compatibility matrix from result files.
 async function matrixCommand(args, term) {
-    const { values, positionals } = parse('matrix', args, { ...COMMON_OPTIONS, out: { type: 'string', short: 'o' } }, 1);
+    const { values, positionals } = parse('matrix', args, {
+        ...COMMON_OPTIONS,
+        out: { type: 'string', short: 'o' },
+        'expect-app': { type: 'string', multiple: true },
+        'expect-version': { type: 'string', multiple: true }
+    }, 1);
     const dir = positionals[0];
     if (dir === undefined)
         throw new UsageError('RESULTS_DIR', "'unikraft-compat matrix' needs RESULTS_DIR: unikraft-compat matrix RESULTS_DIR --out DIR");
     const out = typeof values.out === 'string' ? values.out : dir;
     await mkdir(out, { recursive: true });
-    const { matrix, files } = await writeMatrixOutputs(dir, out);
+    const list = (name) => {
+        const v = values[name];
+        const items = (Array.isArray(v) ? v : []).map(x => String(x).trim());
+        if (items.some(x => x === ''))
+            throw new UsageError(`--${name}`, `Option '--${name}' must not be empty: give one value per option`);
+        return items;
+    };
+    const apps = list('expect-app').map(a => appNameOf(a));
+    const versions = list('expect-version');
+    if (apps.length > 0 !== versions.length > 0)
+        throw new UsageError(apps.length > 0 ? '--expect-version' : '--expect-app', "Options '--expect-app' and '--expect-version' go together: give at least one of each, or neither");
+    const { matrix, files } = await writeMatrixOutputs(dir, out, { apps, versions });
     if (values.json)
         term.out(`${JSON.stringify(matrix, null, 2)}\n`);
     else {

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { resolve, dirname, join, basename } from 'node:path';
+import { resolve, dirname, basename, join } from 'node:path';
 import { C as ConfigurationError, b as badInput, c as configKeyLabel } from './errors.js';
 import { d as distExports, s as splitWordsFor, p as parseProbe, g as guestPortsOf } from './index.js';
 import { readFile } from 'node:fs/promises';
@@ -384,7 +384,7 @@ async function resolveCheckOptions(raw, ctx) {
         : [];
     return {
         appDir,
-        appName: basename(appDir),
+        appName: appNameOf(appDir),
         configFile: configPath,
         configLines: cfg?.lines ?? {},
         dockerfile,
@@ -428,5 +428,9 @@ function listFromConfig(cfg, key, accepted) {
     }
     return v.map(x => x.trim());
 }
+/** The app's name in results and the matrix: the last component of its directory, resolved. */
+function appNameOf(appDir, cwd = process.cwd()) {
+    return basename(resolve(cwd, appDir));
+}
 
-export { resolveCheckOptions as r };
+export { appNameOf as a, resolveCheckOptions as r };

@@ -1,5 +1,6 @@
 // `unikraft-compat matrix RESULTS_DIR [--out DIR]`: the compatibility matrix from result files.
 import { mkdir } from 'node:fs/promises'
+import { appNameOf } from '../../engine/config/resolve.js'
 import { renderMatrixMarkdown, writeMatrixOutputs } from '../../engine/report/matrix.js'
 import { COMMON_OPTIONS, parse, UsageError } from '../args.js'
 import type { Terminal } from '../terminal.js'
@@ -8,7 +9,12 @@ export async function matrixCommand(args: string[], term: Terminal): Promise<num
   const { values, positionals } = parse(
     'matrix',
     args,
-    { ...COMMON_OPTIONS, out: { type: 'string', short: 'o' } },
+    {
+      ...COMMON_OPTIONS,
+      out: { type: 'string', short: 'o' },
+      'expect-app': { type: 'string', multiple: true },
+      'expect-version': { type: 'string', multiple: true }
+    },
     1
   )
   const dir = positionals[0]
@@ -19,7 +25,21 @@ export async function matrixCommand(args: string[], term: Terminal): Promise<num
     )
   const out = typeof values.out === 'string' ? values.out : dir
   await mkdir(out, { recursive: true })
-  const { matrix, files } = await writeMatrixOutputs(dir, out)
+  const list = (name: string): string[] => {
+    const v = values[name]
+    const items = (Array.isArray(v) ? v : []).map(x => String(x).trim())
+    if (items.some(x => x === ''))
+      throw new UsageError(`--${name}`, `Option '--${name}' must not be empty: give one value per option`)
+    return items
+  }
+  const apps = list('expect-app').map(a => appNameOf(a))
+  const versions = list('expect-version')
+  if (apps.length > 0 !== versions.length > 0)
+    throw new UsageError(
+      apps.length > 0 ? '--expect-version' : '--expect-app',
+      "Options '--expect-app' and '--expect-version' go together: give at least one of each, or neither"
+    )
+  const { matrix, files } = await writeMatrixOutputs(dir, out, { apps, versions })
   if (values.json) term.out(`${JSON.stringify(matrix, null, 2)}\n`)
   else {
     term.out(renderMatrixMarkdown(matrix))

@@ -256,7 +256,7 @@ export async function resolveCheckOptions(raw: RawInputs, ctx: ResolveContext): 
 
   return {
     appDir,
-    appName: basename(appDir),
+    appName: appNameOf(appDir),
     configFile: configPath,
     configLines: cfg?.lines ?? {},
     dockerfile,
@@ -300,4 +300,9 @@ function listFromConfig(cfg: ConfigFile | null, key: string, accepted: string): 
     throw badInput(configKeyLabel(key, cfg!.path, cfg!.lines[key]), `a list of ${accepted}`, v)
   }
   return v.map(x => x.trim())
+}
+
+/** The app's name in results and the matrix: the last component of its directory, resolved. */
+export function appNameOf(appDir: string, cwd = process.cwd()): string {
+  return basename(resolvePath(cwd, appDir))
 }

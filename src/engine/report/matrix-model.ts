@@ -27,6 +27,8 @@ export interface Matrix {
   cells: MatrixCell[]
   /** result.json files that were not used, and why. */
   rejected: { file: string; problems: string[] }[]
+  /** Cells of apps × versions without a usable result (a cell that crashed before writing one). */
+  missing: { app: string; version: string }[]
 }
 
 /** Which row and column a result belongs to: the requested coordinates first, else what it ran. */

@@ -29,7 +29,13 @@ export {
   sortVersions
 } from './matrix-model.js'
 
-export async function aggregateMatrix(resultsDir: string): Promise<Matrix> {
+/** The cells the caller asked for: each app on each version gets a cell, with a result or without. */
+export interface ExpectedCells {
+  apps?: readonly string[]
+  versions?: readonly string[]
+}
+
+export async function aggregateMatrix(resultsDir: string, expected: ExpectedCells = {}): Promise<Matrix> {
   const files = await findResultFiles(resultsDir)
   const cells: MatrixCell[] = []
   const rejected: Matrix['rejected'] = []
@@ -51,7 +57,8 @@ export async function aggregateMatrix(resultsDir: string): Promise<Matrix> {
     }
     cells.push(cell)
   }
-  if (cells.length === 0) {
+  const expectsCells = (expected.apps?.length ?? 0) > 0 && (expected.versions?.length ?? 0) > 0
+  if (cells.length === 0 && !expectsCells) {
     const why =
       rejected.length > 0 ? `; rejected: ${rejected.map(r => `${r.file} (${r.problems[0]})`).join(', ')}` : ''
     throw new ConfigurationError(
@@ -59,13 +66,20 @@ export async function aggregateMatrix(resultsDir: string): Promise<Matrix> {
       `No usable ${RESULT_FILE_NAME} below '${resultsDir}': it must hold the result files of the matrix cells${why}`
     )
   }
-  const apps = [...new Set(cells.map(c => c.app))].sort((a, b) => a.localeCompare(b))
-  const versions = sortVersions([...new Set(cells.map(c => c.version))])
+  const apps = [...new Set([...(expected.apps ?? []), ...cells.map(c => c.app)])].sort((a, b) =>
+    a.localeCompare(b)
+  )
+  const versions = sortVersions([...new Set([...(expected.versions ?? []), ...cells.map(c => c.version)])])
   cells.sort(
     (a, b) =>
       apps.indexOf(a.app) - apps.indexOf(b.app) || versions.indexOf(a.version) - versions.indexOf(b.version)
   )
-  return { schemaVersion: MATRIX_SCHEMA_VERSION, apps, versions, cells, rejected }
+  const missing = apps.flatMap(app =>
+    versions
+      .filter(version => !cells.some(c => c.app === app && c.version === version))
+      .map(version => ({ app, version }))
+  )
+  return { schemaVersion: MATRIX_SCHEMA_VERSION, apps, versions, cells, rejected, missing }
 }
 
 const MARK: Record<Verdict, string> = { pass: '✅ pass', fail: '❌ fail', error: '⚠️ error' }
@@ -100,9 +114,10 @@ export function renderMatrixJson(m: Matrix): string {
 /** Aggregates and writes matrix.json, matrix.md and matrix.svg into `outDir`. */
 export async function writeMatrixOutputs(
   resultsDir: string,
-  outDir: string
+  outDir: string,
+  expected: ExpectedCells = {}
 ): Promise<{ matrix: Matrix; files: { json: string; markdown: string; svg: string } }> {
-  const matrix = await aggregateMatrix(resultsDir)
+  const matrix = await aggregateMatrix(resultsDir, expected)
   const files = {
     json: join(outDir, 'matrix.json'),
     markdown: join(outDir, 'matrix.md'),

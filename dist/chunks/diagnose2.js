@@ -540,6 +540,12 @@ const FINDINGS = {
         example: 'could not download https://github.com/unikraft/kraftkit/releases/...: ENOTFOUND',
         hint: () => 'Pass a prebuilt Unikraft ELF-loader image with --kernel PATH (input `kernel`), or run where unikraft.org and github.com are reachable.'
     },
+    'config.empty-argument': {
+        severity: 'warning',
+        meaning: "An argument of the command is the empty string: Unikraft's command-line parser drops empty arguments, so the program sees fewer arguments than on Linux.",
+        example: "argument 2 of the command is empty: ['/usr/bin/app', '--name', '']",
+        hint: () => 'Unikraft cannot pass an empty argument: leave it out or give it a value (many programs accept `--opt=` or a default instead).'
+    },
     'config.invalid': {
         severity: 'error',
         meaning: 'An input or config value was found wrong while the check ran (for example a Dockerfile that does not build).',

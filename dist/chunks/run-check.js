@@ -16,13 +16,13 @@ import { a as writeResultFile } from './result-file.js';
 import { g as guestDirname, t as toGuestPath, T as TreeView, c as comparePaths, a as TreeWriter, w as walkTree, s as splitRdev, b as readSpecials, d as sniffArchiveFile, o as openArchive, U as UnexpectedEofError, e as tarChecksumOk, n as normaliseArchivePath, f as specialsSidecarPath, h as extractCpio, S as SymlinkLoopError, p as packDirectory } from './pack-directory.js';
 import { nodeCommandRunner, CommandNotFoundError } from './command-runner.js';
 import { d as cpioEntryBytes, a as CPIO_TRAILER_NAME } from './cpio-writer.js';
+import { s as startVm, f as emptyArgumentIndexes } from './start-vm.js';
 import './vm-registry.js';
 import 'node:zlib';
 import { a as ensureLinuxKernel } from './linux-kernel.js';
 import { a as TOOL_VERSION, T as TOOL_NAME } from './version.js';
 import { d as detectPrivileges, p as privileged } from './privileges.js';
 import { systemClock } from './clock.js';
-import { s as startVm } from './start-vm.js';
 import { R as RUN_FILES, l as listRunFiles } from './run-files.js';
 import './find-program.js';
 import 'process';
@@ -4217,6 +4217,8 @@ async function runCheck(options, outDir, deps) {
             if (found.named)
                 cmd[0] = found.named;
         }
+        if (guest === 'unikraft')
+            extraFindings.push(...emptyArgumentFindings(cmd));
         let initrd;
         if (built) {
             preflightFindings = await preflight(built.treeDir, cmd, {
@@ -4534,6 +4536,18 @@ function buildResult(r) {
 }
 function round(n) {
     return n === null ? null : Math.round(n);
+}
+/** Unikraft's command line cannot carry an empty argument: one warning per empty argument. */
+function emptyArgumentFindings(cmd) {
+    return emptyArgumentIndexes(cmd).map(i => ({
+        id: 'config.empty-argument',
+        severity: 'warning',
+        line: null,
+        evidence: `argument ${i} of the command is empty: ${JSON.stringify(cmd)}`,
+        detail: String(i),
+        hint: hintFor('config.empty-argument', null),
+        source: 'preflight'
+    }));
 }
 
 export { RUN_FILES, listRunFiles, runCheck };

@@ -26,6 +26,7 @@ import { defaultCommand, type ImageConfig } from '../rootfs/docker-image-config.
 import { materializeRootfs, type MaterializedRootfs } from '../rootfs/materialize.js'
 import { packDirectory } from '../rootfs/pack-directory.js'
 import { preflight, resolveCommand } from '../rootfs/preflight.js'
+import { emptyArgumentIndexes } from '../vm/unikraft-cmdline.js'
 import type { PersistEntry } from '../setup/tool-cache.js'
 import { ensureQemu, rdseedWarning } from '../setup/qemu-setup.js'
 import { ensureLinuxKernel } from '../vm/index.js'
@@ -149,6 +150,7 @@ export async function runCheck(options: CheckOptions, outDir: string, deps: Engi
       const found = resolveCommand(built.treeDir, cmd[0], { path: env.PATH, workdir: workdir ?? undefined })
       if (found.named) cmd[0] = found.named
     }
+    if (guest === 'unikraft') extraFindings.push(...emptyArgumentFindings(cmd))
     let initrd: string | undefined
     if (built) {
       preflightFindings = await preflight(built.treeDir, cmd, {
@@ -515,4 +517,17 @@ function buildResult(r: ResultInput): CheckResult {
 
 function round(n: number | null): number | null {
   return n === null ? null : Math.round(n)
+}
+
+/** Unikraft's command line cannot carry an empty argument: one warning per empty argument. */
+function emptyArgumentFindings(cmd: readonly string[]): Finding[] {
+  return emptyArgumentIndexes(cmd).map(i => ({
+    id: 'config.empty-argument',
+    severity: 'warning',
+    line: null,
+    evidence: `argument ${i} of the command is empty: ${JSON.stringify(cmd)}`,
+    detail: String(i),
+    hint: hintFor('config.empty-argument', null),
+    source: 'preflight'
+  }))
 }

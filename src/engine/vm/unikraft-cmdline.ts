@@ -52,16 +52,17 @@ function quoteWord(s: string): string {
   return s.includes('"') || s === '' ? quoteUnikraftArg(s) : `"${s}"`
 }
 
+/** The positions of empty arguments, which Unikraft's command line cannot carry (uk_argnparse drops them). */
+export function emptyArgumentIndexes(cmd: readonly string[]): number[] {
+  return cmd.flatMap((a, i) => (a === '' ? [i] : []))
+}
+
 export function buildUnikraftCmdline(input: UnikraftCmdlineInput): UnikraftCmdline {
-  const warnings: string[] = []
-  input.cmd.forEach((a, i) => {
-    if (a === '') {
-      warnings.push(
-        `argument ${i} of the command is empty: Unikraft drops empty arguments from its command line, ` +
-          'so the program will not see it'
-      )
-    }
-  })
+  const warnings = emptyArgumentIndexes(input.cmd).map(
+    i =>
+      `argument ${i} of the command is empty: Unikraft drops empty arguments from its command line, ` +
+      'so the program will not see it'
+  )
   const params: string[] = []
   if (input.network) params.push(`netdev.ip=${USERNET_GUEST_CIDR}:${USERNET_GATEWAY}:${USERNET_DNS}`)
   if (input.mode === 'elfloader') params.push(ELFLOADER_FSTAB)

@@ -17,9 +17,12 @@ import { createDirectoryToolCache, noopPersistentCache } from '../../src/engine/
 import { buildProbeKernel } from '../../src/engine/vm/probe-kernel.js'
 
 const root = new URL('../..', import.meta.url).pathname
-const LOG = readFileSync(join(root, '__fixtures__/unikraft-logs/helloworld-tcg.log'), 'latin1')
-// What the kernel itself prints: from "Powered by" on (QEMU's own firmware prints the rest).
-const KERNEL_OUTPUT = LOG.slice(LOG.indexOf('Powered by'))
+/** What a Unikraft kernel printed in a real run: the fixture from "Powered by" on (QEMU's firmware prints the rest). */
+function kernelOutput(fixture: string): string {
+  const log = readFileSync(join(root, '__fixtures__/unikraft-logs', `${fixture}.log`), 'latin1')
+  return log.slice(log.indexOf('Powered by'))
+}
+const KERNEL_OUTPUT = kernelOutput('helloworld-tcg')
 
 let work: string
 beforeAll(() => {
@@ -83,4 +86,37 @@ describe('guest: unikraft with a given kernel', () => {
     const second = await runCheck(clean, out2, deps())
     expect(second.result.findings.map(f => f.id)).not.toContain('config.empty-argument')
   }, 180_000)
+
+  it('tells a Unikraft gap from a broken app: crashes on "Unikraft", passes on the real Linux baseline', async () => {
+    // hello-c built from its real Dockerfile; the "Unikraft" kernel prints the real null-dereference
+    // crash log and exits through isa-debug-exit with status 85, as that run did.
+    const kernel = join(work, 'nullderef_qemu-x86_64')
+    writeFileSync(
+      kernel,
+      buildProbeKernel({
+        message: kernelOutput('crash-nullderef-isa-debug-exit'),
+        then: 'exit',
+        exitValue: 42
+      })
+    )
+    const options = await resolveCheckOptions(
+      { app: 'examples/hello-c', guest: 'unikraft', kernel, baseline: 'auto', accel: 'tcg', timeout: '120s' },
+      { cwd: root }
+    )
+    const out = join(work, 'out-gap')
+    mkdirSync(out)
+    const { result } = await runCheck(options, out, deps())
+    expect(validateCheckResult(JSON.parse(JSON.stringify(result)))).toMatchObject({ ok: true })
+    expect(result.verdict).toBe('fail')
+    expect(result.vm).toMatchObject({ qemuExit: 85, debugExit: 'crash' })
+    // The crash dump arrived whole: the finding names the RIP from the register dump.
+    expect(result.findings.find(f => f.severity === 'error')).toMatchObject({
+      id: 'crash.other',
+      detail: 'RIP 0x124e12'
+    })
+    expect(result.baseline?.verdict).toBe('pass')
+    expect(result.baseline?.differential.kind).toBe('unikraft-gap')
+    expect(result.summary).toMatch(/crash/i)
+    expect(readFileSync(join(out, 'baseline', 'console.log'), 'latin1')).toContain('Hello from hello-c')
+  }, 300_000)
 })

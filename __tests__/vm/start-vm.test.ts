@@ -95,6 +95,27 @@ describe('startVm with tiny real guests', () => {
   )
 
   it(
+    'keeps every byte a guest prints right before it exits (a crash dump is the last thing printed)',
+    async () => {
+      // 48 KiB of numbered lines, then an immediate crash exit. QEMU writes the serial port a byte
+      // at a time to a socket that holds far fewer such writes: the guest (polling the UART like a
+      // real driver) is held back, and every byte must still reach console.log, the last ones too.
+      const lines = Array.from(
+        { length: 1024 },
+        (_, i) => `[ ${String(i).padStart(4, '0')} ] CRIT: ${'x'.repeat(34)}\r\n`
+      )
+      const message = lines.join('')
+      const vm = await startVm(spec({ kernel: await kernel({ message, then: 'exit', exitValue: 42 }) }), {
+        logger: createMemoryLogger()
+      })
+      const r = await vm.done
+      expect(r.reason).toBe('crashed')
+      expect(await readFile(r.consoleLog, 'latin1')).toBe(message)
+    },
+    SLOW
+  )
+
+  it(
     'a guest that crashes through isa-debug-exit (value 42): crashed, QEMU status 85',
     async () => {
       const vm = await startVm(

@@ -27,18 +27,37 @@ function u32(n) {
 function buildProbeKernel(opts) {
     const msg = Buffer.from(opts.message, 'latin1');
     const entry = LOAD_ADDR + HEADER_BYTES;
-    // Code (32-bit protected mode, flat segments, as the multiboot loader leaves it):
-    //   again: mov esi, msg ; mov ecx, len ; mov dx, 0x3f8 ; rep outsb
-    //   then one of: jmp again | mov dx, 0x501 ; mov eax, value ; out dx, eax ; spin | spin
+    // Code (32-bit protected mode, flat segments, as the multiboot loader leaves it). Like a real
+    // ns16550 driver (Unikraft's, Linux's) it waits for the transmitter before each byte, so QEMU can
+    // hold the guest back while its console backend is full instead of dropping bytes:
+    //   again: cld ; mov esi, msg ; mov ecx, len ; jecxz drained
+    //   next:  mov dx, 0x3fd ; wait: in al, dx ; test al, 0x20 (THRE) ; jz wait
+    //          mov dx, 0x3f8 ; lodsb ; out dx, al ; loop next
+    //   drained: mov dx, 0x3fd ; in al, dx ; test al, 0x40 (TEMT) ; jz back   (the last byte is out)
+    //   then one of: jmp again | mov dx, 0x501 ; mov eax, value ; out dx, eax ; spin | pvpanic ; spin | spin
     //   spin: jmp spin
-    const head = [0xbe, ...u32(0), 0xb9, ...u32(msg.length), 0x66, 0xba, 0xf8, 0x03, 0xf3, 0x6e];
+    const MSG_IMM = 2; // offset of mov esi's immediate
+    const send = [0x66, 0xba, 0xfd, 0x03, 0xec, 0xa8, 0x20, 0x74, 0xfb, 0x66, 0xba, 0xf8, 0x03, 0xac, 0xee];
+    const loop = [0xe2, (256 - (send.length + 2)) & 0xff];
+    const head = [
+        0xfc,
+        0xbe,
+        ...u32(0),
+        0xb9,
+        ...u32(msg.length),
+        0xe3,
+        send.length + loop.length,
+        ...send,
+        ...loop,
+        ...[0x66, 0xba, 0xfd, 0x03, 0xec, 0xa8, 0x40, 0x74, 0xfb]
+    ];
     let tail;
     {
         tail = [0x66, 0xba, 0x01, 0x05, 0xb8, ...u32(opts.exitValue), 0xef, 0xeb, 0xfe];
     }
     const code = [...head, ...tail];
     const msgAddr = entry + code.length;
-    code.splice(1, 4, ...u32(msgAddr));
+    code.splice(MSG_IMM, 4, ...u32(msgAddr));
     const magic = 0x1badb002;
     const flags = 0x00010000; // bit 16: load addresses are in the header (not an ELF file)
     const header = [magic, flags, -464433154 >>> 0, LOAD_ADDR, LOAD_ADDR, 0, 0, entry].flatMap(u32);

@@ -14,13 +14,15 @@ import { createMemoryLogger } from '../../src/engine/logger.js'
 import { validateCheckResult } from '../../src/engine/report/result.js'
 import { createFetchDownloader } from '../../src/engine/setup/fetch-download.js'
 import { createDirectoryToolCache, noopPersistentCache } from '../../src/engine/setup/tool-cache.js'
-import { buildProbeKernel } from '../../src/engine/vm/probe-kernel.js'
+import { buildProbeKernel, type ProbeKernelOptions } from '../../src/engine/vm/probe-kernel.js'
 
 const root = new URL('../..', import.meta.url).pathname
 /** What a Unikraft kernel printed in a real run: the fixture from "Powered by" on (QEMU's firmware prints the rest). */
 function kernelOutput(fixture: string): string {
   const log = readFileSync(join(root, '__fixtures__/unikraft-logs', `${fixture}.log`), 'latin1')
-  return log.slice(log.indexOf('Powered by'))
+  const start = log.indexOf('Powered by')
+  const rom = log.indexOf('Booting from ROM..')
+  return start >= 0 ? log.slice(start) : rom >= 0 ? log.slice(rom + 'Booting from ROM..'.length) : log
 }
 const KERNEL_OUTPUT = kernelOutput('helloworld-tcg')
 
@@ -119,4 +121,81 @@ describe('guest: unikraft with a given kernel', () => {
     expect(result.summary).toMatch(/crash/i)
     expect(readFileSync(join(out, 'baseline', 'console.log'), 'latin1')).toContain('Hello from hello-c')
   }, 300_000)
+})
+
+const escapeRegex = (t: string): string => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+/** The last line with text, as the console probe sees lines (colour codes and \r removed). */
+function lastLine(text: string): string {
+  const lines = text
+    .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+    .split('\n')
+    .map(l => l.replace(/\r/g, ''))
+    .filter(l => l.trim() !== '')
+  return lines[lines.length - 1]
+}
+
+interface Expected {
+  expect: string
+  detail?: string
+  version?: string
+  codename?: string
+  exit_status?: number
+  qemu_exit: number
+}
+const EXPECTED = JSON.parse(
+  readFileSync(join(root, '__fixtures__/unikraft-logs/expected.json'), 'utf8')
+) as Record<string, Expected>
+
+/** How the recorded run ended, as the test kernel can end: isa-debug-exit 83/85, ACPI off, or never. */
+function endingOf(e: Expected): Pick<ProbeKernelOptions, 'then' | 'exitValue'> {
+  if (e.qemu_exit === 83) return { then: 'exit', exitValue: 41 }
+  if (e.qemu_exit === 85) return { then: 'exit', exitValue: 42 }
+  if (e.qemu_exit === 0) return { then: 'poweroff' }
+  return { then: 'spin' } // killed at the capture's timeout
+}
+
+describe('every real Unikraft console log, replayed through a real boot and the whole pipeline', () => {
+  // QEMU's own failure (no guest output at all) is covered by the accelerator tests.
+  const replayable = Object.entries(EXPECTED).filter(([name]) => name !== 'qemu-kvm-permission-denied')
+
+  it.each(replayable.map(([name, e]) => [name, e.expect, e] as const))(
+    '%s: the check names %s',
+    async (name, _id, e) => {
+      const kernel = join(work, `replay-${name}`)
+      const ending = endingOf(e)
+      writeFileSync(kernel, buildProbeKernel({ message: kernelOutput(name), ...ending }))
+      const app = join(work, `replay-app-${name}`)
+      mkdirSync(app)
+      // A run that never ended by itself was killed once its log was complete: here a console
+      // probe on its last line stops it (a deadline would race the guest's printing when busy).
+      const probe =
+        ending.then === 'spin' ? { probe: `console:/^${escapeRegex(lastLine(kernelOutput(name)))}$/` } : {}
+      const options = await resolveCheckOptions(
+        {
+          app,
+          guest: 'unikraft',
+          kernel,
+          cmd: '/app',
+          baseline: 'never',
+          accel: 'tcg',
+          timeout: '60s',
+          ...probe
+        },
+        { cwd: work }
+      )
+      const out = join(work, `replay-out-${name}`)
+      mkdirSync(out)
+      const { result } = await runCheck(options, out, deps())
+      const found = result.findings.find(f => f.id === e.expect)
+      expect(found).toBeDefined()
+      if (e.detail) expect(found?.detail?.split(', ')).toContain(e.detail)
+      if (e.version) expect(result.unikraft?.version).toBe(e.version)
+      if (e.codename) expect(result.unikraft?.codename).toBe(e.codename)
+      if (e.exit_status !== undefined)
+        expect(result.findings.find(f => f.id === 'app.exit-status')?.detail).toBe(String(e.exit_status))
+      if (ending.then === 'spin') expect(result.probes.map(p => p.passed)).toEqual([true])
+      else expect(result.vm?.qemuExit).toBe(e.qemu_exit)
+    },
+    60_000
+  )
 })

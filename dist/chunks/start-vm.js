@@ -34,7 +34,7 @@ function buildProbeKernel(opts) {
     //   next:  mov dx, 0x3fd ; wait: in al, dx ; test al, 0x20 (THRE) ; jz wait
     //          mov dx, 0x3f8 ; lodsb ; out dx, al ; loop next
     //   drained: mov dx, 0x3fd ; in al, dx ; test al, 0x40 (TEMT) ; jz back   (the last byte is out)
-    //   then one of: jmp again | mov dx, 0x501 ; mov eax, value ; out dx, eax ; spin | pvpanic ; spin | spin
+    //   then one of: jmp again | mov dx, 0x501 ; mov eax, value ; out dx, eax ; spin | pvpanic ; spin | ACPI off | spin
     //   spin: jmp spin
     const MSG_IMM = 2; // offset of mov esi's immediate
     const send = [0x66, 0xba, 0xfd, 0x03, 0xec, 0xa8, 0x20, 0x74, 0xfb, 0x66, 0xba, 0xf8, 0x03, 0xac, 0xee];

@@ -11,8 +11,9 @@ export interface ProbeKernelOptions {
   message: string
   /** After the message: 'exit' writes `exitValue` to isa-debug-exit (41 gives QEMU status 83); 'spin'
    * loops forever; 'repeat' prints the message again and again; 'panic' reports a panic to QEMU's
-   * pvpanic device (ISA port 0x505), then spins. */
-  then: 'exit' | 'spin' | 'repeat' | 'panic'
+   * pvpanic device (ISA port 0x505), then spins; 'poweroff' powers the machine off through ACPI
+   * (SLP_EN in PM1a_CNT at port 0x604, where QEMU's firmware puts it), so QEMU exits with status 0. */
+  then: 'exit' | 'spin' | 'repeat' | 'panic' | 'poweroff'
   exitValue?: number
 }
 
@@ -30,7 +31,7 @@ export function buildProbeKernel(opts: ProbeKernelOptions): Buffer {
   //   next:  mov dx, 0x3fd ; wait: in al, dx ; test al, 0x20 (THRE) ; jz wait
   //          mov dx, 0x3f8 ; lodsb ; out dx, al ; loop next
   //   drained: mov dx, 0x3fd ; in al, dx ; test al, 0x40 (TEMT) ; jz back   (the last byte is out)
-  //   then one of: jmp again | mov dx, 0x501 ; mov eax, value ; out dx, eax ; spin | pvpanic ; spin | spin
+  //   then one of: jmp again | mov dx, 0x501 ; mov eax, value ; out dx, eax ; spin | pvpanic ; spin | ACPI off | spin
   //   spin: jmp spin
   const MSG_IMM = 2 // offset of mov esi's immediate
   const send = [0x66, 0xba, 0xfd, 0x03, 0xec, 0xa8, 0x20, 0x74, 0xfb, 0x66, 0xba, 0xf8, 0x03, 0xac, 0xee]
@@ -52,6 +53,8 @@ export function buildProbeKernel(opts: ProbeKernelOptions): Buffer {
     tail = [0xeb, (256 - (head.length + 2)) & 0xff] // jmp short back to `again`
   } else if (opts.then === 'panic') {
     tail = [0x66, 0xba, 0x05, 0x05, 0xb0, 0x01, 0xee, 0xeb, 0xfe] // mov dx, 0x505 ; mov al, 1 ; out dx, al
+  } else if (opts.then === 'poweroff') {
+    tail = [0x66, 0xba, 0x04, 0x06, 0x66, 0xb8, 0x00, 0x20, 0x66, 0xef, 0xeb, 0xfe] // mov dx, 0x604 ; mov ax, 0x2000 ; out dx, ax
   } else if (opts.then === 'exit') {
     tail = [0x66, 0xba, 0x01, 0x05, 0xb8, ...u32(opts.exitValue ?? 41), 0xef, 0xeb, 0xfe]
   } else {

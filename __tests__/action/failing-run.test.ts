@@ -3,10 +3,12 @@
 // with `fail-on: never`; a Unikraft run with no reachable kernel source must end in `error`, naming
 // the `kernel` input as the way out.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { readFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { startResultsService, type ResultsServiceFake } from '../../__fixtures__/github-results-service.js'
 import { validateCheckResult } from '../../src/engine/report/result.js'
+import { buildProbeKernel } from '../../src/engine/vm/probe-kernel.js'
 import { readZip } from '../action-services/helpers.js'
 import {
   annotations,
@@ -32,6 +34,7 @@ interface Finding {
 
 let fake: ResultsServiceFake
 const allDirs: RunnerDirs[] = []
+const allKernels: string[] = []
 
 async function runMain(
   prefix: string,
@@ -56,6 +59,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await fake?.close()
   for (const d of allDirs) await removeRunnerDirs(d)
+  for (const d of allKernels) await rm(d, { recursive: true, force: true })
 })
 
 /** The bare `::error::` line core.setFailed writes (annotations carry properties). */
@@ -165,4 +169,62 @@ describe('guest: unikraft without a kernel, where no Unikraft image can be fetch
     expect(result.guest).toBe('unikraft')
     expect(await qemuProcesses(run.dirs.runnerTemp)).toEqual([])
   }, 120_000)
+})
+
+describe('guest: unikraft with a given kernel that fails like the real ELF loader missing libc', () => {
+  // No Unikraft image can be fetched here: the kernel is a tiny multiboot guest that prints the real
+  // elfloader-missing-lib console log and halts. The app is the real hello-c, built with Docker,
+  // and the baseline really runs it on Linux.
+  let run: Awaited<ReturnType<typeof runMain>>
+  let summary: string
+  beforeAll(async () => {
+    const log = await readFile(
+      path.join(REPO, '__fixtures__/unikraft-logs/elfloader-missing-lib.log'),
+      'latin1'
+    )
+    const dir = await mkdtemp(path.join(tmpdir(), 'ukc-action-kernel-'))
+    allKernels.push(dir)
+    const kernel = path.join(dir, 'elfloader_qemu-x86_64')
+    await writeFile(
+      kernel,
+      buildProbeKernel({ message: log.slice(log.indexOf('Powered by')), then: 'exit', exitValue: 41 })
+    )
+    run = await runMain('uk-missing-lib', {
+      app: 'examples/hello-c',
+      guest: 'unikraft',
+      kernel,
+      accel: 'tcg'
+    })
+    summary = await readFile(run.dirs.summary, 'utf8')
+  }, 240_000)
+
+  it('fails the step with the finding from the console, on Unikraft 0.16.3 from the banner', () => {
+    expect({ code: run.main.code, signal: run.main.signal }).toEqual({ code: 1, signal: null })
+    expect(run.outputs.verdict).toBe('fail')
+    expect(run.outputs['unikraft-version']).toBe('0.16.3')
+    const findings = JSON.parse(run.outputs.findings) as Finding[]
+    expect(findings.find(f => f.id === 'loader.missing-library')?.detail).toBe('libc.so.6')
+    expect(Number(run.outputs['boot-ms'])).toBeGreaterThan(0)
+  })
+
+  it('annotates the Dockerfile with the console evidence and the hint', () => {
+    const [a] = annotations(run.main.stdout, 'error').filter(x =>
+      x.props.title?.startsWith('loader.missing-library')
+    )
+    expect(a.props.file).toBe('examples/hello-c/Dockerfile')
+    // The evidence is the loader's own console line; the hint says where to put the library.
+    expect(a.message).toMatch(/libc\.so\.6/)
+    expect(a.message).toContain('/lib/x86_64-linux-gnu')
+  })
+
+  it('says in the summary that the Linux baseline passes: a Unikraft gap, not a broken app', () => {
+    expect(summary).toMatch(/compatibility gap/i)
+    expect(summary).toContain('libc.so.6')
+    expect(summary).toContain('```mermaid')
+  })
+
+  it('leaves the console log and no QEMU behind', async () => {
+    expect(await readFile(run.outputs['console-log'], 'latin1')).toContain('libc.so.6')
+    expect(await qemuProcesses(run.dirs.runnerTemp)).toEqual([])
+  })
 })

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises'
 import {
   codeFence,
   escapeMarkdownInline,
+  escapeMarkdownWithCode,
   escapeXml,
   stripAnsi,
   truncateText
@@ -49,6 +50,23 @@ describe('markdown escaping', () => {
     ['newlines (a table row is one line)', 'a\nb\r\nc', 'a b c']
   ])('escapes %s', (_name, input, output) => {
     expect(escapeMarkdownInline(input)).toBe(output)
+  })
+
+  it.each([
+    [
+      'a command in a hint',
+      'run `addr2line -e <image>.dbg <RIP>` now',
+      'run <code>addr2line -e &lt;image&gt;.dbg &lt;RIP&gt;</code> now'
+    ],
+    [
+      'a hostile detail inside the code',
+      'copy `</code><img src=x>` in',
+      'copy <code>&lt;/code&gt;&lt;img src=x&gt;</code> in'
+    ],
+    ['an unpaired backtick', 'a ` b', 'a \\` b'],
+    ['no backticks', 'x_y', 'x\\_y']
+  ])('renders %s with <code> and escapes the rest', (_name, input, output) => {
+    expect(escapeMarkdownWithCode(input)).toBe(output)
   })
 
   it('fences with more backticks than any run inside', () => {

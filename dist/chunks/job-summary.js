@@ -1,7 +1,7 @@
 import { f as findingTitle } from './finding-titles.js';
 import { d as describeGuest, f as formatMs } from './result.js';
 import { r as renderGantt, t as timelineFacts } from './timeline-phases.js';
-import { e as escapeMarkdownInline, c as codeFence, t as truncateText, s as stripAnsi } from './text-escape.js';
+import { e as escapeMarkdownInline, a as escapeMarkdownWithCode, c as codeFence, t as truncateText, s as stripAnsi } from './text-escape.js';
 
 const JOB_SUMMARY_LIMIT = 1024 * 1024;
 const EVIDENCE_MAX = 4000;
@@ -28,7 +28,7 @@ function headline(r) {
 function errorSection(r) {
     if (!r.error)
         return null;
-    const hint = r.error.hint ? `\n\n**Hint:** ${escapeMarkdownInline(r.error.hint)}` : '';
+    const hint = r.error.hint ? `\n\n**Hint:** ${escapeMarkdownWithCode(r.error.hint)}` : '';
     return `### The check could not be carried out (${r.error.kind} error)\n\n${codeFence(clip(r.error.message), 'text')}${hint}`;
 }
 function probesSection(r) {
@@ -74,7 +74,7 @@ function findingBlock(f) {
         '',
         codeFence(clip(f.evidence), 'text'),
         '',
-        `**Hint:** ${escapeMarkdownInline(f.hint)}`
+        `**Hint:** ${escapeMarkdownWithCode(f.hint)}`
     ].join('\n');
 }
 function lineRef(f) {
@@ -117,7 +117,7 @@ function versionsSection(r) {
     if (r.rootfs)
         rows.push([
             'Root filesystem',
-            `${r.rootfs.kind}, ${r.rootfs.entries} entries, ${formatBytes(r.rootfs.bytes)}`
+            `${r.rootfs.kind}, ${r.rootfs.entries} ${r.rootfs.entries === 1 ? 'entry' : 'entries'}, ${formatBytes(r.rootfs.bytes)}`
         ]);
     const ports = Object.entries(r.ports).map(([g, h]) => `${g} → ${h}`);
     if (ports.length > 0)

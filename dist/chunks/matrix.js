@@ -4,7 +4,7 @@ import { join, relative, sep } from 'node:path';
 import { C as ConfigurationError } from './errors.js';
 import { m as mainFinding } from './result.js';
 import { w as writeTextAtomic, l as loadResultFile, R as RESULT_FILE_NAME } from './result-file.js';
-import { t as truncateText, a as escapeXml, e as escapeMarkdownInline } from './text-escape.js';
+import { t as truncateText, b as escapeXml, e as escapeMarkdownInline } from './text-escape.js';
 import { p as parse, U as UsageError, C as COMMON_OPTIONS } from './args.js';
 import 'node:fs';
 import './index.js';

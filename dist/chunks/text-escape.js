@@ -20,6 +20,19 @@ function escapeMarkdownInline(text) {
         .replace(/>/g, '&gt;')
         .replace(/[\\`*_{}[\]()#+!|$~]/g, c => `\\${c}`);
 }
+/**
+ * Like escapeMarkdownInline, for our own hints that mark commands and names with backticks: each
+ * backtick pair becomes a `<code>` element whose content is escaped the same way (so the untrusted
+ * details a hint quotes stay inert). Unpaired backticks are shown as they are.
+ */
+function escapeMarkdownWithCode(text) {
+    const parts = text.split('`');
+    if (parts.length % 2 === 0)
+        return escapeMarkdownInline(text);
+    return parts
+        .map((p, i) => i % 2 === 1 && p !== '' ? `<code>${escapeMarkdownInline(p)}</code>` : escapeMarkdownInline(p))
+        .join('');
+}
 /** A fenced code block that no backtick run inside `text` can close early. */
 function codeFence(text, info = '') {
     const longest = Math.max(0, ...Array.from(text.matchAll(/`+/g), m => m[0].length));
@@ -44,4 +57,4 @@ function truncateText(text, max) {
     return `${text.slice(0, Math.max(0, max - 1))}…`;
 }
 
-export { escapeXml as a, codeFence as c, escapeMarkdownInline as e, stripAnsi as s, truncateText as t };
+export { escapeMarkdownWithCode as a, escapeXml as b, codeFence as c, escapeMarkdownInline as e, stripAnsi as s, truncateText as t };

@@ -5,7 +5,13 @@ import type { Finding } from '../diagnose/finding.js'
 import { findingTitle } from './finding-titles.js'
 import { type CheckResult, describeGuest, formatMs, type Verdict } from './result.js'
 import { renderGantt, timelineFacts } from './timeline-phases.js'
-import { codeFence, escapeMarkdownInline as md, stripAnsi, truncateText } from './text-escape.js'
+import {
+  codeFence,
+  escapeMarkdownInline as md,
+  escapeMarkdownWithCode as mdCode,
+  stripAnsi,
+  truncateText
+} from './text-escape.js'
 
 export const JOB_SUMMARY_LIMIT = 1024 * 1024
 const EVIDENCE_MAX = 4000
@@ -46,7 +52,7 @@ function headline(r: CheckResult): string {
 
 function errorSection(r: CheckResult): string | null {
   if (!r.error) return null
-  const hint = r.error.hint ? `\n\n**Hint:** ${md(r.error.hint)}` : ''
+  const hint = r.error.hint ? `\n\n**Hint:** ${mdCode(r.error.hint)}` : ''
   return `### The check could not be carried out (${r.error.kind} error)\n\n${codeFence(clip(r.error.message), 'text')}${hint}`
 }
 
@@ -93,7 +99,7 @@ function findingBlock(f: Finding): string {
     '',
     codeFence(clip(f.evidence), 'text'),
     '',
-    `**Hint:** ${md(f.hint)}`
+    `**Hint:** ${mdCode(f.hint)}`
   ].join('\n')
 }
 
@@ -137,7 +143,7 @@ function versionsSection(r: CheckResult): string {
   if (r.rootfs)
     rows.push([
       'Root filesystem',
-      `${r.rootfs.kind}, ${r.rootfs.entries} entries, ${formatBytes(r.rootfs.bytes)}`
+      `${r.rootfs.kind}, ${r.rootfs.entries} ${r.rootfs.entries === 1 ? 'entry' : 'entries'}, ${formatBytes(r.rootfs.bytes)}`
     ])
   const ports = Object.entries(r.ports).map(([g, h]) => `${g} → ${h}`)
   if (ports.length > 0) rows.push(['Ports (guest → host)', ports.join(', ')])

@@ -25,6 +25,21 @@ export function escapeMarkdownInline(text: string): string {
     .replace(/[\\`*_{}[\]()#+!|$~]/g, c => `\\${c}`)
 }
 
+/**
+ * Like escapeMarkdownInline, for our own hints that mark commands and names with backticks: each
+ * backtick pair becomes a `<code>` element whose content is escaped the same way (so the untrusted
+ * details a hint quotes stay inert). Unpaired backticks are shown as they are.
+ */
+export function escapeMarkdownWithCode(text: string): string {
+  const parts = text.split('`')
+  if (parts.length % 2 === 0) return escapeMarkdownInline(text)
+  return parts
+    .map((p, i) =>
+      i % 2 === 1 && p !== '' ? `<code>${escapeMarkdownInline(p)}</code>` : escapeMarkdownInline(p)
+    )
+    .join('')
+}
+
 /** A fenced code block that no backtick run inside `text` can close early. */
 export function codeFence(text: string, info = ''): string {
   const longest = Math.max(0, ...Array.from(text.matchAll(/`+/g), m => m[0].length))

@@ -231,7 +231,9 @@ export async function runCheck(options: CheckOptions, outDir: string, deps: Engi
         })
       }
     }
-    if (qemuVersion) {
+    // A kernel that printed its banner got past the RNG's init: the RDSEED warning would be noise.
+    const pastInit = main?.vm?.timeline.bannerMs != null
+    if (qemuVersion && !pastInit) {
       const w = rdseedWarning({
         qemuVersion,
         accel: main?.vm?.accel ?? 'tcg',

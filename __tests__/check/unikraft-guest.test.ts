@@ -5,17 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { systemClock } from '../../src/engine/clock.js'
-import { nodeCommandRunner } from '../../src/engine/command-runner.js'
-import type { EngineDeps } from '../../src/engine/check/engine-deps.js'
 import { runCheck } from '../../src/engine/check/run-check.js'
 import { resolveCheckOptions } from '../../src/engine/config/resolve.js'
-import { createMemoryLogger, type MemoryLogger } from '../../src/engine/logger.js'
 import { rdseedWarning } from '../../src/engine/setup/qemu-setup.js'
 import { validateCheckResult } from '../../src/engine/report/result.js'
-import { createFetchDownloader } from '../../src/engine/setup/fetch-download.js'
-import { createDirectoryToolCache, noopPersistentCache } from '../../src/engine/setup/tool-cache.js'
 import { buildProbeKernel, type ProbeKernelOptions } from '../../src/engine/vm/probe-kernel.js'
+import { testEngineDeps } from './test-engine-deps.js'
 
 const root = new URL('../..', import.meta.url).pathname
 /** What a Unikraft kernel printed in a real run: the fixture from "Powered by" on (QEMU's firmware prints the rest). */
@@ -33,19 +28,7 @@ beforeAll(() => {
 })
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
-function deps(): EngineDeps {
-  return {
-    logger: createMemoryLogger(),
-    runner: nodeCommandRunner,
-    clock: systemClock,
-    cacheDir: join(tmpdir(), 'unikraft-compat-test-cache'),
-    toolCache: createDirectoryToolCache(join(work, 'tools')),
-    persistentCache: noopPersistentCache,
-    download: createFetchDownloader(),
-    installMissing: false,
-    kernelFallback: 'error'
-  }
-}
+const deps = () => testEngineDeps(work)
 
 describe('guest: unikraft with a given kernel', () => {
   it('boots it, reads the banner, passes the console probe, and warns about an empty argument', async () => {
@@ -199,9 +182,7 @@ describe('every real Unikraft console log, replayed through a real boot and the 
       else expect(result.vm?.qemuExit).toBe(e.qemu_exit)
       // The RDSEED warning (old QEMU, TCG, Unikraft latest) only for a kernel that never got past
       // its init: one that printed its banner evidently did not need RDSEED.
-      const warned = (d.logger as MemoryLogger).lines.some(
-        l => l.level === 'warning' && /RDSEED/.test(l.message)
-      )
+      const warned = d.logger.lines.some(l => l.level === 'warning' && /RDSEED/.test(l.message))
       const qemuLacksRdseed =
         rdseedWarning({
           qemuVersion: result.qemu?.version ?? null,

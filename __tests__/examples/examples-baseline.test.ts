@@ -5,17 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { systemClock } from '../../src/engine/clock.js'
-import { nodeCommandRunner } from '../../src/engine/command-runner.js'
 import { runCheck } from '../../src/engine/check/run-check.js'
-import type { EngineDeps } from '../../src/engine/check/engine-deps.js'
 import { resolveCheckOptions } from '../../src/engine/config/resolve.js'
-import { createMemoryLogger } from '../../src/engine/logger.js'
 import { aggregateMatrix, renderMatrixMarkdown } from '../../src/engine/report/matrix.js'
 import type { CheckResult } from '../../src/engine/report/result.js'
 import { validateCheckResult } from '../../src/engine/report/result.js'
-import { createFetchDownloader } from '../../src/engine/setup/fetch-download.js'
-import { createDirectoryToolCache, noopPersistentCache } from '../../src/engine/setup/tool-cache.js'
+import { testEngineDeps } from '../check/test-engine-deps.js'
 
 const root = new URL('../..', import.meta.url).pathname
 const examples = join(root, 'examples')
@@ -26,19 +21,7 @@ const passing = readdirSync(examples).filter(
 let work: string
 const results = new Map<string, CheckResult>()
 
-function deps(): EngineDeps {
-  return {
-    logger: createMemoryLogger(),
-    runner: nodeCommandRunner,
-    clock: systemClock,
-    cacheDir: join(tmpdir(), 'unikraft-compat-test-cache'),
-    toolCache: createDirectoryToolCache(join(work, 'tools')),
-    persistentCache: noopPersistentCache,
-    download: createFetchDownloader(),
-    installMissing: false,
-    kernelFallback: 'error'
-  }
-}
+const deps = () => testEngineDeps(work)
 
 async function check(app: string): Promise<CheckResult> {
   // A generous deadline: these assert behaviour, not speed, on a busy 2-core machine under TCG.

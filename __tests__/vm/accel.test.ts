@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import { InfrastructureError } from '../../src/engine/errors.js'
+import { createMemoryLogger } from '../../src/engine/logger.js'
 import { classifyKvmProbe, probeKvm, resolveAccel, type KvmProbeOutcome } from '../../src/engine/vm/accel.js'
+import { buildProbeKernel } from '../../src/engine/vm/probe-kernel.js'
+import { startVm } from '../../src/engine/vm/start-vm.js'
 
 const permissionDenied = readFileSync(
   new URL('../../__fixtures__/unikraft-logs/qemu-kvm-permission-denied.log', import.meta.url),
@@ -68,6 +73,44 @@ describe('resolveAccel', () => {
       expect((await resolveAccel('kvm', { probeTimeoutMs: 3000 })).accel).toBe('kvm')
     }
   }, 60_000)
+
+  it('on a KVM that works, however slowly, a VM runs to its end under KVM (else the probe names why not)', async () => {
+    // The machines here have a /dev/kvm that is slow to start (nested: the probe guest needs 6 to 7 s,
+    // past auto's 3 s bound) or fails outright. With a bound long enough for the slow one, the KVM
+    // path of the runner itself runs for real; a failing KVM must be refused with the probe's reason.
+    const LONG = 30_000
+    const probe = await probeKvm('qemu-system-x86_64', { timeoutMs: LONG })
+    if (!probe.ok) {
+      await expect(resolveAccel('kvm', { probeTimeoutMs: LONG })).rejects.toThrow(probe.detail)
+      return
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'ukc-kvm-run-'))
+    try {
+      const kernel = join(dir, 'kernel.bin')
+      await writeFile(kernel, buildProbeKernel({ message: 'on kvm\r\n', then: 'exit', exitValue: 41 }))
+      const vm = await startVm(
+        {
+          guest: 'unikraft',
+          kernel,
+          cmd: [],
+          env: {},
+          memoryMiB: 32,
+          ports: [],
+          accel: 'kvm',
+          timeoutMs: 60_000,
+          outDir: join(dir, 'out')
+        },
+        { logger: createMemoryLogger(), kvmProbeTimeoutMs: LONG }
+      )
+      const r = await vm.done
+      expect(r).toMatchObject({ accel: 'kvm', reason: 'exited', qemuExit: 83, debugExit: 'halt' })
+      expect(r.accelReason).toMatch(/^KVM requested; KVM probe guest ran in \d+ ms$/)
+      expect(r.argv).toEqual(expect.arrayContaining(['-accel', 'kvm']))
+      expect(await readFile(r.consoleLog, 'latin1')).toContain('on kvm')
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  }, 120_000)
 
   /** Root can run QEMU as `nobody`, and nobody may not open a /dev/kvm that is not world-accessible. */
   const permissionDeniedReachable = async (): Promise<boolean> => {

@@ -105,7 +105,11 @@ function buildQemuArgv(input) {
 // (QEMU aborting on an MSR, a guest paused on an internal error, permission denied, or nested KVM
 // so slow that nothing prints): each ends on TCG within the bound. One probe per process.
 const KVM_DEVICE = '/dev/kvm';
-/** A working KVM runs the probe in well under a second; this machine's nested KVM needed 6 s. */
+/**
+ * A working KVM runs the probe in well under a second; this machine's nested KVM needs 6 to 7 s for
+ * the probe and prints nothing of a Linux boot within 30 s, so a longer bound would only trade a
+ * clear, fast fallback for a slow failure.
+ */
 const DEFAULT_KVM_PROBE_TIMEOUT_MS = 3000;
 const PROBE_MESSAGE = 'UKC-KVM-PROBE-OK';
 function firstLine(text) {
@@ -236,14 +240,16 @@ const probeCache = new Map();
 async function cachedProbe(opts) {
     const binary = opts.qemuBinary ?? QEMU_BINARY;
     const device = opts.kvmDevice ?? KVM_DEVICE;
-    const key = `${binary}\0${device}`;
+    const timeoutMs = opts.probeTimeoutMs ?? DEFAULT_KVM_PROBE_TIMEOUT_MS;
+    // A probe that timed out under one bound says nothing about a longer one.
+    const key = `${binary}\0${device}\0${timeoutMs}`;
     let p = probeCache.get(key);
     if (!p) {
         p = (async () => {
             const problem = await kvmDeviceProblem(device);
             if (problem)
                 return { ok: false, detail: problem, elapsedMs: 0 };
-            return probeKvm(binary, { timeoutMs: opts.probeTimeoutMs });
+            return probeKvm(binary, { timeoutMs });
         })();
         probeCache.set(key, p);
     }

@@ -108,7 +108,7 @@ async function runMain() {
         const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
         const options = await resolveCheckOptions(readActionInputs(), { cwd: workspace });
         const name = artifactName({
-            app: options.appName,
+            app: options.appId,
             version: options.unikraftVersion,
             guest: options.guest,
             arch: options.arch,

@@ -102,7 +102,7 @@ describe('a passing Linux-baseline run (redis-local)', () => {
     expect(outputs['artifact-url']).toBe(
       `https://github.com/octo-org/unikraft-compat-fixture/actions/runs/${fake.runId}/artifacts/${stored[0].id}`
     )
-    expect(stored[0].name).toBe('unikraft-compat-redis-local-latest-linux-x86_64')
+    expect(stored[0].name).toBe('unikraft-compat-examples-redis-local-latest-linux-x86_64')
   })
 
   it('uploads result.json and console.log whole: the zip entries equal the files byte for byte', async () => {
@@ -137,7 +137,7 @@ describe('a passing Linux-baseline run (redis-local)', () => {
       uploadLogs: boolean
     }
     expect(saved.outDir).toBe(path.dirname(outputs['result-file']))
-    expect(saved.artifactName).toBe('unikraft-compat-redis-local-latest-linux-x86_64')
+    expect(saved.artifactName).toBe('unikraft-compat-examples-redis-local-latest-linux-x86_64')
     expect(saved.uploadLogs).toBe(true)
     expect(state['unikraft-compat-uploaded']).toBe('true')
   })
@@ -184,7 +184,7 @@ describe('a passing run while the results service answers 500 to everything', ()
     const warnings = annotations(main.stdout, 'warning').map(a => a.message)
     expect(warnings).toEqual([
       expect.stringMatching(
-        /^artifact 'unikraft-compat-redis-local-latest-linux-x86_64' was not uploaded: .*500/
+        /^artifact 'unikraft-compat-examples-redis-local-latest-linux-x86_64' was not uploaded: .*500/
       )
     ])
     // The failure was real: the library asked and was refused, and nothing was stored.

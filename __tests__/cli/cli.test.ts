@@ -170,7 +170,9 @@ describe('matrix', () => {
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('broken-missing-lib')
     expect(readFileSync(join(out, 'matrix.svg'), 'utf8')).toMatch(/^<svg|<\?xml/)
-    expect(JSON.parse(readFileSync(join(out, 'matrix.json'), 'utf8')).apps).toEqual(['broken-missing-lib'])
+    expect(JSON.parse(readFileSync(join(out, 'matrix.json'), 'utf8')).apps).toEqual([
+      'examples/broken-missing-lib'
+    ])
   })
 
   it('shows expected cells that left no result, naming apps by their directory like a run does', async () => {
@@ -190,9 +192,9 @@ describe('matrix', () => {
     ])
     expect(r.code).toBe(0)
     const m = JSON.parse(readFileSync(join(out, 'matrix.json'), 'utf8'))
-    expect(m.apps).toEqual(['broken-missing-lib', 'redis'])
-    expect(m.missing).toContainEqual({ app: 'redis', version: 'latest' })
-    expect(r.stdout).toMatch(/\| redis .*no result/)
+    expect(m.apps).toEqual(['examples/broken-missing-lib', 'examples/redis'])
+    expect(m.missing).toContainEqual({ app: 'examples/redis', version: 'latest' })
+    expect(r.stdout).toMatch(/\| examples\/redis .*no result/)
   })
 
   it('refuses --expect-app without --expect-version, naming the missing option', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { resolveCheckOptions } from '../../src/engine/config/resolve.js'
+import { appIdOf, resolveCheckOptions } from '../../src/engine/config/resolve.js'
 import { ConfigurationError } from '../../src/engine/errors.js'
 
 let root: string
@@ -37,6 +37,7 @@ describe('resolveCheckOptions', () => {
     expect(o).toMatchObject({
       appDir: app,
       appName: 'redis',
+      appId: 'redis',
       configFile: join(app, 'unikraft-compat.yml'),
       rootfs: join(app, 'Dockerfile'),
       dockerfile: join(app, 'Dockerfile'),
@@ -116,5 +117,18 @@ describe('resolveCheckOptions', () => {
     await expect(resolveCheckOptions({ app: 'nope' }, { cwd: root })).rejects.toThrow(
       "Input 'app' must be a directory"
     )
+  })
+})
+
+describe('appIdOf', () => {
+  it.each([
+    ['examples/redis', '/ws', 'examples/redis'],
+    ['./library/redis/7.2/', '/ws', 'library/redis/7.2'],
+    ['/ws/library/nginx/1.25', '/ws', 'library/nginx/1.25'],
+    ['.', '/ws/my-app', 'my-app'],
+    ['../elsewhere/app', '/ws', 'app'],
+    ['/opt/apps/hello', '/ws', 'hello']
+  ])('%s from %s is %s', (dir, cwd, id) => {
+    expect(appIdOf(dir, cwd)).toBe(id)
   })
 })

@@ -71,7 +71,8 @@ describe('examples on the Linux baseline', () => {
     expect(results.size).toBe(passing.length + 1)
     const m = await aggregateMatrix(join(work, 'results'))
     expect(m.rejected).toEqual([])
-    expect(m.apps.sort()).toEqual([...passing, 'broken-missing-lib'].sort())
+    // Rows are the app directories as the workspace names them.
+    expect(m.apps.sort()).toEqual([...passing, 'broken-missing-lib'].map(a => `examples/${a}`).sort())
     const md = renderMatrixMarkdown(m)
     expect(md).toContain('loader.missing-library')
     for (const app of passing) expect(md).toContain(app)

@@ -58,13 +58,18 @@ describe('aggregate: result files to summary, artifact files and output', () => 
   it.each(['bundle', 'sources'] as const)(
     'writes the table to the job summary, the three files to OUT and one line of JSON as the output (%s)',
     async kind => {
-      await artifact('unikraft-compat-result-examples-redis-0.16.3', passingRedis())
-      await artifact('unikraft-compat-result-examples-redis-latest', {
-        ...passingRedis(),
-        matrixCell: { app: 'redis', version: 'latest' }
+      // Each cell ran the action with app examples/<name> from the workspace: that is its row.
+      const cell = (r: CheckResult, version: string): CheckResult => ({
+        ...r,
+        matrixCell: { app: `examples/${r.app.name}`, version }
       })
-      await artifact('unikraft-compat-result-examples-hello-c-0.17.0', failingRngHello())
-      await artifact('unikraft-compat-result-examples-broken-missing-lib-latest', failingMissingLib('latest'))
+      await artifact('unikraft-compat-result-examples-redis-0.16.3', cell(passingRedis(), '0.16.3'))
+      await artifact('unikraft-compat-result-examples-redis-latest', cell(passingRedis(), 'latest'))
+      await artifact('unikraft-compat-result-examples-hello-c-0.17.0', cell(failingRngHello(), '0.17.0'))
+      await artifact(
+        'unikraft-compat-result-examples-broken-missing-lib-latest',
+        cell(failingMissingLib('latest'), 'latest')
+      )
 
       const CELLS = planned(
         'examples/redis\nexamples/hello-c\nexamples/broken-missing-lib\nexamples/nginx\n',
@@ -77,19 +82,24 @@ describe('aggregate: result files to summary, artifact files and output', () => 
       const md = readFileSync(join(env.OUT, 'matrix.md'), 'utf8')
       expect(r.summary).toBe(md)
       expect(md).toContain('### Unikraft compatibility matrix')
-      expect(md).toMatch(/\| redis \| .*pass.* \| .*pass.* \|/)
+      expect(md).toMatch(/\| examples\/redis \| .*pass.* \| .*pass.* \|/)
       expect(md).toContain('loader.missing-library')
 
       const fileJson = JSON.parse(readFileSync(join(env.OUT, 'matrix.json'), 'utf8'))
       expect(r.outputs.matrix).not.toContain('\n')
       expect(JSON.parse(r.outputs.matrix)).toEqual(fileJson)
       // Planned cells that left no result.json keep their place: nginx never reported at all.
-      expect(fileJson.apps).toEqual(['broken-missing-lib', 'hello-c', 'nginx', 'redis'])
+      expect(fileJson.apps).toEqual([
+        'examples/broken-missing-lib',
+        'examples/hello-c',
+        'examples/nginx',
+        'examples/redis'
+      ])
       expect(fileJson.versions).toEqual(['0.16.3', '0.17.0', 'latest'])
       expect(fileJson.cells).toHaveLength(4)
       expect(fileJson.missing).toHaveLength(4 * 3 - 4)
-      expect(fileJson.missing).toContainEqual({ app: 'nginx', version: 'latest' })
-      expect(md).toMatch(/\| nginx \| — no result \| — no result \| — no result \|/)
+      expect(fileJson.missing).toContainEqual({ app: 'examples/nginx', version: 'latest' })
+      expect(md).toMatch(/\| examples\/nginx \| — no result \| — no result \| — no result \|/)
 
       expect(readFileSync(join(env.OUT, 'matrix.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\s*$/)
     },
@@ -104,7 +114,7 @@ describe('aggregate: result files to summary, artifact files and output', () => 
     expect(m.cells).toEqual([])
     expect(m.missing).toEqual([
       { app: '-odd name', version: 'latest' },
-      { app: 'redis', version: 'latest' }
+      { app: 'examples/redis', version: 'latest' }
     ])
     expect(r.summary).toContain('2 cells without a result')
   }, 60_000)

@@ -1,5 +1,5 @@
 import { lstat, readdir, mkdir } from 'node:fs/promises';
-import { a as appNameOf } from './resolve.js';
+import { a as appIdOf } from './resolve.js';
 import { join, relative, sep } from 'node:path';
 import { C as ConfigurationError } from './errors.js';
 import { m as mainFinding } from './result.js';
@@ -271,7 +271,7 @@ async function matrixCommand(args, term) {
             throw new UsageError(`--${name}`, `Option '--${name}' must not be empty: give one value per option`);
         return items;
     };
-    const apps = list('expect-app').map(a => appNameOf(a));
+    const apps = list('expect-app').map(a => appIdOf(a));
     const versions = list('expect-version');
     if (apps.length > 0 !== versions.length > 0)
         throw new UsageError(apps.length > 0 ? '--expect-version' : '--expect-app', "Options '--expect-app' and '--expect-version' go together: give at least one of each, or neither");

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { resolve, dirname, basename, join } from 'node:path';
+import { resolve, dirname, relative, sep, isAbsolute, basename, join } from 'node:path';
 import { C as ConfigurationError, b as badInput, c as configKeyLabel } from './errors.js';
 import { d as distExports, s as splitWordsFor, p as parseProbe, g as guestPortsOf } from './index.js';
 import { readFile } from 'node:fs/promises';
@@ -384,7 +384,8 @@ async function resolveCheckOptions(raw, ctx) {
         : [];
     return {
         appDir,
-        appName: appNameOf(appDir),
+        appName: basename(appDir),
+        appId: appIdOf(appDir, ctx.cwd),
         configFile: configPath,
         configLines: cfg?.lines ?? {},
         dockerfile,
@@ -428,9 +429,18 @@ function listFromConfig(cfg, key, accepted) {
     }
     return v.map(x => x.trim());
 }
-/** The app's name in results and the matrix: the last component of its directory, resolved. */
-function appNameOf(appDir, cwd = process.cwd()) {
-    return basename(resolve(cwd, appDir));
+/**
+ * The app's id in the matrix and in artifact names: its directory relative to the working directory
+ * (the workspace), `/`-separated, as a repository names it (`library/redis/7.2`), so apps that share
+ * a last component (catalog layouts end in versions) stay apart. An app outside the working
+ * directory, or the working directory itself, is named by its last component.
+ */
+function appIdOf(appDir, cwd = process.cwd()) {
+    const abs = resolve(cwd, appDir);
+    const rel = relative(resolve(cwd), abs);
+    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel))
+        return basename(abs);
+    return rel.split(sep).join('/');
 }
 
-export { appNameOf as a, resolveCheckOptions as r };
+export { appIdOf as a, resolveCheckOptions as r };

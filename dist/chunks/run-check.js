@@ -4486,7 +4486,7 @@ function buildResult(r) {
         schemaVersion: RESULT_SCHEMA_VERSION,
         verdict: verdict ?? 'error',
         app: { name: options.appName, dir: options.appDir },
-        matrixCell: { app: options.appName, version: options.unikraftVersion },
+        matrixCell: { app: options.appId, version: options.unikraftVersion },
         guest: r.guest,
         accel: vm?.accel ?? null,
         accelReason: vm?.accelReason ?? null,

@@ -211,7 +211,7 @@ async function runCommand(args, term) {
     const json = parsed.values.json === true;
     const outDir = resolve(typeof parsed.values.out === 'string'
         ? parsed.values.out
-        : `unikraft-compat-out/${options.appName}-${options.guest === 'linux' ? 'linux' : options.unikraftVersion}`);
+        : `unikraft-compat-out/${options.appId}-${options.guest === 'linux' ? 'linux' : options.unikraftVersion}`);
     const progress = createProgress(term, {
         quiet: json || parsed.values.quiet === true,
         verbose: parsed.values.verbose === true

@@ -63,7 +63,7 @@ export async function runMain(): Promise<void> {
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
     const options = await resolveCheckOptions(readActionInputs(), { cwd: workspace })
     const name = artifactName({
-      app: options.appName,
+      app: options.appId,
       version: options.unikraftVersion,
       guest: options.guest,
       arch: options.arch,

@@ -83,9 +83,9 @@ as matrix.md, matrix.json and matrix.svg into --out (default: RESULTS_DIR), prin
 
 Options:
   -o, --out DIR             where to write the matrix files
-  --expect-app DIR          an app that must have a row (repeatable); named like a run names it (the
-                            directory's last component), so a cell that left no result.json shows as
-                            "no result" instead of disappearing
+  --expect-app DIR          an app that must have a row (repeatable), named like a run names it (its
+                            directory relative to the current one, e.g. library/redis/7.2), so a cell
+                            that left no result.json shows as "no result" instead of disappearing
   --expect-version VER      a Unikraft version that must have a column (repeatable)
   --json                    print matrix.json instead of the table
 

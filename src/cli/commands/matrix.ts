@@ -1,6 +1,6 @@
 // `unikraft-compat matrix RESULTS_DIR [--out DIR]`: the compatibility matrix from result files.
 import { mkdir } from 'node:fs/promises'
-import { appNameOf } from '../../engine/config/resolve.js'
+import { appIdOf } from '../../engine/config/resolve.js'
 import { renderMatrixMarkdown, writeMatrixOutputs } from '../../engine/report/matrix.js'
 import { COMMON_OPTIONS, parse, UsageError } from '../args.js'
 import type { Terminal } from '../terminal.js'
@@ -32,7 +32,7 @@ export async function matrixCommand(args: string[], term: Terminal): Promise<num
       throw new UsageError(`--${name}`, `Option '--${name}' must not be empty: give one value per option`)
     return items
   }
-  const apps = list('expect-app').map(a => appNameOf(a))
+  const apps = list('expect-app').map(a => appIdOf(a))
   const versions = list('expect-version')
   if (apps.length > 0 !== versions.length > 0)
     throw new UsageError(

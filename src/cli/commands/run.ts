@@ -18,7 +18,7 @@ export async function runCommand(args: string[], term: Terminal): Promise<number
   const outDir = resolve(
     typeof parsed.values.out === 'string'
       ? parsed.values.out
-      : `unikraft-compat-out/${options.appName}-${options.guest === 'linux' ? 'linux' : options.unikraftVersion}`
+      : `unikraft-compat-out/${options.appId}-${options.guest === 'linux' ? 'linux' : options.unikraftVersion}`
   )
   const progress = createProgress(term, {
     quiet: json || parsed.values.quiet === true,

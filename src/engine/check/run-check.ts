@@ -460,7 +460,7 @@ function buildResult(r: ResultInput): CheckResult {
     schemaVersion: RESULT_SCHEMA_VERSION,
     verdict: verdict ?? 'error',
     app: { name: options.appName, dir: options.appDir },
-    matrixCell: { app: options.appName, version: options.unikraftVersion },
+    matrixCell: { app: options.appId, version: options.unikraftVersion },
     guest: r.guest,
     accel: vm?.accel ?? null,
     accelReason: vm?.accelReason ?? null,

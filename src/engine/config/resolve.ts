@@ -2,7 +2,7 @@
 // validated CheckOptions. Precedence: documented defaults < config file < explicit inputs.
 // Every bad value raises one ConfigurationError naming the input (or config key and line).
 import { existsSync, statSync } from 'node:fs'
-import { basename, join, resolve as resolvePath } from 'node:path'
+import { basename, isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:path'
 import { badInput, ConfigurationError, configKeyLabel } from '../errors.js'
 import { parseProbe, guestPortsOf } from '../probe/parse-probe.js'
 import type { CheckOptions } from './check-options.js'
@@ -256,7 +256,8 @@ export async function resolveCheckOptions(raw: RawInputs, ctx: ResolveContext): 
 
   return {
     appDir,
-    appName: appNameOf(appDir),
+    appName: basename(appDir),
+    appId: appIdOf(appDir, ctx.cwd),
     configFile: configPath,
     configLines: cfg?.lines ?? {},
     dockerfile,
@@ -302,7 +303,15 @@ function listFromConfig(cfg: ConfigFile | null, key: string, accepted: string): 
   return v.map(x => x.trim())
 }
 
-/** The app's name in results and the matrix: the last component of its directory, resolved. */
-export function appNameOf(appDir: string, cwd = process.cwd()): string {
-  return basename(resolvePath(cwd, appDir))
+/**
+ * The app's id in the matrix and in artifact names: its directory relative to the working directory
+ * (the workspace), `/`-separated, as a repository names it (`library/redis/7.2`), so apps that share
+ * a last component (catalog layouts end in versions) stay apart. An app outside the working
+ * directory, or the working directory itself, is named by its last component.
+ */
+export function appIdOf(appDir: string, cwd = process.cwd()): string {
+  const abs = resolvePath(cwd, appDir)
+  const rel = relative(resolvePath(cwd), abs)
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return basename(abs)
+  return rel.split(sep).join('/')
 }

@@ -124,7 +124,7 @@ describe('a passing Linux-baseline run (redis-local)', () => {
 
   it('writes a job summary with the verdict and the probes table', async () => {
     const summary = await readFile(dirs.summary, 'utf8')
-    expect(summary.split('\n')[0]).toMatch(/^## .*pass: redis-local on the Linux baseline/)
+    expect(summary.split('\n')[0]).toMatch(/^## .*pass: examples\/redis-local on the Linux baseline/)
     expect(summary).toContain('### Probes')
     expect(summary).toMatch(/^\| Probe \| Result \|/m)
     expect(summary).toMatch(/^\| <code>redis:6379<\/code> \| ✅ passed \|/m)

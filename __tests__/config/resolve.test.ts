@@ -36,7 +36,6 @@ describe('resolveCheckOptions', () => {
     const o = await resolveCheckOptions({ app: 'redis' }, { cwd: root })
     expect(o).toMatchObject({
       appDir: app,
-      appName: 'redis',
       appId: 'redis',
       configFile: join(app, 'unikraft-compat.yml'),
       rootfs: join(app, 'Dockerfile'),

@@ -384,7 +384,6 @@ async function resolveCheckOptions(raw, ctx) {
         : [];
     return {
         appDir,
-        appName: basename(appDir),
         appId: appIdOf(appDir, ctx.cwd),
         configFile: configPath,
         configLines: cfg?.lines ?? {},

@@ -4485,7 +4485,7 @@ function buildResult(r) {
     const partial = {
         schemaVersion: RESULT_SCHEMA_VERSION,
         verdict: verdict ?? 'error',
-        app: { name: options.appName, dir: options.appDir },
+        app: { name: options.appId, dir: options.appDir },
         matrixCell: { app: options.appId, version: options.unikraftVersion },
         guest: r.guest,
         accel: vm?.accel ?? null,

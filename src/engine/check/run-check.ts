@@ -459,7 +459,7 @@ function buildResult(r: ResultInput): CheckResult {
   const partial: Omit<CheckResult, 'summary'> = {
     schemaVersion: RESULT_SCHEMA_VERSION,
     verdict: verdict ?? 'error',
-    app: { name: options.appName, dir: options.appDir },
+    app: { name: options.appId, dir: options.appDir },
     matrixCell: { app: options.appId, version: options.unikraftVersion },
     guest: r.guest,
     accel: vm?.accel ?? null,

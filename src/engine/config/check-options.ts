@@ -8,9 +8,7 @@ export type RunnerKind = 'qemu' | 'kraft'
 
 export interface CheckOptions {
   appDir: string
-  /** The directory's last component: how reports name the app. */
-  appName: string
-  /** The directory relative to the workspace (`library/redis/7.2`): the matrix row, the artifact name. */
+  /** The directory relative to the workspace (`library/redis/7.2`): the app's name in reports, the matrix row, the artifact name. */
   appId: string
   configFile: string | null
   /** Lines of the config file's keys (`probes[1]` -> 7), for annotations. */

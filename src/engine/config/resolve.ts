@@ -256,7 +256,6 @@ export async function resolveCheckOptions(raw: RawInputs, ctx: ResolveContext): 
 
   return {
     appDir,
-    appName: basename(appDir),
     appId: appIdOf(appDir, ctx.cwd),
     configFile: configPath,
     configLines: cfg?.lines ?? {},

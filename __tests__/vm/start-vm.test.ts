@@ -144,6 +144,45 @@ describe('startVm with tiny real guests', () => {
   )
 
   it(
+    'a guest that QEMU pauses (STOP, as on a KVM internal error): stopped at once, not at the deadline',
+    async () => {
+      // The pause comes from a second QMP monitor the test adds through a wrapper around the real
+      // QEMU: the runner sees the same STOP event a KVM emulation failure produces.
+      const extra = join(dir, 'extra.sock')
+      const wrapper = join(dir, 'qemu-with-monitor')
+      await writeFile(
+        wrapper,
+        `#!/bin/sh\nexec qemu-system-x86_64 "$@" -qmp unix:${extra},server=on,wait=off\n`,
+        { mode: 0o755 }
+      )
+      const vm = await startVm(
+        spec({
+          kernel: await kernel({ message: 'up\n', then: 'spin' }),
+          qemuBinary: wrapper,
+          timeoutMs: 120_000
+        }),
+        { logger: createMemoryLogger() }
+      )
+      await new Promise<void>(r => vm.onConsoleLine(l => l.text === 'up' && r()))
+      const monitor = connect(extra)
+      const replies: string[] = []
+      monitor.on('data', d => replies.push(d.toString()))
+      const until = async (re: RegExp): Promise<void> => {
+        while (!re.test(replies.join(''))) await new Promise(r => setTimeout(r, 20))
+      }
+      await until(/"QMP"/)
+      monitor.write('{"execute":"qmp_capabilities"}\n')
+      await until(/"return"/)
+      monitor.write('{"execute":"stop"}\n')
+      const r = await vm.done
+      monitor.destroy()
+      expect(r.reason).toBe('stopped')
+      expect(r.qmpEvents.map(e => e.event)).toContain('STOP')
+    },
+    SLOW
+  )
+
+  it(
     'stop(): a running guest is stopped (QMP quit first) and the result says killed',
     async () => {
       const vm = await startVm(spec({ kernel: await kernel({ message: 'up\n', then: 'spin' }) }), {

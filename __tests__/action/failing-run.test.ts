@@ -111,7 +111,9 @@ describe('examples/broken-missing-lib on the Linux baseline (Docker build)', () 
 
   it('uploads the failed run too, with the Docker build log', () => {
     const stored = fake.artifacts().filter(a => String(a.id) === run.outputs['artifact-id'])
-    expect(stored.map(a => a.name)).toEqual(['unikraft-compat-examples-broken-missing-lib-latest-linux-x86_64'])
+    expect(stored.map(a => a.name)).toEqual([
+      'unikraft-compat-examples-broken-missing-lib-latest-linux-x86_64'
+    ])
     const names = readZip(stored[0].data).map(e => e.name)
     expect(names).toEqual(expect.arrayContaining(['result.json', 'docker-build.log', 'rootfs-manifest.json']))
     expect(run.state['unikraft-compat-uploaded']).toBe('true')

@@ -53,6 +53,19 @@ describe('differential', () => {
     )
     expect(differential({ findings: allowed }, { findings: linuxOk }).kind).toBe('both-pass')
   })
+
+  it('a side that could not be carried out makes it inconclusive, never "the app is broken"', () => {
+    const noNet = 'the Linux baseline guest had no network: the kernel has no virtio_net'
+    const v = differential(
+      { findings: ukMissingLib, passed: false },
+      { findings: [], passed: false, error: noNet }
+    )
+    expect(v.kind).toBe('inconclusive')
+    expect(v.summary).toBe(`No comparison: the Linux baseline run could not be carried out (${noNet}).`)
+    expect(
+      differential({ findings: [], passed: false, error: 'QEMU aborted' }, { findings: linuxOk }).summary
+    ).toBe('No comparison: the Unikraft run could not be carried out (QEMU aborted).')
+  })
 })
 
 describe('output for `unikraft-compat diagnose LOG [--json]`', () => {

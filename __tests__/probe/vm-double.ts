@@ -62,6 +62,7 @@ export class VmDouble implements VmHandle {
       qemuStderrLog: '',
       consoleTruncated: false,
       argv: [],
+      networkProblem: null,
       ...extra
     })
   }

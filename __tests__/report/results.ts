@@ -139,7 +139,7 @@ export function failingRngHello(): CheckResult {
       verdict: 'pass',
       findings: [],
       differential: {
-        kind: 'compatibility-gap',
+        kind: 'unikraft-gap',
         summary:
           'Unikraft compatibility gap: the Linux baseline passed with the same root filesystem and command.'
       }

@@ -1,7 +1,7 @@
 // The Linux baseline under real QEMU (TCG): Debian's cloud kernel, the generated init, a tiny app
 // root filesystem (static busybox). Each boot takes seconds, so the kernel and the app archive are
 // prepared once and each behaviour gets one boot.
-import { readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import { connect, type AddressInfo, type Socket } from 'node:net'
 import { join } from 'node:path'
@@ -88,6 +88,7 @@ describe('Linux baseline guests', () => {
         expect(r.reason).toBe('exited')
         expect(r.guestExit).toBe(7)
         expect(r.qemuExit).toBe(0)
+        expect(r.networkProblem).toBeNull()
         expect(lines).toEqual(
           expect.arrayContaining([
             '[a b]',
@@ -212,4 +213,22 @@ describe('Linux baseline guests', () => {
       BOOT
     )
   })
+
+  it(
+    'a kernel without virtio-net: a run that needs the network says why it has none (networkProblem)',
+    async () => {
+      const noModules = join(dir, 'no-modules')
+      await mkdir(join(noModules, 'kernel'), { recursive: true })
+      const vm = await startVm(
+        spec(['/bin/busybox', 'true'], { linuxModulesDir: noModules, ports: [{ guest: 8080 }] }),
+        { logger: createMemoryLogger() }
+      )
+      const r = await vm.done
+      expect(r.networkProblem).toBe(
+        `the kernel has no virtio_pci or virtio_net (neither a module in ${noModules} nor built in)`
+      )
+      expect(r.guestExit).toBe(0)
+    },
+    BOOT
+  )
 })

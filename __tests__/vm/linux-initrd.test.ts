@@ -46,6 +46,7 @@ describe('prepareLinuxInitrd', () => {
       busybox: await staticBusybox()
     })
     expect(r.warnings).toEqual([])
+    expect(r.networkProblem).toBeNull()
     const appBytes = await readFile(app)
     const all = await readFile(out)
     expect(all.subarray(0, appBytes.length).equals(appBytes)).toBe(true)
@@ -139,6 +140,9 @@ describe('prepareLinuxInitrd', () => {
     })
     expect(r.modules).toEqual(['virtio_ring', 'virtio', 'virtio_pci_modern_dev'])
     expect(r.warnings.join()).toMatch(/not found .*virtio_net/)
+    expect(r.networkProblem).toBe(
+      `the kernel has no virtio_pci or virtio_net (neither a module in ${fake} nor built in)`
+    )
     const entries = readNewc(await readFile(out)).entries
     const stored = (name: string): Buffer | undefined =>
       entries.find(e => e.name.endsWith(`-${name}.ko`))?.data
@@ -156,5 +160,24 @@ describe('prepareLinuxInitrd', () => {
     })
     expect(r.modules).toEqual([])
     expect(r.warnings.join()).toMatch(/no network/)
+    expect(r.networkProblem).toMatch(/no kernel modules directory/)
+  })
+
+  it('a driver built into the kernel needs no module file and is no network problem', async () => {
+    // Ubuntu's kvm flavour, say: the virtio drivers built in, other modules under kernel/.
+    const fake = join(dir, 'builtin-modules')
+    await mkdir(join(fake, 'kernel'), { recursive: true })
+    await writeFile(
+      join(fake, 'modules.builtin'),
+      'kernel/drivers/virtio/virtio_pci.ko\nkernel/drivers/net/virtio_net.ko\n'
+    )
+    const r = await prepareLinuxInitrd({
+      outPath: join(dir, 'b.cpio'),
+      cmd: ['/x'],
+      env: {},
+      modulesDir: fake,
+      busybox: await staticBusybox()
+    })
+    expect(r.networkProblem).toBeNull()
   })
 })

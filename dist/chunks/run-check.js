@@ -51,7 +51,16 @@ function differential(unikraft, linux) {
     const common = [...new Set(blocking(unikraft.findings).map(label))].filter(l => linuxLabels.has(l));
     let kind;
     let summary;
-    if (!ukPassed && linuxPassed) {
+    if (unikraft.error || linux.error) {
+        // A side that could not run says nothing about the app: no gap, no broken app.
+        kind = 'inconclusive';
+        const sides = [
+            unikraft.error ? `the Unikraft run could not be carried out (${unikraft.error})` : null,
+            linux.error ? `the Linux baseline run could not be carried out (${linux.error})` : null
+        ].filter(Boolean);
+        summary = `No comparison: ${sides.join(' and ')}.`;
+    }
+    else if (!ukPassed && linuxPassed) {
         kind = 'unikraft-gap';
         summary =
             'Unikraft compatibility gap: the same root filesystem and command pass on the Linux baseline ' +
@@ -3748,7 +3757,8 @@ async function startKraftVm(spec, deps) {
                 consoleLog: consolePath,
                 qemuStderrLog: qemuLogPath,
                 consoleTruncated: truncated,
-                argv
+                argv,
+                networkProblem: null
             };
             resolveDone(result);
             return result;
@@ -4088,6 +4098,11 @@ async function bootAndProbe(input, deps, launchAtMs) {
             await vm.stop();
     }
     const result = await vm.done;
+    if (result.networkProblem && error === undefined) {
+        // The probes had no way to reach the app: whatever they saw says nothing about it.
+        error = new InfrastructureError(`the Linux baseline guest had no network: ${result.networkProblem}`, 'This is a problem of the baseline kernel, not of the app: the log names the kernel package. ' +
+            'Run with baseline: never to skip the baseline, or report it.');
+    }
     const passed = probes.filter(p => p.passed).length;
     deps.progress?.({
         phase: 'probes',
@@ -4513,7 +4528,14 @@ function buildResult(r) {
                 verdict: r.baseline.verdict,
                 findings: r.baseline.findings,
                 differential: (() => {
-                    const d = differential({ findings: main.findings, passed: main.verdict === 'pass' }, { findings: r.baseline.findings, passed: r.baseline.verdict === 'pass' });
+                    const side = (g) => ({
+                        findings: g.findings,
+                        passed: g.verdict === 'pass',
+                        error: g.verdict === 'error'
+                            ? g.summary.replace(/^the check could not be carried out: /, '')
+                            : null
+                    });
+                    const d = differential(side(main), side(r.baseline));
                     return { kind: d.kind, summary: d.summary };
                 })()
             }

@@ -701,6 +701,8 @@ async function plainModule(path, workDir, runner) {
     }
     return copy.replace(/\.(xz|zst)$/, '');
 }
+/** Without these (as modules or built in) the guest has no virtio-net device, hence no network. */
+const ESSENTIAL_NET_MODULES = ['virtio_pci', 'virtio_net'];
 async function prepareLinuxInitrd(input) {
     const dataFiles = linuxInitDataFiles(input);
     const runner = input.runner ?? nodeCommandRunner;
@@ -725,10 +727,15 @@ async function prepareLinuxInitrd(input) {
             { path: 'dev/console', type: 'char', mode: 0o600, rdevMajor: 5, rdevMinor: 1 }
         ];
         const loaded = [];
+        let networkProblem = null;
         if (input.modulesDir) {
             const sel = await selectModules(input.modulesDir, [...VIRTIO_NET_MODULES, ...PVPANIC_MODULES]);
             if (sel.missing.length > 0) {
                 warnings.push(`kernel modules not found in ${input.modulesDir}: ${sel.missing.join(', ')}`);
+            }
+            const netMissing = ESSENTIAL_NET_MODULES.filter(m => sel.missing.includes(m));
+            if (netMissing.length > 0) {
+                networkProblem = `the kernel has no ${netMissing.join(' or ')} (neither a module in ${input.modulesDir} nor built in)`;
             }
             let i = 0;
             for (const m of sel.modules) {
@@ -745,6 +752,7 @@ async function prepareLinuxInitrd(input) {
         }
         else {
             warnings.push('no kernel modules directory: the Linux baseline guest has no network');
+            networkProblem = 'no kernel modules directory was given, so no virtio-net driver can be loaded';
         }
         const overlay = join(work, 'overlay.cpio');
         await writeCpio(entries, overlay);
@@ -762,7 +770,7 @@ async function prepareLinuxInitrd(input) {
             await copyFile(overlay, tmpOut);
         }
         await rename(tmpOut, input.outPath);
-        return { path: input.outPath, modules: loaded, warnings };
+        return { path: input.outPath, modules: loaded, warnings, networkProblem };
     }
     finally {
         await rm(work, { recursive: true, force: true });
@@ -1238,6 +1246,7 @@ async function startVm(spec, deps) {
     const qmpPath = qmpSocketPath(outDir);
     await rm(qmpPath, { force: true });
     let initrd = spec.initrd;
+    let networkProblem = null;
     if (spec.guest === 'linux') {
         const busybox = deps.busybox ??
             (await ensureBusybox(deps.cacheDir ?? join(tmpdir(), 'unikraft-compat-cache'), { runner }));
@@ -1254,6 +1263,8 @@ async function startVm(spec, deps) {
         for (const w of built.warnings)
             if (network || !/no network/.test(w))
                 log.warning(w);
+        if (network)
+            networkProblem = built.networkProblem;
         initrd = built.path;
     }
     const forwards = await allocateHostPorts(spec.ports);
@@ -1417,7 +1428,8 @@ async function startVm(spec, deps) {
             consoleLog,
             qemuStderrLog,
             consoleTruncated: capture.truncated,
-            argv
+            argv,
+            networkProblem
         };
         void Promise.all([rm(pidFile, { force: true }), rm(qmpPath, { force: true })]).finally(() => resolveDone(result));
     });

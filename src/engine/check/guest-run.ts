@@ -2,6 +2,7 @@
 // stop it, read its evidence, diagnose, decide. Always returns what it saw, even when probes throw.
 import { readFile } from 'node:fs/promises'
 import { diagnose } from '../diagnose/index.js'
+import { InfrastructureError } from '../errors.js'
 import type { Finding } from '../diagnose/finding.js'
 import { computeVerdict, runProbes, type ProbeResult, type ProbeSpec, type Verdict } from '../probe/index.js'
 import { startKraftVm } from '../kraft/kraft-runner.js'
@@ -125,6 +126,14 @@ async function bootAndProbe(input: GuestRunInput, deps: EngineDeps, launchAtMs: 
     if (!vm.ended && input.probes.length > 0) await vm.stop()
   }
   const result = await vm.done
+  if (result.networkProblem && error === undefined) {
+    // The probes had no way to reach the app: whatever they saw says nothing about it.
+    error = new InfrastructureError(
+      `the Linux baseline guest had no network: ${result.networkProblem}`,
+      'This is a problem of the baseline kernel, not of the app: the log names the kernel package. ' +
+        'Run with baseline: never to skip the baseline, or report it.'
+    )
+  }
   const passed = probes.filter(p => p.passed).length
   deps.progress?.({
     phase: 'probes',

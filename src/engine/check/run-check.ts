@@ -490,10 +490,15 @@ function buildResult(r: ResultInput): CheckResult {
             verdict: r.baseline.verdict,
             findings: r.baseline.findings,
             differential: (() => {
-              const d = differential(
-                { findings: main.findings, passed: main.verdict === 'pass' },
-                { findings: r.baseline.findings, passed: r.baseline.verdict === 'pass' }
-              )
+              const side = (g: GuestRun) => ({
+                findings: g.findings,
+                passed: g.verdict === 'pass',
+                error:
+                  g.verdict === 'error'
+                    ? g.summary.replace(/^the check could not be carried out: /, '')
+                    : null
+              })
+              const d = differential(side(main), side(r.baseline))
               return { kind: d.kind, summary: d.summary }
             })()
           }

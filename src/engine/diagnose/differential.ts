@@ -7,9 +7,12 @@ export interface SideOutcome {
   findings: Finding[]
   /** The side's verdict; when absent, it passed if no error finding remains (allowed ones are notes). */
   passed?: boolean
+  /** The side could not be carried out (verdict `error`: no network, an infrastructure failure). */
+  error?: string | null
 }
 
-export type DifferentialKind = 'unikraft-gap' | 'app-broken' | 'both-pass' | 'baseline-only-failure'
+export type DifferentialKind =
+  'unikraft-gap' | 'app-broken' | 'both-pass' | 'baseline-only-failure' | 'inconclusive'
 
 export interface DifferentialVerdict {
   kind: DifferentialKind
@@ -43,7 +46,15 @@ export function differential(unikraft: SideOutcome, linux: SideOutcome): Differe
   const common = [...new Set(blocking(unikraft.findings).map(label))].filter(l => linuxLabels.has(l))
   let kind: DifferentialKind
   let summary: string
-  if (!ukPassed && linuxPassed) {
+  if (unikraft.error || linux.error) {
+    // A side that could not run says nothing about the app: no gap, no broken app.
+    kind = 'inconclusive'
+    const sides = [
+      unikraft.error ? `the Unikraft run could not be carried out (${unikraft.error})` : null,
+      linux.error ? `the Linux baseline run could not be carried out (${linux.error})` : null
+    ].filter(Boolean)
+    summary = `No comparison: ${sides.join(' and ')}.`
+  } else if (!ukPassed && linuxPassed) {
     kind = 'unikraft-gap'
     summary =
       'Unikraft compatibility gap: the same root filesystem and command pass on the Linux baseline ' +

@@ -350,7 +350,8 @@ export async function startKraftVm(spec: KraftVmSpec, deps: KraftVmDeps): Promis
         consoleLog: consolePath,
         qemuStderrLog: qemuLogPath,
         consoleTruncated: truncated,
-        argv
+        argv,
+        networkProblem: null
       }
       resolveDone(result)
       return result

@@ -63,7 +63,7 @@ export interface BaselineSummary {
   guest: 'linux'
   verdict: Verdict
   findings: Finding[]
-  /** The two runs compared, e.g. kind `compatibility-gap`: Unikraft failed, Linux passed. */
+  /** The two runs compared: kind `unikraft-gap`, `app-broken`, `both-pass`, `baseline-only-failure` or `inconclusive` (docs/findings.md). */
   differential: { kind: string; summary: string }
 }
 

@@ -116,7 +116,12 @@ export interface LinuxInitrd {
   path: string
   modules: string[]
   warnings: string[]
+  /** Why the guest can have no network (virtio-net driver neither shipped nor built in), or null. */
+  networkProblem: string | null
 }
+
+/** Without these (as modules or built in) the guest has no virtio-net device, hence no network. */
+const ESSENTIAL_NET_MODULES = ['virtio_pci', 'virtio_net'] as const
 
 export async function prepareLinuxInitrd(input: LinuxInitrdInput): Promise<LinuxInitrd> {
   const dataFiles = linuxInitDataFiles(input)
@@ -142,10 +147,15 @@ export async function prepareLinuxInitrd(input: LinuxInitrdInput): Promise<Linux
       { path: 'dev/console', type: 'char', mode: 0o600, rdevMajor: 5, rdevMinor: 1 }
     ]
     const loaded: string[] = []
+    let networkProblem: string | null = null
     if (input.modulesDir) {
       const sel = await selectModules(input.modulesDir, [...VIRTIO_NET_MODULES, ...PVPANIC_MODULES])
       if (sel.missing.length > 0) {
         warnings.push(`kernel modules not found in ${input.modulesDir}: ${sel.missing.join(', ')}`)
+      }
+      const netMissing = ESSENTIAL_NET_MODULES.filter(m => sel.missing.includes(m))
+      if (netMissing.length > 0) {
+        networkProblem = `the kernel has no ${netMissing.join(' or ')} (neither a module in ${input.modulesDir} nor built in)`
       }
       let i = 0
       for (const m of sel.modules) {
@@ -160,6 +170,7 @@ export async function prepareLinuxInitrd(input: LinuxInitrdInput): Promise<Linux
       }
     } else {
       warnings.push('no kernel modules directory: the Linux baseline guest has no network')
+      networkProblem = 'no kernel modules directory was given, so no virtio-net driver can be loaded'
     }
     const overlay = join(work, 'overlay.cpio')
     await writeCpio(entries, overlay)
@@ -175,7 +186,7 @@ export async function prepareLinuxInitrd(input: LinuxInitrdInput): Promise<Linux
       await copyFile(overlay, tmpOut)
     }
     await rename(tmpOut, input.outPath)
-    return { path: input.outPath, modules: loaded, warnings }
+    return { path: input.outPath, modules: loaded, warnings, networkProblem }
   } finally {
     await rm(work, { recursive: true, force: true })
   }

@@ -107,6 +107,7 @@ export async function startVm(spec: VmSpec, deps: VmDeps): Promise<VmHandle> {
   const qmpPath = qmpSocketPath(outDir)
   await rm(qmpPath, { force: true })
   let initrd = spec.initrd
+  let networkProblem: string | null = null
   if (spec.guest === 'linux') {
     const busybox =
       deps.busybox ??
@@ -122,6 +123,7 @@ export async function startVm(spec: VmSpec, deps: VmDeps): Promise<VmHandle> {
       runner
     })
     for (const w of built.warnings) if (network || !/no network/.test(w)) log.warning(w)
+    if (network) networkProblem = built.networkProblem
     initrd = built.path
   }
   const forwards = await allocateHostPorts(spec.ports)
@@ -284,7 +286,8 @@ export async function startVm(spec: VmSpec, deps: VmDeps): Promise<VmHandle> {
       consoleLog,
       qemuStderrLog,
       consoleTruncated: capture.truncated,
-      argv
+      argv,
+      networkProblem
     }
     void Promise.all([rm(pidFile, { force: true }), rm(qmpPath, { force: true })]).finally(() =>
       resolveDone(result)

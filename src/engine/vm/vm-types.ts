@@ -89,6 +89,11 @@ export interface VmResult {
   qemuStderrLog: string
   consoleTruncated: boolean
   argv: string[]
+  /**
+   * Linux baseline only: why the guest has no network although the run asked for one (ports or
+   * host services), e.g. the kernel lacks virtio-net; null when there is no such problem.
+   */
+  networkProblem: string | null
 }
 
 /** A running VM as probes and the pipeline see it. */

@@ -98,12 +98,18 @@ describe('run-level findings', () => {
       console: booted,
       probes: [
         { passed: true, kind: 'tcp', target: '6379' },
-        { passed: false, kind: 'http', target: '80/', evidence: 'GET / answered 200 with an empty body' }
+        { passed: false, kind: 'http', target: '80/', evidence: 'GET / answered 200 with an empty body' },
+        { passed: false, kind: 'console', target: 'console:/Hello/', evidence: 'no console line matched' }
       ]
     })
+    // Named as the user wrote the probe, whether or not the target carried its kind.
+    expect(findings.filter(f => f.id === 'probe.failed').map(f => f.detail)).toEqual([
+      'http:80/',
+      'console:/Hello/'
+    ])
     expect(findings[0]).toMatchObject({
       id: 'probe.failed',
-      detail: 'http 80/',
+      detail: 'http:80/',
       evidence: 'GET / answered 200 with an empty body',
       source: 'probe'
     })

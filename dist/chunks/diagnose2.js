@@ -1938,7 +1938,8 @@ function runFindings(summary, ctx) {
     for (const p of ctx.probes ?? []) {
         if (p.passed)
             continue;
-        const detail = `${p.kind} ${p.target}`;
+        // The probe as the user writes it (`http:80/`), whether the target came with its kind or not.
+        const detail = p.target.startsWith(`${p.kind}:`) ? p.target : `${p.kind}:${p.target}`;
         out.push(finding('probe.failed', p.evidence ?? `${detail} did not pass`, detail, 'probe'));
     }
     return out;

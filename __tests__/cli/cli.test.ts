@@ -9,6 +9,7 @@ import { main } from '../../src/cli/main.js'
 import { createCapturingTerminal } from '../../src/cli/terminal.js'
 import { INPUTS } from '../../src/engine/config/inputs.js'
 import { TOOL_VERSION } from '../../src/engine/version.js'
+import { buildProbeKernel } from '../../src/engine/vm/probe-kernel.js'
 
 const root = new URL('../..', import.meta.url).pathname
 const fixtures = join(root, '__fixtures__/unikraft-logs')
@@ -142,6 +143,36 @@ describe('run', () => {
     expect(r.stdout).toContain('hint:')
     expect(r.stdout).not.toMatch(/\x1b\[/)
   }, 300_000)
+  it('--kernel checks on Unikraft: a kernel failing like the real ELF loader exits 1 with the finding', async () => {
+    // A tiny multiboot kernel that prints the real elfloader-static-nopie console log and halts.
+    const log = readFileSync(join(fixtures, 'elfloader-static-nopie.log'), 'latin1')
+    const kernel = join(work, 'elfloader_qemu-x86_64')
+    writeFileSync(
+      kernel,
+      buildProbeKernel({ message: log.slice(log.indexOf('Powered by')), then: 'exit', exitValue: 41 })
+    )
+    const app = join(work, 'nopie-app')
+    mkdirSync(app)
+    const r = await cli([
+      'run',
+      app,
+      '--kernel',
+      kernel,
+      '--cmd',
+      '/hello-nopie',
+      '--accel',
+      'tcg',
+      '--baseline',
+      'never',
+      '--out',
+      join(work, 'nopie-out')
+    ])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(/^FAIL +nopie-app on Unikraft 0\.16\.3 \(Telesto\) under TCG/m)
+    expect(r.stdout).toContain('loader.not-pie')
+    expect(r.stdout).toMatch(/hint: +.*PIE/)
+  }, 120_000)
+
   it('--json prints only the result JSON on stdout', async () => {
     const r = await cli([
       'run',

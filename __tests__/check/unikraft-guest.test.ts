@@ -1,6 +1,7 @@
-// The whole pipeline on guest: unikraft with a real QEMU (TCG) boot of a tiny multiboot kernel that
-// prints a real Unikraft console log (helloworld-tcg, from the shared fixtures) and halts the way
-// Unikraft does. No Unikraft image can be fetched here; this is the closest real boot of that path.
+// The whole pipeline on guest: unikraft, with real QEMU (TCG) booting tiny multiboot kernels that
+// print the real Unikraft console logs of __fixtures__/unikraft-logs and end as those runs ended.
+// No Unikraft image can be fetched here; this is the closest real boot of that path: a given kernel,
+// the differential against the real Linux baseline, and every recorded log replayed.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'

@@ -8,6 +8,7 @@ import { createMemoryLogger } from '../../src/engine/logger.js'
 import { classifyKvmProbe, probeKvm, resolveAccel, type KvmProbeOutcome } from '../../src/engine/vm/accel.js'
 import { buildProbeKernel } from '../../src/engine/vm/probe-kernel.js'
 import { startVm } from '../../src/engine/vm/start-vm.js'
+import { tinyGuestSpec } from './vm-test-support.js'
 
 const permissionDenied = readFileSync(
   new URL('../../__fixtures__/unikraft-logs/qemu-kvm-permission-denied.log', import.meta.url),
@@ -88,20 +89,10 @@ describe('resolveAccel', () => {
     try {
       const kernel = join(dir, 'kernel.bin')
       await writeFile(kernel, buildProbeKernel({ message: 'on kvm\r\n', then: 'exit', exitValue: 41 }))
-      const vm = await startVm(
-        {
-          guest: 'unikraft',
-          kernel,
-          cmd: [],
-          env: {},
-          memoryMiB: 32,
-          ports: [],
-          accel: 'kvm',
-          timeoutMs: 60_000,
-          outDir: join(dir, 'out')
-        },
-        { logger: createMemoryLogger(), kvmProbeTimeoutMs: LONG }
-      )
+      const vm = await startVm(tinyGuestSpec(kernel, join(dir, 'out'), { accel: 'kvm', timeoutMs: 60_000 }), {
+        logger: createMemoryLogger(),
+        kvmProbeTimeoutMs: LONG
+      })
       const r = await vm.done
       expect(r).toMatchObject({ accel: 'kvm', reason: 'exited', qemuExit: 83, debugExit: 'halt' })
       expect(r.accelReason).toMatch(/^KVM requested; KVM probe guest ran in \d+ ms$/)

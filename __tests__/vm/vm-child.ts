@@ -3,22 +3,10 @@
 import { readFileSync } from 'node:fs'
 import { createMemoryLogger } from '../../src/engine/logger.js'
 import { startVm } from '../../src/engine/vm/start-vm.js'
+import { tinyGuestSpec } from './vm-test-support.js'
 
 const [outDir, kernel] = process.argv.slice(2)
-const vm = await startVm(
-  {
-    guest: 'unikraft',
-    kernel,
-    cmd: [],
-    env: {},
-    memoryMiB: 32,
-    ports: [],
-    accel: 'tcg',
-    timeoutMs: 120_000,
-    outDir
-  },
-  { logger: createMemoryLogger() }
-)
+const vm = await startVm(tinyGuestSpec(kernel, outDir), { logger: createMemoryLogger() })
 vm.onConsoleLine(() => {})
 const pid = Number(readFileSync(`${outDir}/qemu.pid`, 'utf8').split('\n')[0])
 process.stdout.write(`READY ${pid}\n`)

@@ -5,6 +5,23 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { writeCpio, type CpioEntry } from '../../src/engine/rootfs/cpio-writer.js'
 import { findHostStaticBusybox } from '../../src/engine/vm/busybox.js'
+import type { VmSpec } from '../../src/engine/vm/vm-types.js'
+
+/** A tiny multiboot guest's VM: no command, no ports, 32 MiB, TCG unless `over` says otherwise. */
+export function tinyGuestSpec(kernel: string, outDir: string, over: Partial<VmSpec> = {}): VmSpec {
+  return {
+    guest: 'unikraft',
+    kernel,
+    cmd: [],
+    env: {},
+    memoryMiB: 32,
+    ports: [],
+    accel: 'tcg',
+    timeoutMs: 120_000,
+    outDir,
+    ...over
+  }
+}
 
 /** Kept between runs (and shared by test files) so the kernel package is downloaded once. */
 export const TEST_CACHE_DIR = join(tmpdir(), 'unikraft-compat-test-cache')

@@ -82,7 +82,11 @@ describe('tcp probe under QEMU user networking', () => {
       const [r] = await runProbes(parseProbes(['tcp:6379']), vm, { deadlineMs: 5000 })
       expect(r.passed).toBe(false)
       expect(r.attempts).toBeGreaterThan(1)
-      expect(r.evidence.note).toMatch(/deadline\); last attempt: QEMU accepted the host-side connection/)
+      // The bare connect above succeeded, yet the probe did not pass. Its last attempt either saw QEMU
+      // accept without the guest, or (on a busy machine) was cut short by the deadline mid-connect.
+      expect(r.evidence.note).toMatch(
+        /deadline\); last attempt: (QEMU accepted the host-side connection|connect did not complete within \d+ ms)/
+      )
       expect(vm.ended).toBe(false)
     } finally {
       await vm.stop()

@@ -60,10 +60,11 @@ describe('tcp probe', () => {
     })
     const vm = new VmDouble({ 6379: silent.port }, () => false)
     vm.print('booted, not listening')
-    const [r] = await runProbes([spec('tcp:6379 timeout=200ms')], vm, { deadlineMs: 1000 })
+    const [r] = await runProbes([spec('tcp:6379 timeout=300ms')], vm, { deadlineMs: 1000 })
     expect(r.passed).toBe(false)
+    // The evidence is the last full attempt's (300 ms), not one the deadline cut short.
     expect(r.evidence.note).toMatch(
-      /deadline\); last attempt: QEMU accepted the host-side connection, but the guest did not accept it within \d+ ms \(SYN_SENT\)/
+      /deadline\); last attempt: QEMU accepted the host-side connection, but the guest did not accept it within 300 ms \(SYN_SENT\)$/
     )
     expect(vm.guestAcceptedCalls).toBeGreaterThan(0)
     expect(vm.readyMarks).toEqual([])

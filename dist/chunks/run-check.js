@@ -942,6 +942,8 @@ async function pollProbe(spec, ctx, opts, attempt) {
                 inFlight++;
                 const left = ctx.deadlineAt - now;
                 const timeoutMs = Math.max(1, Math.round(Math.min(opts.attemptTimeoutMs ?? left, left)));
+                // Cut short by the deadline: its failure may only say that time ran out.
+                const cutShort = opts.attemptTimeoutMs != null && left < opts.attemptTimeoutMs;
                 const n = attempts;
                 attempt(stopAll.signal, timeoutMs)
                     .catch((e) => ({
@@ -955,7 +957,8 @@ async function pollProbe(spec, ctx, opts, attempt) {
                     if (outcome.passed) {
                         won.winner ??= { outcome, atMs };
                     }
-                    else {
+                    else if (!cutShort || last === null) {
+                        // The evidence of the last full attempt says more than one the deadline cut short.
                         last = { ...outcome.evidence, atMs };
                         lastOutput = outcome.output;
                         if (outcome.evidence.note !== lastNote) {

@@ -85,6 +85,8 @@ export async function pollProbe(
         inFlight++
         const left = ctx.deadlineAt - now
         const timeoutMs = Math.max(1, Math.round(Math.min(opts.attemptTimeoutMs ?? left, left)))
+        // Cut short by the deadline: its failure may only say that time ran out.
+        const cutShort = opts.attemptTimeoutMs != null && left < opts.attemptTimeoutMs
         const n = attempts
         attempt(stopAll.signal, timeoutMs)
           .catch((e: unknown): AttemptOutcome => ({
@@ -96,7 +98,8 @@ export async function pollProbe(
             if (stopAll.signal.aborted) return
             if (outcome.passed) {
               won.winner ??= { outcome, atMs }
-            } else {
+            } else if (!cutShort || last === null) {
+              // The evidence of the last full attempt says more than one the deadline cut short.
               last = { ...outcome.evidence, atMs }
               lastOutput = outcome.output
               if (outcome.evidence.note !== lastNote) {

@@ -270,6 +270,31 @@ describe('startVm with tiny real guests', () => {
   )
 
   it(
+    'a QEMU that exits before the runner has finished starting it still ends the run',
+    async () => {
+      // A QEMU that dies at once (as on a refused kernel, on a busy machine): it exits while startVm
+      // is still writing the pid file. The run used to wait forever for a 'close' it had missed.
+      const dying = join(dir, 'qemu-dies-at-once')
+      await writeFile(
+        dying,
+        '#!/bin/sh\n[ "$1" = --version ] && exec qemu-system-x86_64 --version\necho "cannot start" >&2\nexit 1\n',
+        { mode: 0o755 }
+      )
+      const vm = await startVm(
+        spec({ kernel: await kernel({ message: 'x\n', then: 'exit' }), qemuBinary: dying }),
+        {
+          logger: createMemoryLogger()
+        }
+      )
+      const r = await vm.done
+      expect(r).toMatchObject({ reason: 'qemu-error', qemuExit: 1 })
+      expect(await readFile(r.qemuStderrLog, 'utf8')).toContain('cannot start')
+      expect(vm.ended).toBe(true)
+    },
+    SLOW
+  )
+
+  it(
     "the caller's abort signal stops the VM",
     async () => {
       const ac = new AbortController()

@@ -1294,6 +1294,19 @@ async function startVm(spec, deps) {
     };
     // 4. Launch. Detached: QEMU leads its own process group, which is what the teardown kills.
     const child = spawn(argv[0], argv.slice(1), { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Listen for the end at once: a QEMU that fails at start-up (a kernel it refuses) can exit while
+    // the code below still awaits, and a ChildProcess does not replay 'exit' or 'close' to late
+    // listeners: the run would then never end.
+    let exited = false;
+    let exitAtMs = null;
+    let markExited;
+    const exitedPromise = new Promise(r => (markExited = r));
+    const closed = new Promise(resolve => child.once('close', (code, signal) => resolve({ code, signal })));
+    child.once('exit', () => {
+        exited = true;
+        exitAtMs = elapsed();
+        markExited();
+    });
     try {
         await new Promise((ok, fail) => {
             child.once('spawn', ok);
@@ -1321,11 +1334,8 @@ async function startVm(spec, deps) {
     let sawCrashLine = false;
     let stopCause = null;
     let stopping = false;
-    let exited = false;
     let qmp = null;
     const timers = [];
-    let markExited;
-    const exitedPromise = new Promise(r => (markExited = r));
     let resolveDone;
     const done = new Promise(r => (resolveDone = r));
     capture.onLine((line) => {
@@ -1386,15 +1396,9 @@ async function startVm(spec, deps) {
         onAbort();
     deps.signal?.addEventListener('abort', onAbort, { once: true });
     timers.push(setTimeout(() => void terminate('deadline'), Math.max(0, spec.timeoutMs - elapsed())));
-    child.once('exit', () => {
+    void closed.then(({ code, signal }) => {
         exited = true;
-        timeline.exitMs = elapsed();
-        markExited();
-    });
-    child.once('close', (code, signal) => {
-        exited = true;
-        if (timeline.exitMs === null)
-            timeline.exitMs = elapsed();
+        timeline.exitMs = exitAtMs ?? elapsed();
         markExited();
         for (const t of timers)
             clearTimeout(t);

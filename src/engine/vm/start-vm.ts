@@ -155,6 +155,21 @@ export async function startVm(spec: VmSpec, deps: VmDeps): Promise<VmHandle> {
 
   // 4. Launch. Detached: QEMU leads its own process group, which is what the teardown kills.
   const child = spawn(argv[0], argv.slice(1), { detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+  // Listen for the end at once: a QEMU that fails at start-up (a kernel it refuses) can exit while
+  // the code below still awaits, and a ChildProcess does not replay 'exit' or 'close' to late
+  // listeners: the run would then never end.
+  let exited = false
+  let exitAtMs: number | null = null
+  let markExited!: () => void
+  const exitedPromise = new Promise<void>(r => (markExited = r))
+  const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(resolve =>
+    child.once('close', (code, signal) => resolve({ code, signal }))
+  )
+  child.once('exit', () => {
+    exited = true
+    exitAtMs = elapsed()
+    markExited()
+  })
   try {
     await new Promise<void>((ok, fail) => {
       child.once('spawn', ok)
@@ -181,12 +196,9 @@ export async function startVm(spec: VmSpec, deps: VmDeps): Promise<VmHandle> {
   let sawCrashLine = false
   let stopCause: StopCause | null = null
   let stopping = false
-  let exited = false
   let qmp: QmpClient | null = null
   const timers: NodeJS.Timeout[] = []
 
-  let markExited!: () => void
-  const exitedPromise = new Promise<void>(r => (markExited = r))
   let resolveDone!: (r: VmResult) => void
   const done = new Promise<VmResult>(r => (resolveDone = r))
 
@@ -246,14 +258,9 @@ export async function startVm(spec: VmSpec, deps: VmDeps): Promise<VmHandle> {
 
   timers.push(setTimeout(() => void terminate('deadline'), Math.max(0, spec.timeoutMs - elapsed())))
 
-  child.once('exit', () => {
+  void closed.then(({ code, signal }) => {
     exited = true
-    timeline.exitMs = elapsed()
-    markExited()
-  })
-  child.once('close', (code, signal) => {
-    exited = true
-    if (timeline.exitMs === null) timeline.exitMs = elapsed()
+    timeline.exitMs = exitAtMs ?? elapsed()
     markExited()
     for (const t of timers) clearTimeout(t)
     deps.signal?.removeEventListener('abort', onAbort)

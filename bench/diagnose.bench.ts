@@ -10,16 +10,7 @@ import { join } from 'node:path'
 import { once } from 'node:events'
 import { CONSOLE_KEYWORDS } from '../src/engine/diagnose/console-keywords.js'
 import { diagnose, diagnoseFile } from '../src/engine/diagnose/index.js'
-
-interface BenchResult {
-  name: string
-  value: number
-  unit: string
-  reference?: { name: string; value: number }
-  ratio?: number
-  target: string
-  pass: boolean
-}
+import type { BenchResult } from './run.js'
 
 const FIXTURES = new URL('../__fixtures__/unikraft-logs/', import.meta.url).pathname
 const TARGET_MB_S = 100

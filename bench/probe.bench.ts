@@ -19,16 +19,7 @@ import { buildBinaryTree } from '../src/engine/rootfs/binary-tree.js'
 import { packDirectory } from '../src/engine/rootfs/pack-directory.js'
 import { type LinuxKernel, ensureLinuxKernel, startVm } from '../src/engine/vm/index.js'
 import type { ConsoleLine, VmHandle } from '../src/engine/vm/vm-types.js'
-
-interface BenchResult {
-  name: string
-  value: number
-  unit: string
-  reference?: { name: string; value: number }
-  ratio?: number
-  target: string
-  pass: boolean
-}
+import type { BenchResult } from './run.js'
 
 const REDIS = '/usr/bin/redis-server'
 const KERNEL_CACHE = join(tmpdir(), 'unikraft-compat-cache', 'linux-kernel')

@@ -18,16 +18,7 @@ import { fileURLToPath } from 'node:url'
 import { ClosureResolver, resolveClosure } from '../src/engine/rootfs/closure.js'
 import { readElf } from '../src/engine/rootfs/elf.js'
 import { packDirectory } from '../src/engine/rootfs/pack-directory.js'
-
-interface BenchResult {
-  name: string
-  value: number
-  unit: string
-  reference?: { name: string; value: number }
-  ratio?: number
-  target: string
-  pass: boolean
-}
+import type { BenchResult } from './run.js'
 
 /** Deterministic filler bytes (xorshift), so both packers read the same incompressible data. */
 function filler(n: number): Buffer {

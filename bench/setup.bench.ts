@@ -13,16 +13,7 @@ import { createFetchDownloader } from '../src/engine/setup/fetch-download.js'
 import { installKraftkit } from '../src/engine/setup/kraftkit-install.js'
 import { checkQemu } from '../src/engine/setup/qemu-setup.js'
 import { createDirectoryToolCache } from '../src/engine/setup/tool-cache.js'
-
-interface BenchResult {
-  name: string
-  value: number
-  unit: string
-  reference?: { name: string; value: number }
-  ratio?: number
-  target: string
-  pass: boolean
-}
+import type { BenchResult } from './run.js'
 
 const VERSION = '0.11.6'
 

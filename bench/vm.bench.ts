@@ -15,16 +15,7 @@ import { ensureLinuxKernel } from '../src/engine/vm/linux-kernel.js'
 import { buildProbeKernel } from '../src/engine/vm/probe-kernel.js'
 import { startVm } from '../src/engine/vm/start-vm.js'
 import type { VmSpec } from '../src/engine/vm/vm-types.js'
-
-interface BenchResult {
-  name: string
-  value: number
-  unit: string
-  reference?: { name: string; value: number }
-  ratio?: number
-  target: string
-  pass: boolean
-}
+import type { BenchResult } from './run.js'
 
 const RUNS = 7
 const OVERHEAD_MS = 50

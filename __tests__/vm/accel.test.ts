@@ -61,6 +61,22 @@ describe('resolveAccel', () => {
     expect(await resolveAccel('tcg')).toEqual({ accel: 'tcg', reason: 'TCG requested' })
   })
 
+  it('a machine without the KVM device: auto takes TCG and names the device, kvm is refused with it (no QEMU started)', async () => {
+    const kvmDevice = join(tmpdir(), `ukc-no-kvm-${process.pid}`, 'kvm')
+    expect(await resolveAccel('auto', { kvmDevice })).toEqual({
+      accel: 'tcg',
+      reason: `auto: KVM unusable (no ${kvmDevice} on this machine); using TCG`
+    })
+    await expect(resolveAccel('kvm', { kvmDevice })).rejects.toThrow(
+      `accel 'kvm' was requested but KVM does not work here: no ${kvmDevice} on this machine`
+    )
+    expect(await probeKvm('qemu-system-x86_64', { kvmDevice })).toEqual({
+      ok: false,
+      detail: `no ${kvmDevice} on this machine`,
+      elapsedMs: 0
+    })
+  })
+
   it('auto decides within the probe bound and says why; kvm is refused exactly when auto chose TCG', async () => {
     const started = performance.now()
     const auto = await resolveAccel('auto', { probeTimeoutMs: 3000 })

@@ -39,6 +39,8 @@ export interface KvmProbeOptions {
   /** For tests: run the probe as another user (to see the permission-denied path for real). */
   uid?: number
   gid?: number
+  /** The KVM device checked before QEMU starts (default /dev/kvm; tests name a missing one). */
+  kvmDevice?: string
 }
 
 export interface KvmProbeOutcome {
@@ -88,6 +90,9 @@ export function classifyKvmProbe(o: KvmProbeOutcome): KvmProbeResult['detail'] {
 /** Boots the probe kernel under KVM; never takes longer than the bound (plus the kill). */
 export async function probeKvm(qemuBinary: string, opts: KvmProbeOptions = {}): Promise<KvmProbeResult> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_KVM_PROBE_TIMEOUT_MS
+  // No device to open: named as such, without starting QEMU (whose own message is less clear).
+  const problem = await kvmDeviceProblem(opts.kvmDevice ?? KVM_DEVICE)
+  if (problem) return { ok: false, detail: problem, elapsedMs: 0 }
   const dir = await mkdtemp(join(tmpdir(), 'ukc-kvm-probe-'))
   const kernel = join(dir, 'probe.bin')
   await writeFile(kernel, buildProbeKernel({ message: `${PROBE_MESSAGE}\n`, then: 'exit', exitValue: 41 }))
@@ -195,11 +200,7 @@ async function cachedProbe(opts: ResolveAccelOptions): Promise<KvmProbeResult> {
   const key = `${binary}\0${device}\0${timeoutMs}`
   let p = probeCache.get(key)
   if (!p) {
-    p = (async () => {
-      const problem = await kvmDeviceProblem(device)
-      if (problem) return { ok: false, detail: problem, elapsedMs: 0 }
-      return probeKvm(binary, { timeoutMs })
-    })()
+    p = probeKvm(binary, { timeoutMs, kvmDevice: device })
     probeCache.set(key, p)
   }
   return p

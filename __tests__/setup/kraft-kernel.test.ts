@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { nodeCommandRunner } from '../../src/engine/command-runner.js'
 import { ConfigurationError, InfrastructureError } from '../../src/engine/errors.js'
+import { buildProbeKernel } from '../../src/engine/vm/probe-kernel.js'
 import { ensureUnikraftKernel, type KernelDeps } from '../../src/engine/kraft/kraft-kernel.js'
 import { generateKraftfile, kernelCacheKey } from '../../src/engine/kraft/kraftfile.js'
 import { createMemoryLogger } from '../../src/engine/logger.js'
@@ -70,7 +71,7 @@ describe('ensureUnikraftKernel', () => {
 
   it('uses a given kernel as is, without kraft', async () => {
     const k = join(work, 'my-kernel')
-    await writeFile(k, 'kernel')
+    await writeFile(k, buildProbeKernel({ message: 'hi', then: 'exit' }))
     const r = await ensureUnikraftKernel(
       {
         kernel: k,
@@ -94,7 +95,7 @@ describe('ensureUnikraftKernel', () => {
       )
       await expect(run).rejects.toThrow(ConfigurationError)
       await expect(run).rejects.toThrow(
-        `Input 'kernel' must be the path of an existing Unikraft kernel image, got '${k}'`
+        `Input 'kernel' must be a readable kernel image file, got '${k}': ${what === 'missing' ? 'no such file' : 'not a regular file'}`
       )
     }
   )

@@ -1,12 +1,12 @@
 // The Unikraft kernel a check boots: the user's own image (`kernel:`), the ELF-loader runtime pulled
 // with `kraft pkg pull` (`latest`), or a pinned release built from a generated Kraftfile with
 // `kraft build`, kept across runs under a key of version + Kraftfile so a matrix builds it once.
-import { constants } from 'node:fs'
-import { access, copyFile, mkdir, stat, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { CommandRunner, RunResult } from '../command-runner.js'
 import { badInput, InfrastructureError } from '../errors.js'
 import type { Logger } from '../logger.js'
+import { inspectKernelImage } from '../vm/kernel-image.js'
 import type { PersistEntry, PersistentCache } from '../setup/tool-cache.js'
 import { kraftArgv, kraftEnv } from './kraft-env.js'
 import { generateKraftfile, kernelCacheKey, KRAFTFILE_APP_NAME } from './kraftfile.js'
@@ -143,14 +143,11 @@ async function runKraft(
 
 export async function ensureUnikraftKernel(req: KernelRequest, deps: KernelDeps): Promise<UnikraftKernel> {
   if (req.kernel) {
-    if (!(await isFile(req.kernel)))
-      throw badInput('kernel', 'the path of an existing Unikraft kernel image', req.kernel)
-    try {
-      await access(req.kernel, constants.R_OK)
-    } catch {
-      throw badInput('kernel', 'a readable Unikraft kernel image', req.kernel)
-    }
-    deps.logger.info(`Unikraft kernel: ${req.kernel} (given)`)
+    // Named before anything is built: an ARM image, a program or a truncated file is the input's fault.
+    const image = await inspectKernelImage(req.kernel, 'kernel')
+    deps.logger.info(
+      `Unikraft kernel: ${req.kernel} (given; ${image.format} ${image.container}, ${image.bytes} bytes)`
+    )
     return { path: req.kernel, source: 'given', cacheKey: null, persist: null, logFile: null }
   }
   if (req.arch !== 'x86_64') throw badInput('arch', "'x86_64'", req.arch)

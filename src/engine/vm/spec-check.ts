@@ -2,6 +2,7 @@
 // and nothing is left running: kernel and initrd files, memory, ports, deadlines, command.
 import { open } from 'node:fs/promises'
 import { ConfigurationError, badInput } from '../errors.js'
+import { inspectKernelImage } from './kernel-image.js'
 import { assertMemoryMiB } from './memory.js'
 import { validatePortForwards } from './port-forwards.js'
 import type { VmSpec } from './vm-types.js'
@@ -42,7 +43,7 @@ async function readHead(path: string, input: string, what: string): Promise<Buff
 }
 
 export async function checkKernelFile(path: string, input = 'kernel'): Promise<void> {
-  await readHead(path, input, 'kernel image')
+  await inspectKernelImage(path, input)
 }
 
 /** Returns the archive's form; a gzip archive is accepted for the Linux baseline only. */

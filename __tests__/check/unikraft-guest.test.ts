@@ -11,6 +11,7 @@ import { resolveCheckOptions } from '../../src/engine/config/resolve.js'
 import { rdseedWarning } from '../../src/engine/setup/qemu-setup.js'
 import { validateCheckResult } from '../../src/engine/report/result.js'
 import { buildProbeKernel, type ProbeKernelOptions } from '../../src/engine/vm/probe-kernel.js'
+import { gcc } from '../rootfs/helpers.js'
 import { testEngineDeps } from './test-engine-deps.js'
 
 const root = new URL('../..', import.meta.url).pathname
@@ -106,6 +107,93 @@ describe('guest: unikraft with a given kernel', () => {
     expect(result.summary).toMatch(/crash/i)
     expect(readFileSync(join(out, 'baseline', 'console.log'), 'latin1')).toContain('Hello from hello-c')
   }, 300_000)
+})
+
+describe('native images and program exits on the ELF loader (real QEMU boots)', () => {
+  it('a native image given alone (no root filesystem, no cmd) boots as it is and passes', async () => {
+    // KERNEL_OUTPUT is a real native helloworld's console; it ends through isa-debug-exit like that run.
+    const kernel = join(work, 'native-hello_qemu-x86_64')
+    writeFileSync(kernel, buildProbeKernel({ message: KERNEL_OUTPUT, then: 'exit', exitValue: 41 }))
+    const app = join(work, 'native-app')
+    mkdirSync(app)
+    for (const probe of [{ probe: 'console:Hello world!' }, {}]) {
+      const options = await resolveCheckOptions(
+        { app, guest: 'unikraft', kernel, baseline: 'auto', accel: 'tcg', timeout: '60s', ...probe },
+        { cwd: work }
+      )
+      expect(options.rootfs).toBeNull()
+      expect(options.cmd).toBeNull()
+      const out = mkdtempSync(join(work, 'native-out-'))
+      const { result } = await runCheck(options, out, deps())
+      expect(result.verdict).toBe('pass')
+      expect(result.rootfs).toBeNull()
+      expect(result.baseline).toBeNull() // nothing to rerun on Linux: there is no root filesystem
+      expect(result.unikraft?.version).toBe('0.17.0')
+      expect(result.probes.map(p => p.passed)).toEqual(probe.probe ? [true] : [])
+      // Without a probe the run waits for the image to end by itself (a matched console probe stops it).
+      if (!probe.probe) expect(result.vm).toMatchObject({ reason: 'exited', qemuExit: 83 })
+    }
+  }, 120_000)
+
+  /** A root filesystem with a real static-PIE program, and a "kernel" printing the real ELF-loader hello log. */
+  async function elfloaderRun(name: string, tail: string, extra: Record<string, string>) {
+    const rootfs = join(work, `${name}-rootfs`)
+    mkdirSync(rootfs)
+    await gcc(rootfs, 'hello', '#include <stdio.h>\nint main(void) { puts("hello"); return 0; }\n', [
+      '-static-pie'
+    ])
+    const kernel = join(work, `${name}_qemu-x86_64`)
+    writeFileSync(
+      kernel,
+      buildProbeKernel({ message: kernelOutput('elfloader-static-hello') + tail, then: 'spin' })
+    )
+    const options = await resolveCheckOptions(
+      { app: work, guest: 'unikraft', kernel, rootfs, cmd: '/hello', accel: 'tcg', ...extra },
+      { cwd: work }
+    )
+    const out = mkdtempSync(join(work, `${name}-out-`))
+    return (await runCheck(options, out, deps())).result
+  }
+
+  it('exit:0 passes as soon as the kernel prints exit_group(0) = ? (the VM is stopped, no deadline waited)', async () => {
+    const result = await elfloaderRun('exit0', 'exit_group(0) = ?\r\n', {
+      probe: 'exit:0',
+      baseline: 'never',
+      timeout: '120s'
+    })
+    expect(result.verdict).toBe('pass')
+    expect(result.probes[0]).toMatchObject({
+      passed: true,
+      evidence: { received: expect.stringMatching(/: exit_group\(0\) = \?$/) }
+    })
+    expect(result.vm?.reason).toBe('killed')
+    expect(result.durationMs).toBeLessThan(100_000)
+  }, 180_000)
+
+  it('exit:0 on a program that returned 3 fails with app.exit-status 3', async () => {
+    const result = await elfloaderRun('exit3', 'exit3: about to return 3exit_group(3) = ?\r\n', {
+      probe: 'exit:0',
+      baseline: 'never',
+      timeout: '120s'
+    })
+    expect(result.verdict).toBe('fail')
+    expect(result.probes[0].evidence.note).toBe('expected exit status 0, got 3')
+    expect(result.findings.find(f => f.id === 'app.exit-status')).toMatchObject({
+      severity: 'error',
+      detail: '3'
+    })
+  }, 180_000)
+
+  it('a kernel that never reports the exit: inconclusive, verdict error, and no gap although Linux passes', async () => {
+    const result = await elfloaderRun('silent', '', { probe: 'exit:0', baseline: 'auto', timeout: '8s' })
+    expect(validateCheckResult(JSON.parse(JSON.stringify(result)))).toMatchObject({ ok: true })
+    expect(result.verdict).toBe('error')
+    expect(result.error?.kind).toBe('inconclusive')
+    expect(result.probes[0]).toMatchObject({ passed: false, inconclusive: true })
+    expect(result.summary).toMatch(/could not be judged on Unikraft 0\.16\.3 .*exit status unknown/)
+    expect(result.baseline?.verdict).toBe('pass')
+    expect(result.baseline?.differential.kind).toBe('inconclusive')
+  }, 240_000)
 })
 
 const escapeRegex = (t: string): string => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')

@@ -348,6 +348,8 @@ const LINES: Record<string, Row[]> = {
     ],
     ['Info: [libukboot] main returned 3', 'app.exit-status', '3', 'error'],
     ['UNIKRAFT_COMPAT_EXIT=0', 'app.exit-status', '0', 'note'],
+    ['exit_group(3) = ?', 'app.exit-status', '3', 'error'],
+    ['exit3: about to return 0exit_group(0) = ?', 'app.exit-status', '0', 'note'],
     ['Warn: [appelfloader] Application returned error code -1', 'app.exit-status', '-1', 'error'],
     [
       'ERR:  [appelfloader] Program name missing (no argv[1])',

@@ -127,6 +127,63 @@ describe('exit probe', () => {
     )
   })
 
+  it.each([
+    ['exit_group(3) = ?', 3],
+    ['exit3: about to return 3exit_group(3) = ?', 3],
+    ['\x1b[0mexit_group(0)                           = ?\r', 0],
+    ['exit_group(-1) = ?', 255]
+  ])(
+    "reads a reporting kernel's %j at once, app output before it on the line or not",
+    async (line, status) => {
+      const vm = new VmDouble()
+      vm.print('write(fd:1, "exit3: about to return 3"..., 25) = 25')
+      const printing = later(50, () => vm.print(line))
+      const [r] = await runProbes(parseProbes([`exit:${status}`]), vm, {
+        deadlineMs: 5000,
+        guestReportsExit: false
+      })
+      await printing
+      expect(r.passed).toBe(true)
+      expect(r.evidence.received).toMatch(/^line 2: exit_group\(-?\d+\) = \?$/)
+      expect(r.durationMs).toBeLessThan(4000)
+    }
+  )
+
+  it('on Unikraft (no guest status), an exit never reported is inconclusive, not a failure', async () => {
+    const vm = new VmDouble()
+    vm.print('hello')
+    const [r] = await runProbes(parseProbes(['exit:0']), vm, { deadlineMs: 300, guestReportsExit: false })
+    expect(r).toMatchObject({
+      passed: false,
+      inconclusive: true,
+      evidence: { received: 'exit status unknown' }
+    })
+    expect(r.evidence.note).toMatch(
+      /^exit status unknown: no exit was reported within \d+ ms \(deadline\); this kernel prints no 'exit_group\(N\) = \?' line/
+    )
+    const ended = new VmDouble()
+    const ending = later(20, () => ended.end('exited', { qemuExit: 83, debugExit: 'halt' }))
+    const [h] = await runProbes(parseProbes(['exit:0']), ended, { deadlineMs: 5000, guestReportsExit: false })
+    await ending
+    expect(h.inconclusive).toBe(true)
+    // Where the guest reports every exit (the Linux baseline's init), the same silence is a failure.
+    const linux = new VmDouble()
+    const [l] = await runProbes(parseProbes(['exit:0']), linux, { deadlineMs: 300 })
+    expect(l.passed).toBe(false)
+    expect(l.inconclusive).toBeUndefined()
+    expect(l.evidence.note).toMatch(
+      /^exit status unknown: the program had not exited after \d+ ms \(deadline\)$/
+    )
+  })
+
+  it('a reported status that differs still fails on Unikraft', async () => {
+    const vm = new VmDouble()
+    vm.print('exit_group(3) = ?')
+    const [r] = await runProbes(parseProbes(['exit:0']), vm, { deadlineMs: 5000, guestReportsExit: false })
+    expect(r).toMatchObject({ passed: false, evidence: { note: 'expected exit status 0, got 3' } })
+    expect(r.inconclusive).toBeUndefined()
+  })
+
   it('after a console probe with stop, gives the program a grace period, stops the VM, then decides', async () => {
     const vm = new VmDouble()
     vm.print('Hello, world!')

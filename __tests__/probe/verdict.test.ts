@@ -35,6 +35,47 @@ describe('computeVerdict', () => {
     })
   })
 
+  describe('an inconclusive probe (an exit status the kernel does not report)', () => {
+    const unknown: ProbeResult = {
+      ...probe(false, 'probe[2]', 'exit status unknown: no exit was reported'),
+      kind: 'exit',
+      target: 'exit:0',
+      inconclusive: true
+    }
+    it.each([
+      ['alone: error, never fail', [probe(true), unknown], [], 'error'],
+      [
+        'with a warning: still error',
+        [probe(true), unknown],
+        [finding('net.option-unsupported', 'warning')],
+        'error'
+      ],
+      [
+        'with an error finding (a crash): fail',
+        [probe(true), unknown],
+        [finding('crash.trap', 'error')],
+        'fail'
+      ],
+      ['after a real failure: fail', [probe(false, 'probe[1]', 'no reply'), unknown], [], 'fail'],
+      [
+        'with the error finding allowed: error',
+        [unknown],
+        [finding('process.fork-unsupported', 'error')],
+        'error'
+      ]
+    ] as const)('%s', (_name, probes, findings, verdict) => {
+      const v = computeVerdict({
+        probes: [...probes],
+        findings: [...findings],
+        allow: ['process.fork-unsupported']
+      })
+      expect(v.verdict).toBe(verdict)
+      if (verdict === 'error') {
+        expect(v.summary).toBe('probe[2] exit:0 is inconclusive: exit status unknown: no exit was reported')
+      }
+    })
+  })
+
   it('fails on the first failing probe and names it with its evidence', () => {
     const v = computeVerdict({
       probes: [probe(true), probe(false, 'probe[2]', 'no reply'), probe(false, 'probe[3]', 'not run')],

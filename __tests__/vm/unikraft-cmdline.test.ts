@@ -44,6 +44,26 @@ describe('buildUnikraftCmdline', () => {
     }
   )
 
+  it.each([
+    ['no network, no env', {}],
+    ['network', { network: true }],
+    ['env', { env: { A: '1' } }]
+  ])(
+    'ELF loader (%s): a library parameter always stands before --, so 0.16.x removes it and the program sees exactly its argv',
+    (_name, extra) => {
+      // 0.16.x removes `--` only after a library parameter; alone, the loader would run a program named `--`.
+      const cmd = ['/hello', '--', 'a b', '']
+      const { cmdline } = buildUnikraftCmdline({ mode: 'elfloader', cmd, ...extra })
+      const words = ukArgParse(cmdline)
+      const sep = words.indexOf('--')
+      expect(sep).toBeGreaterThan(0)
+      expect(words[0]).not.toBe('--')
+      expect(words[0]).toMatch(/^(netdev\.ip|vfs\.fstab)=/)
+      // The empty argument is dropped by Unikraft (a warning finding says so); the rest arrives.
+      expect(ukAppArgs(cmdline)).toEqual(['/hello', '--', 'a b'])
+    }
+  )
+
   it('native image without arguments: no command line at all (helloworld-tcg has no -append)', () => {
     expect(buildUnikraftCmdline({ mode: 'native', cmd: [] }).cmdline).toBe('')
     expect(appendOf('helloworld-tcg')).toBeUndefined()

@@ -80,6 +80,7 @@ const CONSOLE_KEYWORDS = [
     'application returned',
     'program name missing',
     'unikraft_compat_exit=',
+    'exit_group(',
     // app-level failures of known kinds
     'address family not supported',
     'protocol not available',
@@ -822,7 +823,8 @@ class ConsoleRules {
         const seg = { line, text, level: k.level, lib: k.lib, msg: k.msg };
         if (k.level === null) {
             const call = parseStraceLine(text);
-            if (call) {
+            // `exit_group(3) = ?` has the shape of a traced call, but it is the program's exit status.
+            if (call && call.name !== 'exit_group') {
                 this.straceCall(seg, call);
                 return;
             }
@@ -1257,11 +1259,12 @@ class ConsoleRules {
     // --- exit status --------------------------------------------------------------------------------
     exitRule(seg) {
         const { msg, text } = seg;
-        if (!msg.includes('returned') && !text.includes('UNIKRAFT_COMPAT_EXIT='))
+        if (!msg.includes('returned') && !text.includes('UNIKRAFT_COMPAT_EXIT=') && !text.includes('exit_group('))
             return false;
-        // Unikraft's `main returned <n>`, the ELF loader's exit_group with a negative status, and the
-        // Linux baseline's status line.
-        const m = /\bmain returned (-?\d{1,10})\b/.exec(msg) ??
+        // Unikraft's `main returned <n>`, the ELF loader's exit_group with a negative status, the
+        // Linux baseline's status line, and `exit_group(<n>) = ?` from a kernel that reports exits.
+        const m = /exit_group\((-?\d{1,10})\)\s*=\s*\?\s*$/.exec(text) ??
+            /\bmain returned (-?\d{1,10})\b/.exec(msg) ??
             /\bApplication returned error code (-?\d{1,10})\b/.exec(msg) ??
             /\bUNIKRAFT_COMPAT_EXIT=(-?\d{1,10})\b/.exec(text);
         if (!m)
@@ -1936,7 +1939,7 @@ function runFindings(summary, ctx) {
         out.push(finding('boot.no-output', evidence, kernelProblem, kernelProblem ? 'qemu' : 'console'));
     }
     for (const p of ctx.probes ?? []) {
-        if (p.passed)
+        if (p.passed || p.inconclusive)
             continue;
         // The probe as the user writes it (`http:80/`), whether the target came with its kind or not.
         const detail = p.target.startsWith(`${p.kind}:`) ? p.target : `${p.kind}:${p.target}`;

@@ -44,7 +44,7 @@ function probesSection(r) {
             .filter((x) => x !== null)
             .join(' · ');
         const at = e.atMs !== undefined ? formatMs(e.atMs) : '';
-        return `| <code>${escapeMarkdownInline(p.target)}</code> | ${p.passed ? '✅ passed' : '❌ failed'} | ${p.attempts} | ${formatMs(p.durationMs)} | ${at} | ${escapeMarkdownInline(truncateText(evidence, 200))} |`;
+        return `| <code>${escapeMarkdownInline(p.target)}</code> | ${p.passed ? '✅ passed' : p.inconclusive ? '❔ inconclusive' : '❌ failed'} | ${p.attempts} | ${formatMs(p.durationMs)} | ${at} | ${escapeMarkdownInline(truncateText(evidence, 200))} |`;
     });
     return [
         '### Probes',

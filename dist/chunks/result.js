@@ -134,7 +134,7 @@ const checkResultJsonSchema = {
             type: 'object',
             required: ['kind', 'message'],
             properties: {
-                kind: { enum: ['configuration', 'infrastructure', 'bug'] },
+                kind: { enum: ['configuration', 'infrastructure', 'inconclusive', 'interrupted', 'bug'] },
                 message: { type: 'string' },
                 hint: { type: 'string' }
             }
@@ -163,6 +163,7 @@ const checkResultJsonSchema = {
                 kind: { type: 'string', minLength: 1 },
                 target: { type: 'string' },
                 passed: { type: 'boolean' },
+                inconclusive: { type: 'boolean' },
                 attempts: { type: 'integer', minimum: 0 },
                 durationMs: ms,
                 evidence: {
@@ -441,6 +442,9 @@ function describeGuest(r) {
 function summarize(r) {
     const where = describeGuest(r);
     const accel = r.accel ? ` under ${r.accel.toUpperCase()}` : '';
+    if (r.verdict === 'error' && r.error?.kind === 'inconclusive') {
+        return `${r.app.name} could not be judged on ${where}${accel}: ${firstSentence(r.error.message)}`;
+    }
     if (r.verdict === 'error') {
         const msg = r.error ? firstSentence(r.error.message) : 'for an unknown reason';
         return `The check of ${r.app.name} could not be carried out: ${msg}`;

@@ -1,12 +1,13 @@
-import { access, mkdir, writeFile, copyFile, stat, readlink, rename, rm, readFile, mkdtemp, readdir, appendFile, open } from 'node:fs/promises';
+import { mkdir, writeFile, copyFile, stat, readlink, rename, rm, readFile, mkdtemp, readdir, appendFile, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve, basename, dirname, normalize, sep } from 'node:path';
-import { q as quoteWord, c as compilePattern, f as formatPattern, a as statusMatches, b as formatStatuses, d as distExports, p as parseProbe } from './index.js';
-import { constants, openSync, readSync, closeSync, readFileSync, readdirSync, lstatSync, createReadStream, statSync, mkdirSync, createWriteStream, readlinkSync } from 'node:fs';
+import { q as quoteWord, c as compilePattern, f as formatPattern, a as statusMatches, b as formatStatuses, d as distExports, s as splitWordsFor, p as parseProbe } from './index.js';
+import { openSync, readSync, closeSync, readFileSync, readdirSync, lstatSync, createReadStream, statSync, mkdirSync, createWriteStream, readlinkSync } from 'node:fs';
 import 'node:string_decoder';
 import { a as diagnose, h as hintFor } from './diagnose2.js';
 import { b as badInput, I as InfrastructureError, d as describeError, C as ConfigurationError, t as toError, e as errorKind } from './errors.js';
 import { v as versionAtLeast, p as parseVersion, s as silentLogger, e as ensureQemu, r as rdseedWarning, i as installKraftkit } from './qemu-setup.js';
+import { i as inspectKernelImage, s as startVm, f as emptyArgumentIndexes } from './start-vm.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { connect, createServer } from 'node:net';
@@ -16,7 +17,6 @@ import { a as writeResultFile } from './result-file.js';
 import { g as guestDirname, t as toGuestPath, T as TreeView, c as comparePaths, a as TreeWriter, w as walkTree, s as splitRdev, b as readSpecials, d as sniffArchiveFile, o as openArchive, U as UnexpectedEofError, e as tarChecksumOk, n as normaliseArchivePath, f as specialsSidecarPath, h as extractCpio, S as SymlinkLoopError, p as packDirectory } from './pack-directory.js';
 import { nodeCommandRunner, CommandNotFoundError } from './command-runner.js';
 import { d as cpioEntryBytes, a as CPIO_TRAILER_NAME } from './cpio-writer.js';
-import { s as startVm, f as emptyArgumentIndexes } from './start-vm.js';
 import './vm-registry.js';
 import 'node:zlib';
 import { a as ensureLinuxKernel } from './linux-kernel.js';
@@ -27,10 +27,10 @@ import { R as RUN_FILES, l as listRunFiles } from './run-files.js';
 import './find-program.js';
 import 'process';
 import 'buffer';
+import './memory.js';
 import 'node:stream';
 import 'node:events';
 import 'node:stream/promises';
-import './memory.js';
 
 const blocking = (findings) => findings.filter(f => f.severity === 'error' && !f.allowed);
 function label(f) {
@@ -454,15 +454,9 @@ async function runKraft(argv, what, cwd, logFile, deps, timeoutMs) {
 }
 async function ensureUnikraftKernel(req, deps) {
     if (req.kernel) {
-        if (!(await isFile(req.kernel)))
-            throw badInput('kernel', 'the path of an existing Unikraft kernel image', req.kernel);
-        try {
-            await access(req.kernel, constants.R_OK);
-        }
-        catch {
-            throw badInput('kernel', 'a readable Unikraft kernel image', req.kernel);
-        }
-        deps.logger.info(`Unikraft kernel: ${req.kernel} (given)`);
+        // Named before anything is built: an ARM image, a program or a truncated file is the input's fault.
+        const image = await inspectKernelImage(req.kernel, 'kernel');
+        deps.logger.info(`Unikraft kernel: ${req.kernel} (given; ${image.format} ${image.container}, ${image.bytes} bytes)`);
         return { path: req.kernel, source: 'given', cacheKey: null, persist: null, logFile: null };
     }
     if (req.arch !== 'x86_64')
@@ -715,6 +709,17 @@ async function runConsoleProbe(spec, ctx) {
 }
 
 const MAIN_RETURNED = /\bmain returned (-?\d+)/;
+/** Anchored at the line's end: app output printed without a newline may stand before it. */
+const EXIT_GROUP = /exit_group\((-?\d+)\)\s*=\s*\?\s*$/;
+/** `line N: exit_group(3) = ?` or `line N: main returned 3`, with the status it gives. */
+function statusLine(text) {
+    const clean = cleanLine(text);
+    const g = EXIT_GROUP.exec(clean);
+    if (g)
+        return { value: Number(g[1]), shown: `exit_group(${g[1]}) = ?` };
+    const m = MAIN_RETURNED.exec(clean);
+    return m ? { value: Number(m[1]), shown: `main returned ${m[1]}` } : null;
+}
 /** After a console probe asked to stop the VM: how long the program gets to report its status. */
 const EXIT_GRACE_MS = 2000;
 /** An int returned from main becomes an exit status the way exit() truncates it. */
@@ -729,9 +734,9 @@ async function runExitProbe(spec, ctx) {
     const unsubscribe = vm.onConsoleLine(line => {
         if (fromLine)
             return;
-        const m = MAIN_RETURNED.exec(cleanLine(line.text));
-        if (m) {
-            fromLine = { n: line.n, value: Number(m[1]), atMs: line.atMs };
+        const s = statusLine(line.text);
+        if (s) {
+            fromLine = { n: line.n, ...s, atMs: line.atMs };
             waker.wake();
         }
     });
@@ -752,12 +757,15 @@ async function runExitProbe(spec, ctx) {
         readyAtMs: passed ? atMs : null,
         evidence: { sent, received, atMs, ...(note ? { note } : {}) }
     });
-    const unknown = (why) => result(false, 'exit status unknown', vm.elapsedMs(), `exit status unknown: ${why}`);
+    const unknown = (why) => {
+        const r = result(false, 'exit status unknown', vm.elapsedMs(), `exit status unknown: ${why}`);
+        return ctx.guestReportsExit ? r : { ...r, inconclusive: true };
+    };
     try {
         for (;;) {
             if (fromLine) {
                 const l = fromLine;
-                return decide(asStatus(l.value), `line ${l.n}: main returned ${l.value}`, l.atMs);
+                return decide(asStatus(l.value), `line ${l.n}: ${l.shown}`, l.atMs);
             }
             if (ctx.isEnded()) {
                 const end = await ctx.whenEnded;
@@ -766,11 +774,11 @@ async function runExitProbe(spec, ctx) {
                 }
                 const lines = vm.consoleText().split('\n');
                 for (let i = 0; i < lines.length; i++) {
-                    const m = MAIN_RETURNED.exec(cleanLine(lines[i]));
-                    if (m)
-                        return decide(asStatus(Number(m[1])), `line ${i + 1}: main returned ${m[1]}`, vm.elapsedMs());
+                    const s = statusLine(lines[i]);
+                    if (s)
+                        return decide(asStatus(s.value), `line ${i + 1}: ${s.shown}`, vm.elapsedMs());
                 }
-                return unknown(`${describeEnd(end)} without reporting one (no 'main returned N' line, no guest status)`);
+                return unknown(`${describeEnd(end)} without reporting one (no 'exit_group(N) = ?' or 'main returned N' line, no guest status)`);
             }
             const now = clock.now();
             if (now >= graceUntil) {
@@ -780,7 +788,10 @@ async function runExitProbe(spec, ctx) {
                 continue;
             }
             if (now >= ctx.deadlineAt) {
-                return unknown(`the program had not exited after ${Math.round(now - started)} ms (deadline)`);
+                const waited = Math.round(now - started);
+                return unknown(ctx.guestReportsExit
+                    ? `the program had not exited after ${waited} ms (deadline)`
+                    : `no exit was reported within ${waited} ms (deadline); this kernel prints no 'exit_group(N) = ?' line, and Unikraft 0.16.x neither reports a program's exit status nor powers off after it, so the program may have exited long before`);
             }
             await waker.wait(Math.min(graceUntil, ctx.deadlineAt) - now);
         }
@@ -1263,6 +1274,7 @@ async function runProbes(specs, vm, opts) {
         },
         isEnded: () => ended || vm.ended,
         whenEnded,
+        guestReportsExit: opts.guestReportsExit ?? true,
         stopRequested: false
     };
     const lastReadiness = specs.reduce((last, s, i) => (isReadinessProbe(s) ? i : last), -1);
@@ -1374,7 +1386,7 @@ function notRun(spec, failed, atMs) {
 }
 
 // The verdict of a check. `error`: the check could not be carried out (QEMU missing, Docker down, a
-// download failed). `fail`: a probe failed, or diagnosis found an error that is not allowed, even when
+// download failed), or a probe could not judge (an exit status Unikraft does not report). `fail`: a probe failed, or diagnosis found an error that is not allowed, even when
 // every probe passed (a crash or a missing library after the app answered is still broken).
 // `pass`: all probes passed and no error finding remains. The allow-list turns the listed ids' error and
 // warning findings into notes marked `allowed`, e.g. `process.fork-unsupported` for redis's BGSAVE.
@@ -1385,6 +1397,8 @@ function applyAllowList(findings, allow) {
 function computeVerdict(input) {
     const findings = applyAllowList(input.findings, input.allow);
     const firstFailure = input.probes.find(p => !p.passed);
+    // A probe that could not judge is no failure of the app; an error finding still decides.
+    const inconclusive = firstFailure?.inconclusive ? firstFailure : undefined;
     const errors = findings.filter(f => f.severity === 'error');
     const withFailure = firstFailure ? { firstFailure } : {};
     if (input.infraError !== undefined && input.infraError !== null) {
@@ -1397,7 +1411,16 @@ function computeVerdict(input) {
         };
     }
     const reasons = [];
-    if (firstFailure) {
+    if (inconclusive && errors.length === 0) {
+        const note = inconclusive.evidence.note ? `: ${inconclusive.evidence.note}` : '';
+        return {
+            verdict: 'error',
+            firstFailure: inconclusive,
+            findings,
+            summary: `${inconclusive.input} ${inconclusive.target} is inconclusive${note}`
+        };
+    }
+    if (firstFailure && !inconclusive) {
         const note = firstFailure.evidence.note ? `: ${firstFailure.evidence.note}` : '';
         reasons.push(`${firstFailure.input} ${firstFailure.target} failed${note}`);
     }
@@ -4087,7 +4110,9 @@ async function bootAndProbe(input, deps, launchAtMs) {
                 deadlineMs: options.timeoutMs,
                 clock: deps.clock,
                 logger: deps.logger,
-                runner: deps.runner
+                runner: deps.runner,
+                // Only the baseline's init reports every exit; Unikraft reports one only if its kernel prints it.
+                guestReportsExit: input.guest === 'linux'
             });
         }
     }
@@ -4127,6 +4152,7 @@ async function bootAndProbe(input, deps, launchAtMs) {
             kind: p.kind,
             target: p.target,
             passed: p.passed,
+            inconclusive: p.inconclusive,
             evidence: p.evidence.note ?? p.evidence.received
         })),
         guest: input.guest,
@@ -4223,10 +4249,13 @@ async function runCheck(options, outDir, deps) {
         });
         const image = built?.imageConfig;
         const named = options.cmd ?? (await kraftfileCmd(options.kraftfile)) ?? (image ? defaultCommand(image) : null);
-        if (!named || named.length === 0) {
+        // A kernel given without a root filesystem is a native image: booted as it is, and whatever
+        // command was given becomes its arguments (optional). An ELF loader needs the program to run.
+        const native = built === null;
+        if (!native && (!named || named.length === 0)) {
             throw new ConfigurationError('cmd', "Input 'cmd' is needed: the root filesystem names no command (no ENTRYPOINT or CMD, no Kraftfile cmd); give one like /usr/bin/redis-server /etc/redis/redis.conf");
         }
-        const cmd = [...named];
+        const cmd = [...(named ?? [])];
         const env = { ...(image?.env ?? {}), ...options.env };
         const workdir = options.workdir ?? image?.workdir ?? null;
         // The ELF loader does not search PATH: a bare program name becomes the path execvp would find.
@@ -4443,7 +4472,7 @@ async function kraftfileCmd(kraftfile) {
         if (Array.isArray(cmd))
             return cmd.map(String);
         if (typeof cmd === 'string')
-            return cmd.trim().split(/\s+/);
+            return splitWordsFor('Kraftfile cmd', cmd);
     }
     catch (err) {
         throw new ConfigurationError('Kraftfile', `Kraftfile ${kraftfile} could not be read: ${toError(err).message}`);
@@ -4472,9 +4501,9 @@ function buildResult(r) {
             message: e.message,
             ...(e instanceof InfrastructureError && e.hint ? { hint: e.hint } : {})
         };
-        // A configuration mistake found while building (a failing Dockerfile) is the app's failure;
-        // a machine that cannot run the check is an error.
-        verdict = kind === 'configuration' ? 'fail' : 'error';
+        // Nothing the app did decided it: a mistake in the inputs (exit 2) or a machine that could not
+        // run the check (exit 3) is an error, never the app's failure (docs/probes.md, "Verdict").
+        verdict = 'error';
         if (kind === 'configuration') {
             findings = [
                 ...findings,
@@ -4489,6 +4518,10 @@ function buildResult(r) {
                 }
             ];
         }
+    }
+    if (!error && verdict === 'error' && main) {
+        // The run happened but a probe could not judge (an exit status this kernel does not report).
+        error = { kind: 'inconclusive', message: main.summary };
     }
     const vm = main?.vm ?? null;
     const banner = findings.find(f => f.id === 'boot.banner');
@@ -4515,6 +4548,7 @@ function buildResult(r) {
             kind: p.kind,
             target: p.target,
             passed: p.passed,
+            ...(p.inconclusive ? { inconclusive: true } : {}),
             attempts: p.attempts,
             durationMs: Math.round(p.durationMs),
             evidence: p.evidence

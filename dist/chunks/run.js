@@ -26,13 +26,13 @@ import './find-program.js';
 import 'process';
 import 'buffer';
 import './diagnose2.js';
+import './start-vm.js';
+import './linux-kernel.js';
+import './memory.js';
 import 'node:http';
 import './result-file.js';
 import './pack-directory.js';
 import 'node:stream';
-import './start-vm.js';
-import './linux-kernel.js';
-import './memory.js';
 import './version.js';
 import './privileges.js';
 import './run-files.js';
@@ -69,7 +69,7 @@ function renderTextReport(r, opts) {
         out.push('', paint('bold', 'Probes'));
         const width = Math.min(40, Math.max(...r.probes.map(p => stripAnsi(p.target).length)));
         for (const p of r.probes) {
-            const mark = p.passed ? paint('green', '✔') : paint('red', '✖');
+            const mark = p.passed ? paint('green', '✔') : p.inconclusive ? paint('yellow', '?') : paint('red', '✖');
             const target = clean(p.target, 40).padEnd(width);
             const tries = `${p.attempts} attempt${p.attempts === 1 ? '' : 's'}, ${formatMs(p.durationMs)}`;
             const e = p.evidence;
@@ -78,7 +78,7 @@ function renderTextReport(r, opts) {
                 e.received !== undefined ? `got ${clean(e.received, 120)}` : '',
                 e.note !== undefined ? clean(e.note, 200) : ''
             ].filter(Boolean);
-            out.push(`  ${mark} ${target}  ${p.passed ? 'passed' : 'failed'} (${tries})`);
+            out.push(`  ${mark} ${target}  ${p.passed ? 'passed' : p.inconclusive ? 'inconclusive' : 'failed'} (${tries})`);
             if (seen.length > 0)
                 out.push(`      ${paint('dim', seen.join(' · '))}`);
         }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { constants, openSync, writeSync, closeSync } from 'node:fs';
-import { access, mkdtemp, writeFile, rm, mkdir, stat, copyFile, appendFile, readFile, rename, readdir, open } from 'node:fs/promises';
+import { mkdtemp, writeFile, rm, access, mkdir, stat, copyFile, appendFile, readFile, rename, readdir, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, dirname, basename, resolve } from 'node:path';
 import { systemClock } from './clock.js';
@@ -145,6 +145,10 @@ function classifyKvmProbe(o) {
 /** Boots the probe kernel under KVM; never takes longer than the bound (plus the kill). */
 async function probeKvm(qemuBinary, opts = {}) {
     const timeoutMs = opts.timeoutMs ?? DEFAULT_KVM_PROBE_TIMEOUT_MS;
+    // No device to open: named as such, without starting QEMU (whose own message is less clear).
+    const problem = await kvmDeviceProblem(opts.kvmDevice ?? KVM_DEVICE);
+    if (problem)
+        return { ok: false, detail: problem, elapsedMs: 0 };
     const dir = await mkdtemp(join(tmpdir(), 'ukc-kvm-probe-'));
     const kernel = join(dir, 'probe.bin');
     await writeFile(kernel, buildProbeKernel({ message: `${PROBE_MESSAGE}\n`, exitValue: 41 }));
@@ -245,12 +249,7 @@ async function cachedProbe(opts) {
     const key = `${binary}\0${device}\0${timeoutMs}`;
     let p = probeCache.get(key);
     if (!p) {
-        p = (async () => {
-            const problem = await kvmDeviceProblem(device);
-            if (problem)
-                return { ok: false, detail: problem, elapsedMs: 0 };
-            return probeKvm(binary, { timeoutMs });
-        })();
+        p = probeKvm(binary, { timeoutMs, kvmDevice: device });
         probeCache.set(key, p);
     }
     return p;
@@ -1074,6 +1073,191 @@ class QmpClient {
     }
 }
 
+// What a kernel file is, read from its bytes before QEMU sees it: QEMU's x86 `-kernel` boots a
+// multiboot image (Unikraft's qemu/x86_64 images, ELF or a.out kludge), an x86 ELF with a PVH note,
+// or a Linux bzImage (the baseline). Anything else (an ARM image, a Linux program, a text file, a
+// truncated download) is named here as a mistake in the input, instead of a guest that "failed".
+/** Multiboot 1 looks in the first 8 KiB, multiboot 2 in the first 32 KiB. */
+const MB1_MAGIC = 0x1badb002;
+const MB2_MAGIC = 0xe85250d6;
+const SCAN_BYTES = 32 * 1024;
+const MB1_AOUT_KLUDGE = 1 << 16;
+const XEN_ELFNOTE_PHYS32_ENTRY = 18;
+const PT_LOAD = 1;
+const PT_NOTE = 4;
+const EM_386 = 3;
+const EM_X86_64 = 62;
+const ARCH_NAMES = {
+    40: 'ARM (32-bit)',
+    183: 'ARM64 (aarch64)',
+    243: 'RISC-V',
+    21: 'PowerPC 64',
+    22: 's390x',
+    8: 'MIPS'
+};
+const ACCEPTED = 'a Unikraft kernel image for qemu/x86_64 (a multiboot ELF such as <app>_qemu-x86_64 from a Unikraft build, or .unikraft/build/... from kraft build)';
+function refuse(input, path, why, what = ACCEPTED) {
+    return new ConfigurationError(input, `Input '${input}' must be ${what}, got '${path}': ${why}`);
+}
+/** The offset of a valid multiboot 1 header (magic + flags + checksum = 0), or -1. */
+function findMultiboot1(head) {
+    for (let o = 0; o + 12 <= Math.min(head.length, 8192); o += 4) {
+        if (head.readUInt32LE(o) !== MB1_MAGIC)
+            continue;
+        const flags = head.readUInt32LE(o + 4);
+        if ((MB1_MAGIC + flags + head.readUInt32LE(o + 8)) >>> 0 === 0)
+            return o;
+    }
+    return -1;
+}
+function findMultiboot2(head) {
+    for (let o = 0; o + 16 <= Math.min(head.length, SCAN_BYTES); o += 8) {
+        if (head.readUInt32LE(o) !== MB2_MAGIC)
+            continue;
+        const arch = head.readUInt32LE(o + 4);
+        const len = head.readUInt32LE(o + 8);
+        if ((MB2_MAGIC + arch + len + head.readUInt32LE(o + 12)) >>> 0 === 0)
+            return o;
+    }
+    return -1;
+}
+function readElfSegments(head, readAt) {
+    return (async () => {
+        const cls = head[4] === 2 ? 64 : head[4] === 1 ? 32 : 0;
+        if (cls === 0 || head[5] !== 1)
+            return 'an ELF file that is not little-endian 32- or 64-bit';
+        const machine = head.readUInt16LE(18);
+        const phoff = cls === 64 ? Number(head.readBigUInt64LE(32)) : head.readUInt32LE(28);
+        const phentsize = head.readUInt16LE(cls === 64 ? 54 : 42);
+        const phnum = head.readUInt16LE(cls === 64 ? 56 : 44);
+        if (phnum === 0 || phnum > 4096 || phentsize < (cls === 64 ? 56 : 32))
+            return 'an ELF file without program headers';
+        const table = await readAt(phoff, phnum * phentsize);
+        if (table.length < phnum * phentsize)
+            return 'truncated: its program headers run past the end of the file';
+        const loads = [];
+        const notes = [];
+        for (let i = 0; i < phnum; i++) {
+            const e = i * phentsize;
+            const type = table.readUInt32LE(e);
+            const offset = cls === 64 ? Number(table.readBigUInt64LE(e + 8)) : table.readUInt32LE(e + 4);
+            const filesz = cls === 64 ? Number(table.readBigUInt64LE(e + 32)) : table.readUInt32LE(e + 16);
+            if (type === PT_LOAD)
+                loads.push([offset, filesz]);
+            if (type === PT_NOTE)
+                notes.push([offset, filesz]);
+        }
+        return { cls, machine, loads, notes };
+    })();
+}
+/** Whether a PT_NOTE block holds Xen's PHYS32_ENTRY note (what QEMU's PVH boot looks for). */
+function hasPvhNote(note) {
+    let o = 0;
+    while (o + 12 <= note.length) {
+        const namesz = note.readUInt32LE(o);
+        const descsz = note.readUInt32LE(o + 4);
+        const type = note.readUInt32LE(o + 8);
+        const name = note.subarray(o + 12, o + 12 + namesz).toString('latin1');
+        if (type === XEN_ELFNOTE_PHYS32_ENTRY && name.startsWith('Xen'))
+            return true;
+        o += 12 + Math.ceil(namesz / 4) * 4 + Math.ceil(descsz / 4) * 4;
+    }
+    return false;
+}
+/**
+ * Reads the kernel's headers and says what QEMU will make of it, or throws a ConfigurationError
+ * naming `input`, the file and what is wrong (empty, another architecture, a program, truncated).
+ */
+async function inspectKernelImage(path, input = 'kernel') {
+    let fh;
+    try {
+        fh = await open(path, 'r');
+    }
+    catch (e) {
+        const code = e.code;
+        const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? String(e));
+        throw refuse(input, path, why, 'a readable kernel image file');
+    }
+    try {
+        const st = await fh.stat();
+        if (!st.isFile())
+            throw refuse(input, path, 'not a regular file', 'a readable kernel image file');
+        const size = st.size;
+        if (size === 0)
+            throw refuse(input, path, 'the file is empty');
+        const readAt = async (o, n) => {
+            if (o >= size)
+                return Buffer.alloc(0);
+            const b = Buffer.alloc(Math.min(n, size - o));
+            const { bytesRead } = await fh.read(b, 0, b.length, o);
+            return b.subarray(0, bytesRead);
+        };
+        const head = await readAt(0, SCAN_BYTES);
+        const isElf = head.length >= 64 && head.readUInt32BE(0) === 0x7f454c46;
+        if (!isElf) {
+            if (head.length >= 0x206 && head.toString('latin1', 0x202, 0x206) === 'HdrS') {
+                return { format: 'bzimage', container: 'raw', bytes: size };
+            }
+            if (head.length >= 0x3c && head.toString('latin1', 0x38, 0x3c) === 'ARM\x64') {
+                throw refuse(input, path, 'an ARM64 Linux/Unikraft image (built for arm64, not x86_64)');
+            }
+            const mb1 = findMultiboot1(head);
+            if (mb1 >= 0) {
+                const flags = head.readUInt32LE(mb1 + 4);
+                if (flags & MB1_AOUT_KLUDGE && mb1 + 32 <= head.length) {
+                    // header_addr, load_addr, load_end_addr: the loaded bytes must all be in the file.
+                    const headerAddr = head.readUInt32LE(mb1 + 12);
+                    const loadAddr = head.readUInt32LE(mb1 + 16);
+                    const loadEnd = head.readUInt32LE(mb1 + 20);
+                    const start = mb1 - (headerAddr - loadAddr);
+                    if (loadEnd !== 0 && start + (loadEnd - loadAddr) > size) {
+                        throw refuse(input, path, `truncated: its multiboot header loads ${loadEnd - loadAddr} bytes, the file has ${size - start}`);
+                    }
+                }
+                return { format: 'multiboot', container: 'raw', bytes: size };
+            }
+            if (findMultiboot2(head) >= 0)
+                return { format: 'multiboot2', container: 'raw', bytes: size };
+            const text = /^[\x09\x0a\x0d\x20-\x7e]*$/.test(head.toString('latin1', 0, Math.min(64, head.length)));
+            throw refuse(input, path, text ? 'a text file, not a kernel image' : 'no multiboot header and not an ELF file or a bzImage');
+        }
+        const seg = await readElfSegments(head, readAt);
+        if (typeof seg === 'string')
+            throw refuse(input, path, seg);
+        if (seg.machine !== EM_X86_64 && seg.machine !== EM_386) {
+            const arch = ARCH_NAMES[seg.machine] ?? `machine ${seg.machine}`;
+            throw refuse(input, path, `an ELF file for ${arch}, not x86_64`);
+        }
+        for (const [offset, filesz] of seg.loads) {
+            if (offset + filesz > size) {
+                throw refuse(input, path, `truncated: a loadable segment ends at byte ${offset + filesz}, the file has ${size}`);
+            }
+        }
+        const container = seg.cls === 64 ? 'ELF64' : 'ELF32';
+        const mb1 = findMultiboot1(head);
+        if (mb1 >= 0) {
+            // QEMU's multiboot loader reads ELF32 only, unless the header gives the load addresses itself.
+            if (seg.cls === 64 && !(head.readUInt32LE(mb1 + 4) & MB1_AOUT_KLUDGE)) {
+                throw refuse(input, path, "an ELF64 multiboot image, which QEMU's multiboot loader refuses ('give a 32bit one'): use the image Unikraft's build leaves as <app>_qemu-x86_64, not its .dbg file");
+            }
+            return { format: 'multiboot', container, bytes: size };
+        }
+        if (findMultiboot2(head) >= 0)
+            return { format: 'multiboot2', container, bytes: size };
+        for (const [offset, filesz] of seg.notes) {
+            if (hasPvhNote(await readAt(offset, Math.min(filesz, 1 << 20))))
+                return { format: 'pvh-elf', container, bytes: size };
+        }
+        const type = head.readUInt16LE(16);
+        throw refuse(input, path, type === 3
+            ? 'an x86_64 Linux program or library, not a kernel (give a program as the root filesystem and cmd instead)'
+            : 'an x86 ELF file with neither a multiboot header nor a PVH note, which QEMU cannot boot');
+    }
+    finally {
+        await fh.close();
+    }
+}
+
 // Checks a VmSpec before anything starts, so bad input ends with one clear error naming the input
 // and nothing is left running: kernel and initrd files, memory, ports, deadlines, command.
 async function readHead(path, input, what) {
@@ -1103,7 +1287,7 @@ async function readHead(path, input, what) {
     }
 }
 async function checkKernelFile(path, input = 'kernel') {
-    await readHead(path, input, 'kernel image');
+    await inspectKernelImage(path, input);
 }
 /** Returns the archive's form; a gzip archive is accepted for the Linux baseline only. */
 async function checkInitrdFile(path, guest, input = 'initrd') {
@@ -1499,4 +1683,4 @@ async function startVm(spec, deps) {
     return handle;
 }
 
-export { DEFAULT_BOOT_TIMEOUT_MS as D, GUEST_EXIT_PREFIX as G, buildQemuArgv as a, buildLinuxCmdline as b, buildUnikraftCmdline as c, prepareLinuxInitrd as d, quoteUnikraftArg as e, emptyArgumentIndexes as f, parseGuestExitLine as p, qemuVersion as q, resolveAccel as r, startVm as s, validatePortForwards as v };
+export { DEFAULT_BOOT_TIMEOUT_MS as D, GUEST_EXIT_PREFIX as G, buildQemuArgv as a, buildLinuxCmdline as b, buildUnikraftCmdline as c, prepareLinuxInitrd as d, quoteUnikraftArg as e, emptyArgumentIndexes as f, inspectKernelImage as i, parseGuestExitLine as p, qemuVersion as q, resolveAccel as r, startVm as s, validatePortForwards as v };

@@ -115,7 +115,9 @@ async function bootAndProbe(input: GuestRunInput, deps: EngineDeps, launchAtMs: 
         deadlineMs: options.timeoutMs,
         clock: deps.clock,
         logger: deps.logger,
-        runner: deps.runner
+        runner: deps.runner,
+        // Only the baseline's init reports every exit; Unikraft reports one only if its kernel prints it.
+        guestReportsExit: input.guest === 'linux'
       })
     }
   } catch (err) {
@@ -155,6 +157,7 @@ async function bootAndProbe(input: GuestRunInput, deps: EngineDeps, launchAtMs: 
       kind: p.kind,
       target: p.target,
       passed: p.passed,
+      inconclusive: p.inconclusive,
       evidence: p.evidence.note ?? p.evidence.received
     })),
     guest: input.guest,

@@ -5,6 +5,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
+import { splitWordsFor } from '../config/shell-words.js'
 import type { CheckOptions } from '../config/check-options.js'
 import type { Finding } from '../diagnose/finding.js'
 import { differential } from '../diagnose/index.js'
@@ -136,13 +137,16 @@ export async function runCheck(options: CheckOptions, outDir: string, deps: Engi
     const image: ImageConfig | undefined = built?.imageConfig
     const named =
       options.cmd ?? (await kraftfileCmd(options.kraftfile)) ?? (image ? defaultCommand(image) : null)
-    if (!named || named.length === 0) {
+    // A kernel given without a root filesystem is a native image: booted as it is, and whatever
+    // command was given becomes its arguments (optional). An ELF loader needs the program to run.
+    const native = built === null
+    if (!native && (!named || named.length === 0)) {
       throw new ConfigurationError(
         'cmd',
         "Input 'cmd' is needed: the root filesystem names no command (no ENTRYPOINT or CMD, no Kraftfile cmd); give one like /usr/bin/redis-server /etc/redis/redis.conf"
       )
     }
-    const cmd = [...named]
+    const cmd = [...(named ?? [])]
     const env = { ...(image?.env ?? {}), ...options.env }
     const workdir = options.workdir ?? image?.workdir ?? null
     // The ELF loader does not search PATH: a bare program name becomes the path execvp would find.
@@ -376,7 +380,7 @@ async function kraftfileCmd(kraftfile: string | null): Promise<string[] | null> 
     const doc = parseYaml(await readFile(kraftfile, 'utf8')) as { cmd?: unknown } | null
     const cmd = doc?.cmd
     if (Array.isArray(cmd)) return cmd.map(String)
-    if (typeof cmd === 'string') return cmd.trim().split(/\s+/)
+    if (typeof cmd === 'string') return splitWordsFor('Kraftfile cmd', cmd)
   } catch (err) {
     throw new ConfigurationError(
       'Kraftfile',
@@ -427,9 +431,9 @@ function buildResult(r: ResultInput): CheckResult {
       message: e.message,
       ...(e instanceof InfrastructureError && e.hint ? { hint: e.hint } : {})
     }
-    // A configuration mistake found while building (a failing Dockerfile) is the app's failure;
-    // a machine that cannot run the check is an error.
-    verdict = kind === 'configuration' ? 'fail' : 'error'
+    // Nothing the app did decided it: a mistake in the inputs (exit 2) or a machine that could not
+    // run the check (exit 3) is an error, never the app's failure (docs/probes.md, "Verdict").
+    verdict = 'error'
     if (kind === 'configuration') {
       findings = [
         ...findings,
@@ -444,6 +448,10 @@ function buildResult(r: ResultInput): CheckResult {
         }
       ]
     }
+  }
+  if (!error && verdict === 'error' && main) {
+    // The run happened but a probe could not judge (an exit status this kernel does not report).
+    error = { kind: 'inconclusive', message: main.summary }
   }
   const vm = main?.vm ?? null
   const banner = findings.find(f => f.id === 'boot.banner')
@@ -471,6 +479,7 @@ function buildResult(r: ResultInput): CheckResult {
       kind: p.kind,
       target: p.target,
       passed: p.passed,
+      ...(p.inconclusive ? { inconclusive: true } : {}),
       attempts: p.attempts,
       durationMs: Math.round(p.durationMs),
       evidence: p.evidence

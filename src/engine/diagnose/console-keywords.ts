@@ -78,6 +78,7 @@ export const CONSOLE_KEYWORDS: readonly string[] = [
   'application returned',
   'program name missing',
   'unikraft_compat_exit=',
+  'exit_group(',
   // app-level failures of known kinds
   'address family not supported',
   'protocol not available',

@@ -147,7 +147,8 @@ export class ConsoleRules implements LineSink {
     const seg: Segment = { line, text, level: k.level, lib: k.lib, msg: k.msg }
     if (k.level === null) {
       const call = parseStraceLine(text)
-      if (call) {
+      // `exit_group(3) = ?` has the shape of a traced call, but it is the program's exit status.
+      if (call && call.name !== 'exit_group') {
         this.straceCall(seg, call)
         return
       }
@@ -601,10 +602,12 @@ export class ConsoleRules implements LineSink {
 
   private exitRule(seg: Segment): boolean {
     const { msg, text } = seg
-    if (!msg.includes('returned') && !text.includes('UNIKRAFT_COMPAT_EXIT=')) return false
-    // Unikraft's `main returned <n>`, the ELF loader's exit_group with a negative status, and the
-    // Linux baseline's status line.
+    if (!msg.includes('returned') && !text.includes('UNIKRAFT_COMPAT_EXIT=') && !text.includes('exit_group('))
+      return false
+    // Unikraft's `main returned <n>`, the ELF loader's exit_group with a negative status, the
+    // Linux baseline's status line, and `exit_group(<n>) = ?` from a kernel that reports exits.
     const m =
+      /exit_group\((-?\d{1,10})\)\s*=\s*\?\s*$/.exec(text) ??
       /\bmain returned (-?\d{1,10})\b/.exec(msg) ??
       /\bApplication returned error code (-?\d{1,10})\b/.exec(msg) ??
       /\bUNIKRAFT_COMPAT_EXIT=(-?\d{1,10})\b/.exec(text)

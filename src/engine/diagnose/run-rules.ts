@@ -13,6 +13,8 @@ export interface ProbeOutcome {
   /** What was probed, e.g. `6379` or `80/`. */
   target: string
   evidence?: string
+  /** It could not judge (an exit status the kernel does not report): no failure of the app. */
+  inconclusive?: boolean
 }
 
 /** Everything about the run except the console bytes. */
@@ -115,7 +117,7 @@ export function runFindings(summary: ConsoleSummary, ctx: RunContext): Finding[]
   }
 
   for (const p of ctx.probes ?? []) {
-    if (p.passed) continue
+    if (p.passed || p.inconclusive) continue
     // The probe as the user writes it (`http:80/`), whether the target came with its kind or not.
     const detail = p.target.startsWith(`${p.kind}:`) ? p.target : `${p.kind}:${p.target}`
     out.push(finding('probe.failed', p.evidence ?? `${detail} did not pass`, detail, 'probe'))

@@ -1,11 +1,25 @@
 // The exit probe: the program's exit status as the guest reported it (the Linux baseline's status, in
-// VmResult.guestExit) or as Unikraft logged it (`main returned N`, Info level). Anything else is
-// "unknown", and an unknown status fails: it is never guessed (a Unikraft halt code is not the app's).
+// VmResult.guestExit), as a Unikraft kernel that reports exits printed it (`exit_group(N) = ?`, the
+// form strace gives the call that never returns), or as Unikraft logged it (`main returned N`, Info
+// level). A status that never showed is never guessed (a Unikraft halt code is not the app's): on a
+// guest that always reports it, that is a failure; on Unikraft (0.16.x discards the status and
+// never powers off) it is unknown, and the probe is inconclusive.
 import type { ExitProbeSpec, ProbeResult } from './probe-types.js'
 import { type ProbeRunContext, cleanLine, describeEnd } from './run-context.js'
 import { Waker } from './waker.js'
 
 const MAIN_RETURNED = /\bmain returned (-?\d+)/
+/** Anchored at the line's end: app output printed without a newline may stand before it. */
+const EXIT_GROUP = /exit_group\((-?\d+)\)\s*=\s*\?\s*$/
+
+/** `line N: exit_group(3) = ?` or `line N: main returned 3`, with the status it gives. */
+function statusLine(text: string): { value: number; shown: string } | null {
+  const clean = cleanLine(text)
+  const g = EXIT_GROUP.exec(clean)
+  if (g) return { value: Number(g[1]), shown: `exit_group(${g[1]}) = ?` }
+  const m = MAIN_RETURNED.exec(clean)
+  return m ? { value: Number(m[1]), shown: `main returned ${m[1]}` } : null
+}
 
 /** After a console probe asked to stop the VM: how long the program gets to report its status. */
 export const EXIT_GRACE_MS = 2000
@@ -19,12 +33,12 @@ export async function runExitProbe(spec: ExitProbeSpec, ctx: ProbeRunContext): P
   const { clock, vm } = ctx
   const started = clock.now()
   const waker = new Waker(clock)
-  let fromLine: { n: number; value: number; atMs: number } | null = null
+  let fromLine: { n: number; value: number; shown: string; atMs: number } | null = null
   const unsubscribe = vm.onConsoleLine(line => {
     if (fromLine) return
-    const m = MAIN_RETURNED.exec(cleanLine(line.text))
-    if (m) {
-      fromLine = { n: line.n, value: Number(m[1]), atMs: line.atMs }
+    const s = statusLine(line.text)
+    if (s) {
+      fromLine = { n: line.n, ...s, atMs: line.atMs }
       waker.wake()
     }
   })
@@ -50,13 +64,15 @@ export async function runExitProbe(spec: ExitProbeSpec, ctx: ProbeRunContext): P
     readyAtMs: passed ? atMs : null,
     evidence: { sent, received, atMs, ...(note ? { note } : {}) }
   })
-  const unknown = (why: string): ProbeResult =>
-    result(false, 'exit status unknown', vm.elapsedMs(), `exit status unknown: ${why}`)
+  const unknown = (why: string): ProbeResult => {
+    const r = result(false, 'exit status unknown', vm.elapsedMs(), `exit status unknown: ${why}`)
+    return ctx.guestReportsExit ? r : { ...r, inconclusive: true }
+  }
   try {
     for (;;) {
       if (fromLine) {
-        const l: { n: number; value: number; atMs: number } = fromLine
-        return decide(asStatus(l.value), `line ${l.n}: main returned ${l.value}`, l.atMs)
+        const l: { n: number; value: number; shown: string; atMs: number } = fromLine
+        return decide(asStatus(l.value), `line ${l.n}: ${l.shown}`, l.atMs)
       }
       if (ctx.isEnded()) {
         const end = await ctx.whenEnded
@@ -65,11 +81,11 @@ export async function runExitProbe(spec: ExitProbeSpec, ctx: ProbeRunContext): P
         }
         const lines = vm.consoleText().split('\n')
         for (let i = 0; i < lines.length; i++) {
-          const m = MAIN_RETURNED.exec(cleanLine(lines[i]))
-          if (m) return decide(asStatus(Number(m[1])), `line ${i + 1}: main returned ${m[1]}`, vm.elapsedMs())
+          const s = statusLine(lines[i])
+          if (s) return decide(asStatus(s.value), `line ${i + 1}: ${s.shown}`, vm.elapsedMs())
         }
         return unknown(
-          `${describeEnd(end)} without reporting one (no 'main returned N' line, no guest status)`
+          `${describeEnd(end)} without reporting one (no 'exit_group(N) = ?' or 'main returned N' line, no guest status)`
         )
       }
       const now = clock.now()
@@ -80,7 +96,12 @@ export async function runExitProbe(spec: ExitProbeSpec, ctx: ProbeRunContext): P
         continue
       }
       if (now >= ctx.deadlineAt) {
-        return unknown(`the program had not exited after ${Math.round(now - started)} ms (deadline)`)
+        const waited = Math.round(now - started)
+        return unknown(
+          ctx.guestReportsExit
+            ? `the program had not exited after ${waited} ms (deadline)`
+            : `no exit was reported within ${waited} ms (deadline); this kernel prints no 'exit_group(N) = ?' line, and Unikraft 0.16.x neither reports a program's exit status nor powers off after it, so the program may have exited long before`
+        )
       }
       await waker.wait(Math.min(graceUntil, ctx.deadlineAt) - now)
     }

@@ -102,6 +102,11 @@ export interface ProbeResult {
   readyAtMs: number | null
   /** From the passing attempt, or from the last failing one. */
   evidence: ProbeEvidence
+  /**
+   * The probe could not judge: the guest cannot tell what it asks (an exit status on a Unikraft
+   * kernel that discards it). Never a pass, never the app's failure: the verdict is `error`.
+   */
+  inconclusive?: boolean
   /** Command probes: the program's output, kept for the artifacts. */
   output?: { stdout: string; stderr: string; exitCode: number | null; signal: string | null }
 }

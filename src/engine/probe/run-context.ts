@@ -20,6 +20,11 @@ export interface ProbeRunContext {
   isEnded(): boolean
   /** Settles once QEMU has exited and its evidence is written (never rejects). */
   whenEnded: Promise<VmResult | null>
+  /**
+   * The guest reports a program's exit status when it has one (the Linux baseline's init). When
+   * false (Unikraft), a status that never showed is unknown, not a failure.
+   */
+  guestReportsExit: boolean
   /** Set when a console probe with stop=yes matched: the program's output is all there is to wait for. */
   stopRequested: boolean
 }

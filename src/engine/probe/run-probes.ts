@@ -26,6 +26,8 @@ export interface RunProbesOptions {
   logger?: Logger
   /** Runs `command:` probes (default: node's spawn, no shell). */
   runner?: CommandRunner
+  /** See ProbeRunContext.guestReportsExit (default true). */
+  guestReportsExit?: boolean
 }
 
 /** Probes that wait for the app to come up; time-to-ready is when the last of them passes. */
@@ -67,6 +69,7 @@ export async function runProbes(
     },
     isEnded: () => ended || vm.ended,
     whenEnded,
+    guestReportsExit: opts.guestReportsExit ?? true,
     stopRequested: false
   }
   const lastReadiness = specs.reduce((last, s, i) => (isReadinessProbe(s) ? i : last), -1)

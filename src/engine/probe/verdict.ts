@@ -1,5 +1,5 @@
 // The verdict of a check. `error`: the check could not be carried out (QEMU missing, Docker down, a
-// download failed). `fail`: a probe failed, or diagnosis found an error that is not allowed, even when
+// download failed), or a probe could not judge (an exit status Unikraft does not report). `fail`: a probe failed, or diagnosis found an error that is not allowed, even when
 // every probe passed (a crash or a missing library after the app answered is still broken).
 // `pass`: all probes passed and no error finding remains. The allow-list turns the listed ids' error and
 // warning findings into notes marked `allowed`, e.g. `process.fork-unsupported` for redis's BGSAVE.
@@ -39,6 +39,8 @@ export function applyAllowList(findings: readonly Finding[], allow: readonly str
 export function computeVerdict(input: VerdictInput): VerdictResult {
   const findings = applyAllowList(input.findings, input.allow)
   const firstFailure = input.probes.find(p => !p.passed)
+  // A probe that could not judge is no failure of the app; an error finding still decides.
+  const inconclusive = firstFailure?.inconclusive ? firstFailure : undefined
   const errors = findings.filter(f => f.severity === 'error')
   const withFailure = firstFailure ? { firstFailure } : {}
   if (input.infraError !== undefined && input.infraError !== null) {
@@ -51,7 +53,16 @@ export function computeVerdict(input: VerdictInput): VerdictResult {
     }
   }
   const reasons: string[] = []
-  if (firstFailure) {
+  if (inconclusive && errors.length === 0) {
+    const note = inconclusive.evidence.note ? `: ${inconclusive.evidence.note}` : ''
+    return {
+      verdict: 'error',
+      firstFailure: inconclusive,
+      findings,
+      summary: `${inconclusive.input} ${inconclusive.target} is inconclusive${note}`
+    }
+  }
+  if (firstFailure && !inconclusive) {
     const note = firstFailure.evidence.note ? `: ${firstFailure.evidence.note}` : ''
     reasons.push(`${firstFailure.input} ${firstFailure.target} failed${note}`)
   }

@@ -68,7 +68,7 @@ function probesSection(r: CheckResult): string | null {
       .filter((x): x is string => x !== null)
       .join(' · ')
     const at = e.atMs !== undefined ? formatMs(e.atMs) : ''
-    return `| <code>${md(p.target)}</code> | ${p.passed ? '✅ passed' : '❌ failed'} | ${p.attempts} | ${formatMs(p.durationMs)} | ${at} | ${md(truncateText(evidence, 200))} |`
+    return `| <code>${md(p.target)}</code> | ${p.passed ? '✅ passed' : p.inconclusive ? '❔ inconclusive' : '❌ failed'} | ${p.attempts} | ${formatMs(p.durationMs)} | ${at} | ${md(truncateText(evidence, 200))} |`
   })
   return [
     '### Probes',

@@ -1,6 +1,6 @@
 // The compatibility matrix's data: cells (one per app × requested Unikraft version) and how a
 // result maps to its cell. Shared by the aggregator and the renderers.
-import { type CheckResult, mainFinding, type Verdict } from './result.js'
+import { type CheckResult, mainFinding, type ResultErrorKind, type Verdict } from './result.js'
 
 export const MATRIX_SCHEMA_VERSION = 1
 
@@ -11,7 +11,7 @@ export interface MatrixCell {
   /** The first error finding no allow-list accepted, else null. */
   mainFinding: string | null
   /** For `error` cells without a finding: what kind of error stopped the check. */
-  errorKind: 'configuration' | 'infrastructure' | 'bug' | null
+  errorKind: ResultErrorKind | null
   guest: 'unikraft' | 'linux'
   /** The banner's version when the guest printed one (the column may say `latest`). */
   bannerVersion: string | null

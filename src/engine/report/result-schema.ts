@@ -136,7 +136,7 @@ export const checkResultJsonSchema = {
       type: 'object',
       required: ['kind', 'message'],
       properties: {
-        kind: { enum: ['configuration', 'infrastructure', 'bug'] },
+        kind: { enum: ['configuration', 'infrastructure', 'inconclusive', 'interrupted', 'bug'] },
         message: { type: 'string' },
         hint: { type: 'string' }
       }
@@ -165,6 +165,7 @@ export const checkResultJsonSchema = {
         kind: { type: 'string', minLength: 1 },
         target: { type: 'string' },
         passed: { type: 'boolean' },
+        inconclusive: { type: 'boolean' },
         attempts: { type: 'integer', minimum: 0 },
         durationMs: ms,
         evidence: {

@@ -30,6 +30,8 @@ export interface ProbeResult {
   /** The probe as written: `redis:6379`, `http:80/health`, `console:Hello`. */
   target: string
   passed: boolean
+  /** Present and true when the probe could not judge (docs/probes.md): the verdict is then `error`. */
+  inconclusive?: boolean
   attempts: number
   durationMs: number
   evidence: ProbeEvidence
@@ -67,7 +69,7 @@ export interface BaselineSummary {
   differential: { kind: string; summary: string }
 }
 
-export type ResultErrorKind = 'configuration' | 'infrastructure' | 'bug'
+export type ResultErrorKind = 'configuration' | 'infrastructure' | 'inconclusive' | 'interrupted' | 'bug'
 
 export interface CheckResult {
   schemaVersion: typeof RESULT_SCHEMA_VERSION
@@ -168,6 +170,9 @@ export function describeGuest(r: Pick<CheckResult, 'guest' | 'unikraft' | 'matri
 export function summarize(r: Omit<CheckResult, 'summary'>): string {
   const where = describeGuest(r)
   const accel = r.accel ? ` under ${r.accel.toUpperCase()}` : ''
+  if (r.verdict === 'error' && r.error?.kind === 'inconclusive') {
+    return `${r.app.name} could not be judged on ${where}${accel}: ${firstSentence(r.error.message)}`
+  }
   if (r.verdict === 'error') {
     const msg = r.error ? firstSentence(r.error.message) : 'for an unknown reason'
     return `The check of ${r.app.name} could not be carried out: ${msg}`

@@ -52,7 +52,7 @@ export function renderTextReport(r: CheckResult, opts: TextReportOptions): strin
     out.push('', paint('bold', 'Probes'))
     const width = Math.min(40, Math.max(...r.probes.map(p => stripAnsi(p.target).length)))
     for (const p of r.probes) {
-      const mark = p.passed ? paint('green', '✔') : paint('red', '✖')
+      const mark = p.passed ? paint('green', '✔') : p.inconclusive ? paint('yellow', '?') : paint('red', '✖')
       const target = clean(p.target, 40).padEnd(width)
       const tries = `${p.attempts} attempt${p.attempts === 1 ? '' : 's'}, ${formatMs(p.durationMs)}`
       const e = p.evidence
@@ -61,7 +61,9 @@ export function renderTextReport(r: CheckResult, opts: TextReportOptions): strin
         e.received !== undefined ? `got ${clean(e.received, 120)}` : '',
         e.note !== undefined ? clean(e.note, 200) : ''
       ].filter(Boolean)
-      out.push(`  ${mark} ${target}  ${p.passed ? 'passed' : 'failed'} (${tries})`)
+      out.push(
+        `  ${mark} ${target}  ${p.passed ? 'passed' : p.inconclusive ? 'inconclusive' : 'failed'} (${tries})`
+      )
       if (seen.length > 0) out.push(`      ${paint('dim', seen.join(' · '))}`)
     }
   }

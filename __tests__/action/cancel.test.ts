@@ -121,6 +121,13 @@ describe('a cancelled main (SIGTERM while the guest runs)', () => {
     expect(main.signal).toBe('SIGTERM')
     expect(await readCommandFile(dirs.output)).toEqual({})
     expect(fake.artifacts().length).toBe(before)
+    // The engine wrote its result before the step ended: the run was interrupted, not failed.
+    const result = JSON.parse(await readFile(path.join(outDir, 'result.json'), 'utf8')) as {
+      verdict: string
+      error: { kind: string; message: string }
+      baseline: unknown
+    }
+    expect(result).toMatchObject({ verdict: 'error', error: { kind: 'interrupted' }, baseline: null })
     expect(await qemuProcesses(dirs.runnerTemp)).toEqual([])
     await expectLogsUploadedByPost(dirs, outDir, inputs)
   }, 150_000)
@@ -170,6 +177,12 @@ describe('a cancelled main before any VM (SIGTERM during the Docker build)', () 
     expect(await qemuProcesses(dirs.runnerTemp)).toEqual([])
 
     const state = await readCommandFile(dirs.state)
+    const outDir = (JSON.parse(state['unikraft-compat']) as { outDir: string }).outDir
+    const result = JSON.parse(await readFile(path.join(outDir, 'result.json'), 'utf8')) as { error: unknown }
+    expect(result.error).toEqual({
+      kind: 'interrupted',
+      message: 'interrupted by SIGTERM during the Docker build'
+    })
     const post = await runStep(POST_JS, stepEnv({ dirs, workspace, fake, inputs, state }), workspace)
     expect({ code: post.code, signal: post.signal }).toEqual({ code: 0, signal: null })
   }, 150_000)

@@ -36,7 +36,7 @@ function asRun(name: string): { console: Buffer | string } & RunContext {
 describe('the real Unikraft logs', () => {
   it('are all listed in expected.json', () => {
     expect(allLogNames()).toEqual(names)
-    expect(names).toHaveLength(16)
+    expect(names).toHaveLength(17)
   })
 
   describe.each(names)('%s', name => {

@@ -35,6 +35,42 @@ describe('computeVerdict', () => {
     })
   })
 
+  describe('a log line never overturns probes that passed, unless it is decisive', () => {
+    it.each([
+      ['net.address-family-unsupported', true, 'pass', 'warning'],
+      ['net.option-unsupported', true, 'pass', 'warning'],
+      ['syscall.unsupported', true, 'pass', 'warning'],
+      ['process.fork-unsupported', true, 'pass', 'warning'],
+      ['fs.procfs-missing', true, 'pass', 'warning'],
+      ['kernel.error', true, 'pass', 'warning'],
+      ['crash.page-fault', true, 'fail', 'error'],
+      ['crash.trap', true, 'fail', 'error'],
+      ['memory.out-of-memory', true, 'fail', 'error'],
+      ['loader.missing-library', true, 'fail', 'error'],
+      ['app.exit-status', true, 'fail', 'error'],
+      ['net.address-family-unsupported', false, 'fail', 'error']
+    ] as const)('%s with probes passed=%s: %s, severity %s', (id, passed, verdict, severity) => {
+      const v = computeVerdict({
+        probes: [probe(passed, 'probe[1]', 'no reply')],
+        findings: [finding(id, 'error')],
+        allow: []
+      })
+      expect(v.verdict).toBe(verdict)
+      expect(v.findings[0].severity).toBe(severity)
+      if (severity === 'warning')
+        expect(v.findings[0].hint).toMatch(
+          /The app kept working \(every probe passed\), so this is a warning\.$/
+        )
+    })
+
+    it('with no probe at all, nothing was shown to work: the finding stays an error', () => {
+      expect(
+        computeVerdict({ probes: [], findings: [finding('net.option-unsupported', 'error')], allow: [] })
+          .verdict
+      ).toBe('fail')
+    })
+  })
+
   describe('an inconclusive probe (an exit status the kernel does not report)', () => {
     const unknown: ProbeResult = {
       ...probe(false, 'probe[2]', 'exit status unknown: no exit was reported'),

@@ -15,6 +15,7 @@ export interface CapturedCommand {
   mode: 'elfloader' | 'native'
   cmd: string[]
   network?: boolean
+  env?: Record<string, string>
 }
 
 /** Per run with a rootfs or arguments; runs not listed are native images started without arguments. */
@@ -29,6 +30,12 @@ export const capturedCommands: Record<string, CapturedCommand> = {
     mode: 'elfloader',
     network: true,
     cmd: ['/usr/sbin/nginx', '-e', 'stderr', '-c', '/etc/nginx/nginx.conf']
+  },
+  'nginx-socketpair-af-unix': {
+    mode: 'elfloader',
+    network: true,
+    cmd: ['/usr/sbin/nginx', '-c', '/etc/nginx/nginx.conf'],
+    env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' }
   },
   'redis-ping-run1': {
     mode: 'elfloader',

@@ -23,7 +23,11 @@ function inputFor(name: string): QemuArgvInput {
     append: buildUnikraftCmdline({ ...cmd, network: hostForwards.length > 0 }).cmdline,
     hostForwards,
     debugExit: argv.includes(DEBUG_EXIT_DEVICE),
-    pvpanic: false
+    pvpanic: false,
+    // A run this product captured itself: its own console, pvpanic, QMP socket and paused start.
+    ...(argv.includes('-qmp')
+      ? { console: 'stdio' as const, pvpanic: true, qmpSocket: 'out/qmp.sock', startPaused: true }
+      : {})
   }
 }
 

@@ -445,10 +445,14 @@ const FINDINGS = {
     },
     'net.address-family-unsupported': {
         severity: 'error',
-        meaning: 'The app used an address family the image lacks (typically IPv6).',
+        meaning: 'The app used an address family the image lacks: IPv6 (a [::] listener) or Unix domain sockets (socketpair, AF_UNIX).',
         example: '[emerg] socket() [::]:80 failed (97: Address family not supported by protocol)',
-        hint: () => 'The image has no IPv6: listen on IPv4 only (nginx: drop `listen [::]:80`), or build the ' +
-            'network stack with IPv6.'
+        hint: d => d === 'AF_UNIX'
+            ? 'The image has no Unix domain sockets (AF_UNIX): build Unikraft with posix-unixsocket ' +
+                '(CONFIG_LIBPOSIX_UNIXSOCKET) if the app needs them. nginx only uses a socketpair for its ' +
+                'worker channel and carries on in single-process mode.'
+            : 'The image has no IPv6: listen on IPv4 only (nginx: drop `listen [::]:80`), or build the ' +
+                'network stack with IPv6.'
     },
     'net.option-unsupported': {
         severity: 'warning',
@@ -1289,7 +1293,7 @@ class ConsoleRules {
         if (!text.includes('Address family') && !text.includes('Protocol not') && !text.includes('/proc/'))
             return false;
         if (text.includes('Address family not supported by protocol')) {
-            this.add('net.address-family-unsupported', this.seen(seg), /\[::\]|AF_INET6|IPv6/.test(text) ? 'IPv6' : null);
+            this.add('net.address-family-unsupported', this.seen(seg), /\[::\]|AF_INET6|IPv6/.test(text) ? 'IPv6' : /socketpair|AF_UNIX|unix/i.test(text) ? 'AF_UNIX' : null);
             return true;
         }
         if (text.includes('Protocol not available')) {

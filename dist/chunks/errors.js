@@ -20,6 +20,23 @@ class InfrastructureError extends Error {
         this.hint = hint;
     }
 }
+/** The run was stopped by a signal (Ctrl-C, a cancelled job): verdict `error`, nothing new started. */
+class InterruptedError extends Error {
+    name = 'InterruptedError';
+    /** `SIGINT` or `SIGTERM` (what the abort's reason named), else null. */
+    signal;
+    constructor(signal, during) {
+        super(`interrupted by ${signal ?? 'a signal'} during ${during}`);
+        this.signal = signal;
+    }
+}
+/** Throws InterruptedError when `signal` has been aborted (its reason names the OS signal). */
+function throwIfInterrupted(signal, during) {
+    if (!signal?.aborted)
+        return;
+    const reason = signal.reason;
+    throw new InterruptedError(reason === 'SIGINT' || reason === 'SIGTERM' ? reason : null, during);
+}
 /**
  * `Input 'memory' must be a size like 256M or 1G, got '12 parsecs'`. A label that already says
  * where it comes from (`config key 'memory' (app/unikraft-compat.yml:3)`) is used as is.
@@ -53,18 +70,24 @@ function errorKind(err) {
         return 'configuration';
     if (err instanceof InfrastructureError)
         return 'infrastructure';
+    if (err instanceof InterruptedError)
+        return 'interrupted';
     return 'bug';
 }
 /** Exit codes shared by the CLI and documented in README.md. */
-const ExitCode = { pass: 0, fail: 1, usage: 2, infrastructure: 3 };
+const ExitCode = { pass: 0, fail: 1, usage: 2, infrastructure: 3, sigint: 130, sigterm: 143 };
+/** 130 for SIGINT, 143 for SIGTERM (128 + the signal's number, as shells report it). */
+function interruptedExitCode(signal) {
+    return signal === 'SIGTERM' ? ExitCode.sigterm : ExitCode.sigint;
+}
 /** One line (or a few) for a person: the message, plus the hint for infrastructure errors. */
 function describeError(err) {
     const e = toError(err);
     if (e instanceof InfrastructureError && e.hint)
         return `${e.message}\n  hint: ${e.hint}`;
-    if (e instanceof ConfigurationError)
+    if (e instanceof ConfigurationError || e instanceof InterruptedError)
         return e.message;
     return e.stack ?? e.message;
 }
 
-export { ConfigurationError as C, ExitCode as E, InfrastructureError as I, badInput as b, configKeyLabel as c, describeError as d, errorKind as e, toError as t };
+export { ConfigurationError as C, ExitCode as E, InfrastructureError as I, InterruptedError as a, badInput as b, configKeyLabel as c, describeError as d, errorKind as e, throwIfInterrupted as f, interruptedExitCode as i, toError as t };

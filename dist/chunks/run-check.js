@@ -5,7 +5,7 @@ import { q as quoteWord, c as compilePattern, f as formatPattern, a as statusMat
 import { openSync, readSync, closeSync, readFileSync, readdirSync, lstatSync, createReadStream, statSync, mkdirSync, createWriteStream, readlinkSync } from 'node:fs';
 import 'node:string_decoder';
 import { a as diagnose, h as hintFor } from './diagnose2.js';
-import { b as badInput, I as InfrastructureError, d as describeError, C as ConfigurationError, t as toError, e as errorKind } from './errors.js';
+import { b as badInput, I as InfrastructureError, d as describeError, C as ConfigurationError, f as throwIfInterrupted, t as toError, e as errorKind } from './errors.js';
 import { v as versionAtLeast, p as parseVersion, s as silentLogger, e as ensureQemu, r as rdseedWarning, i as installKraftkit } from './qemu-setup.js';
 import { i as inspectKernelImage, s as startVm, f as emptyArgumentIndexes } from './start-vm.js';
 import { createHash, randomBytes } from 'node:crypto';
@@ -1394,8 +1394,34 @@ function applyAllowList(findings, allow) {
     const allowed = new Set(allow);
     return findings.map(f => allowed.has(f.id) && f.severity !== 'note' ? { ...f, severity: 'note', allowed: true } : { ...f });
 }
+/**
+ * What a log line reports that the app may survive: a missing system call, socket option, address
+ * family or /proc file, a refused fork, an unknown kernel error line. When every probe passed, the
+ * app evidently coped, so these are warnings. Crashes, out-of-memory, loader and boot failures, exit
+ * statuses and probe failures stay decisive whatever the probes said.
+ */
+const DEGRADATIONS = new Set([
+    'syscall.unsupported',
+    'process.fork-unsupported',
+    'process.rlimit-unsupported',
+    'net.address-family-unsupported',
+    'net.option-unsupported',
+    'fs.procfs-missing',
+    'kernel.error'
+]);
+/** Error findings of DEGRADATIONS become warnings once every probe (at least one) has passed. */
+function weighByProbes(findings, probes) {
+    const served = probes.length > 0 && probes.every(p => p.passed);
+    return findings.map(f => served && f.severity === 'error' && DEGRADATIONS.has(f.id)
+        ? {
+            ...f,
+            severity: 'warning',
+            hint: `${f.hint} The app kept working (every probe passed), so this is a warning.`
+        }
+        : f);
+}
 function computeVerdict(input) {
-    const findings = applyAllowList(input.findings, input.allow);
+    const findings = weighByProbes(applyAllowList(input.findings, input.allow), input.probes);
     const firstFailure = input.probes.find(p => !p.passed);
     // A probe that could not judge is no failure of the app; an error finding still decides.
     const inconclusive = firstFailure?.inconclusive ? firstFailure : undefined;
@@ -2531,6 +2557,8 @@ async function runBuild(ctx, spec, output) {
     if (result.timedOut) {
         throw new DockerInfrastructureError(`docker build of ${ctx.opts.dockerfile} did not finish within ${Math.round((ctx.opts.timeoutMs ?? 0) / 1000)} s`, 'Look at the build log for the step that hangs (often a network download); raise the timeout if the build is just slow.', null, [], ctx.opts.logPath);
     }
+    // Killed because the check was interrupted: not the Dockerfile's failure.
+    throwIfInterrupted(ctx.opts.signal, 'the Docker build');
     if (result.code !== 0)
         throw buildError(ctx, analyzeBuildFailure(result.stderr + '\n' + result.stdout, ctx.parsed));
 }
@@ -3094,7 +3122,8 @@ async function materializeRootfs(spec, opts, deps) {
                     target: opts.target,
                     buildArgs: opts.buildArgs,
                     outTar: tmpTar,
-                    logPath
+                    logPath,
+                    signal: opts.signal
                 }, { runner: deps.runner, logger: deps.logger });
                 result.imageConfig = built.config;
                 result.buildLogPath = logPath;
@@ -4198,6 +4227,8 @@ async function runCheck(options, outDir, deps) {
     let failure = undefined;
     let preflightFindings = [];
     const phase = async (name, message, fn) => {
+        // A signal stops the check between phases: nothing new starts once it came.
+        throwIfInterrupted(deps.signal, name);
         const t0 = deps.clock.now();
         deps.progress?.({ phase: name, state: 'start', message });
         try {
@@ -4240,7 +4271,8 @@ async function runCheck(options, outDir, deps) {
                 workDir: work,
                 extra: options.files,
                 buildArgs: options.buildArgs,
-                target: options.target ?? undefined
+                target: options.target ?? undefined,
+                signal: deps.signal
             }, { runner: deps.runner, logger: deps.logger });
             await copyFile(rootfs.manifestPath, join(outDir, RUN_FILES.manifest));
             if (rootfs.buildLogPath)
@@ -4308,6 +4340,8 @@ async function runCheck(options, outDir, deps) {
                 outDir,
                 kraftPath: prepared.kraftPath
             }, deps, runStart));
+            // Interrupted while booting or probing: what the run saw is kept, no baseline is started.
+            throwIfInterrupted(deps.signal, 'the run on the guest');
             const wantBaseline = guest === 'unikraft' &&
                 initrd !== undefined &&
                 (options.baseline === 'always' || (options.baseline === 'auto' && main.verdict !== 'pass'));
@@ -4334,6 +4368,7 @@ async function runCheck(options, outDir, deps) {
                         outDir: baseOut
                     }, deps, runStart);
                 });
+                throwIfInterrupted(deps.signal, 'the Linux baseline run');
             }
         }
         // A kernel that printed its banner got past the RNG's init: the RDSEED warning would be noise.

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { runCheck } from './run-check.js';
 import { r as resolveCheckOptions } from './resolve.js';
-import { E as ExitCode } from './errors.js';
+import { E as ExitCode, i as interruptedExitCode } from './errors.js';
 import { f as findingTitle } from './finding-titles.js';
 import { d as describeGuest, f as formatMs } from './result.js';
 import { t as timelineFacts } from './timeline-phases.js';
@@ -217,12 +217,13 @@ async function runCommand(args, term) {
         verbose: parsed.values.verbose === true
     });
     const abort = new AbortController();
-    // Ctrl-C / SIGTERM: stop the VM, still write the result, then exit.
+    // Ctrl-C / SIGTERM: stop the VM and any build, start nothing new, still write the result (verdict
+    // error, kind interrupted), then exit 130/143. A second signal exits at once.
     const onSignal = (sig) => {
         if (abort.signal.aborted)
-            process.exit(130);
-        progress.logger.warning(`${sig}: stopping the VM`);
-        abort.abort();
+            process.exit(interruptedExitCode(sig));
+        progress.logger.warning(`${sig}: stopping the check (the result is still written)`);
+        abort.abort(sig);
         void stopAllVms();
     };
     process.on('SIGINT', onSignal);
@@ -238,6 +239,8 @@ async function runCommand(args, term) {
             return ExitCode.pass;
         if (result.verdict === 'fail')
             return ExitCode.fail;
+        if (result.error?.kind === 'interrupted')
+            return interruptedExitCode(abort.signal.reason);
         return result.error?.kind === 'configuration' ? ExitCode.usage : ExitCode.infrastructure;
     }
     finally {

@@ -47,18 +47,30 @@ async function loadEngine() {
   }
 }
 
+/** How long a signal waits for the engine to write result.json before the step ends anyway. */
+const SIGNAL_GRACE_MS = 3000
+
 export async function runMain(): Promise<void> {
   const logger = createActionsLogger()
-  // A cancelled job sends SIGINT, then SIGTERM: stop the VM, then end as the signal asks (listening
-  // took its default action away; a swallowed signal would run the whole check on). The post step
+  // A cancelled job sends SIGINT, then SIGTERM: stop the VM and any build, let the engine write
+  // result.json (verdict error, kind interrupted; it starts nothing new), then end as the signal asks
+  // (listening took its default action away; a swallowed signal would run the whole check on). The
+  // wait for the engine is bounded: the runner kills the step 7.5 s after SIGINT. The post step
   // uploads the logs.
+  const abort = new AbortController()
+  let mainEnded = (): void => {}
+  const ended = new Promise<void>(resolve => (mainEnded = resolve))
   let stopAllVms = async (): Promise<void> => {}
-  const onSignal = (signal: NodeJS.Signals): void =>
-    void stopAllVms().finally(() => {
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal)
-    })
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (!abort.signal.aborted) abort.abort(signal)
+    void stopAllVms()
+      .then(() => Promise.race([ended, new Promise(r => setTimeout(r, SIGNAL_GRACE_MS).unref())]))
+      .finally(() => {
+        if (process.listenerCount(signal) === 0) process.kill(process.pid, signal)
+      })
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
   try {
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
     const options = await resolveCheckOptions(readActionInputs(), { cwd: workspace })
@@ -95,8 +107,11 @@ export async function runMain(): Promise<void> {
       tempDir: process.env.RUNNER_TEMP || undefined,
       ...setup,
       installMissing: true,
-      kernelFallback: 'error'
+      kernelFallback: 'error',
+      signal: abort.signal
     })
+    // Interrupted: result.json is written; nothing more is reported, the signal ends the step.
+    if (abort.signal.aborted) return
     saveMainState({ outDir, artifactName: name, uploadLogs: options.uploadLogs, persist: run.persist })
     const { result } = run
 
@@ -149,6 +164,7 @@ export async function runMain(): Promise<void> {
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
+    mainEnded()
   }
 }
 

@@ -1,6 +1,13 @@
 // The `unikraft-compat` command: dispatches subcommands and reports errors once, at the edge,
 // with the documented exit codes (0 pass, 1 fail, 2 usage/configuration, 3 infrastructure).
-import { describeError, errorKind, ExitCode, toError } from '../engine/errors.js'
+import {
+  describeError,
+  errorKind,
+  ExitCode,
+  InterruptedError,
+  interruptedExitCode,
+  toError
+} from '../engine/errors.js'
 import { TOOL_NAME, TOOL_VERSION } from '../engine/version.js'
 import { UsageError } from './args.js'
 import { COMMAND_HELP, MAIN_HELP } from './help.js'
@@ -61,10 +68,7 @@ export async function main(argv: string[], term: Terminal = createTerminal()): P
     term.err(
       `${TOOL_NAME}: ${kind === 'bug' ? 'internal error (please report): ' : ''}${describeError(err)}\n`
     )
-    return kind === 'configuration'
-      ? ExitCode.usage
-      : kind === 'infrastructure'
-        ? ExitCode.infrastructure
-        : ExitCode.infrastructure
+    if (err instanceof InterruptedError) return interruptedExitCode(err.signal)
+    return kind === 'configuration' ? ExitCode.usage : ExitCode.infrastructure
   }
 }

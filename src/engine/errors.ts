@@ -23,6 +23,24 @@ export class InfrastructureError extends Error {
   }
 }
 
+/** The run was stopped by a signal (Ctrl-C, a cancelled job): verdict `error`, nothing new started. */
+export class InterruptedError extends Error {
+  override name = 'InterruptedError'
+  /** `SIGINT` or `SIGTERM` (what the abort's reason named), else null. */
+  readonly signal: NodeJS.Signals | null
+  constructor(signal: NodeJS.Signals | null, during: string) {
+    super(`interrupted by ${signal ?? 'a signal'} during ${during}`)
+    this.signal = signal
+  }
+}
+
+/** Throws InterruptedError when `signal` has been aborted (its reason names the OS signal). */
+export function throwIfInterrupted(signal: AbortSignal | undefined, during: string): void {
+  if (!signal?.aborted) return
+  const reason: unknown = signal.reason
+  throw new InterruptedError(reason === 'SIGINT' || reason === 'SIGTERM' ? reason : null, during)
+}
+
 /**
  * `Input 'memory' must be a size like 256M or 1G, got '12 parsecs'`. A label that already says
  * where it comes from (`config key 'memory' (app/unikraft-compat.yml:3)`) is used as is.
@@ -53,21 +71,27 @@ export function toError(thrown: unknown): Error {
   return new Error(`non-Error thrown: ${text}`)
 }
 
-export type ErrorKind = 'configuration' | 'infrastructure' | 'bug'
+export type ErrorKind = 'configuration' | 'infrastructure' | 'interrupted' | 'bug'
 
 export function errorKind(err: unknown): ErrorKind {
   if (err instanceof ConfigurationError) return 'configuration'
   if (err instanceof InfrastructureError) return 'infrastructure'
+  if (err instanceof InterruptedError) return 'interrupted'
   return 'bug'
 }
 
 /** Exit codes shared by the CLI and documented in README.md. */
-export const ExitCode = { pass: 0, fail: 1, usage: 2, infrastructure: 3 } as const
+export const ExitCode = { pass: 0, fail: 1, usage: 2, infrastructure: 3, sigint: 130, sigterm: 143 } as const
+
+/** 130 for SIGINT, 143 for SIGTERM (128 + the signal's number, as shells report it). */
+export function interruptedExitCode(signal: NodeJS.Signals | null | undefined): number {
+  return signal === 'SIGTERM' ? ExitCode.sigterm : ExitCode.sigint
+}
 
 /** One line (or a few) for a person: the message, plus the hint for infrastructure errors. */
 export function describeError(err: unknown): string {
   const e = toError(err)
   if (e instanceof InfrastructureError && e.hint) return `${e.message}\n  hint: ${e.hint}`
-  if (e instanceof ConfigurationError) return e.message
+  if (e instanceof ConfigurationError || e instanceof InterruptedError) return e.message
   return e.stack ?? e.message
 }

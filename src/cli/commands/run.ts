@@ -2,7 +2,7 @@
 import { resolve } from 'node:path'
 import { runCheck } from '../../engine/check/run-check.js'
 import { resolveCheckOptions } from '../../engine/config/resolve.js'
-import { ExitCode } from '../../engine/errors.js'
+import { ExitCode, interruptedExitCode } from '../../engine/errors.js'
 import { renderTextReport } from '../../engine/report/text-report.js'
 import { stopAllVms } from '../../engine/vm/index.js'
 import { parse, RUN_OPTIONS, runInputs } from '../args.js'
@@ -25,11 +25,12 @@ export async function runCommand(args: string[], term: Terminal): Promise<number
     verbose: parsed.values.verbose === true
   })
   const abort = new AbortController()
-  // Ctrl-C / SIGTERM: stop the VM, still write the result, then exit.
+  // Ctrl-C / SIGTERM: stop the VM and any build, start nothing new, still write the result (verdict
+  // error, kind interrupted), then exit 130/143. A second signal exits at once.
   const onSignal = (sig: NodeJS.Signals): void => {
-    if (abort.signal.aborted) process.exit(130)
-    progress.logger.warning(`${sig}: stopping the VM`)
-    abort.abort()
+    if (abort.signal.aborted) process.exit(interruptedExitCode(sig))
+    progress.logger.warning(`${sig}: stopping the check (the result is still written)`)
+    abort.abort(sig)
     void stopAllVms()
   }
   process.on('SIGINT', onSignal)
@@ -45,6 +46,8 @@ export async function runCommand(args: string[], term: Terminal): Promise<number
     else term.out(renderTextReport(result, { colour: term.colour, outDir }))
     if (result.verdict === 'pass') return ExitCode.pass
     if (result.verdict === 'fail') return ExitCode.fail
+    if (result.error?.kind === 'interrupted')
+      return interruptedExitCode(abort.signal.reason as NodeJS.Signals)
     return result.error?.kind === 'configuration' ? ExitCode.usage : ExitCode.infrastructure
   } finally {
     progress.stop()

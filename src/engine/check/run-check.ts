@@ -10,7 +10,7 @@ import type { CheckOptions } from '../config/check-options.js'
 import type { Finding } from '../diagnose/finding.js'
 import { differential } from '../diagnose/index.js'
 import { hintFor } from '../diagnose/catalog.js'
-import { ConfigurationError, errorKind, InfrastructureError, toError } from '../errors.js'
+import { ConfigurationError, errorKind, InfrastructureError, throwIfInterrupted, toError } from '../errors.js'
 import { installKraftkit } from '../setup/kraftkit-install.js'
 import { ensureUnikraftKernel } from '../kraft/kraft-kernel.js'
 import { computeVerdict, parseProbe, type ProbeSpec } from '../probe/index.js'
@@ -75,6 +75,8 @@ export async function runCheck(options: CheckOptions, outDir: string, deps: Engi
   let preflightFindings: Finding[] = []
 
   const phase = async <T>(name: Phase, message: string, fn: () => Promise<T>): Promise<T> => {
+    // A signal stops the check between phases: nothing new starts once it came.
+    throwIfInterrupted(deps.signal, name)
     const t0 = deps.clock.now()
     deps.progress?.({ phase: name, state: 'start', message })
     try {
@@ -126,7 +128,8 @@ export async function runCheck(options: CheckOptions, outDir: string, deps: Engi
           workDir: work,
           extra: options.files,
           buildArgs: options.buildArgs,
-          target: options.target ?? undefined
+          target: options.target ?? undefined,
+          signal: deps.signal
         },
         { runner: deps.runner, logger: deps.logger }
       )
@@ -202,6 +205,8 @@ export async function runCheck(options: CheckOptions, outDir: string, deps: Engi
           runStart
         )
       )
+      // Interrupted while booting or probing: what the run saw is kept, no baseline is started.
+      throwIfInterrupted(deps.signal, 'the run on the guest')
       const wantBaseline =
         guest === 'unikraft' &&
         initrd !== undefined &&
@@ -233,6 +238,7 @@ export async function runCheck(options: CheckOptions, outDir: string, deps: Engi
             runStart
           )
         })
+        throwIfInterrupted(deps.signal, 'the Linux baseline run')
       }
     }
     // A kernel that printed its banner got past the RNG's init: the RDSEED warning would be noise.

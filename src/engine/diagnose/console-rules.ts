@@ -637,7 +637,7 @@ export class ConsoleRules implements LineSink {
       this.add(
         'net.address-family-unsupported',
         this.seen(seg),
-        /\[::\]|AF_INET6|IPv6/.test(text) ? 'IPv6' : null
+        /\[::\]|AF_INET6|IPv6/.test(text) ? 'IPv6' : /socketpair|AF_UNIX|unix/i.test(text) ? 'AF_UNIX' : null
       )
       return true
     }

@@ -36,8 +36,38 @@ export function applyAllowList(findings: readonly Finding[], allow: readonly str
   )
 }
 
+/**
+ * What a log line reports that the app may survive: a missing system call, socket option, address
+ * family or /proc file, a refused fork, an unknown kernel error line. When every probe passed, the
+ * app evidently coped, so these are warnings. Crashes, out-of-memory, loader and boot failures, exit
+ * statuses and probe failures stay decisive whatever the probes said.
+ */
+const DEGRADATIONS = new Set([
+  'syscall.unsupported',
+  'process.fork-unsupported',
+  'process.rlimit-unsupported',
+  'net.address-family-unsupported',
+  'net.option-unsupported',
+  'fs.procfs-missing',
+  'kernel.error'
+])
+
+/** Error findings of DEGRADATIONS become warnings once every probe (at least one) has passed. */
+export function weighByProbes(findings: readonly Finding[], probes: readonly ProbeResult[]): Finding[] {
+  const served = probes.length > 0 && probes.every(p => p.passed)
+  return findings.map(f =>
+    served && f.severity === 'error' && DEGRADATIONS.has(f.id)
+      ? {
+          ...f,
+          severity: 'warning' as const,
+          hint: `${f.hint} The app kept working (every probe passed), so this is a warning.`
+        }
+      : f
+  )
+}
+
 export function computeVerdict(input: VerdictInput): VerdictResult {
-  const findings = applyAllowList(input.findings, input.allow)
+  const findings = weighByProbes(applyAllowList(input.findings, input.allow), input.probes)
   const firstFailure = input.probes.find(p => !p.passed)
   // A probe that could not judge is no failure of the app; an error finding still decides.
   const inconclusive = firstFailure?.inconclusive ? firstFailure : undefined

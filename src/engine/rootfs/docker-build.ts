@@ -6,7 +6,7 @@ import { createWriteStream, type WriteStream } from 'node:fs'
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { CommandNotFoundError, type CommandRunner, type RunResult } from '../command-runner.js'
-import { ConfigurationError, InfrastructureError, badInput } from '../errors.js'
+import { ConfigurationError, InfrastructureError, badInput, throwIfInterrupted } from '../errors.js'
 import type { Logger } from '../logger.js'
 import {
   DEFAULT_DOCKER,
@@ -166,6 +166,8 @@ async function runBuild(ctx: BuildContext, spec: DockerBuildSpec, output: Docker
       ctx.opts.logPath
     )
   }
+  // Killed because the check was interrupted: not the Dockerfile's failure.
+  throwIfInterrupted(ctx.opts.signal, 'the Docker build')
   if (result.code !== 0)
     throw buildError(ctx, analyzeBuildFailure(result.stderr + '\n' + result.stdout, ctx.parsed))
 }

@@ -37,6 +37,8 @@ export interface MaterializeOptions {
   target?: string
   /** Docker build context (default: the Dockerfile's directory). */
   context?: string
+  /** Aborted by a signal: a running build is ended (its client and the build with it). */
+  signal?: AbortSignal
 }
 
 export interface MaterializeDeps {
@@ -165,7 +167,8 @@ export async function materializeRootfs(
             target: opts.target,
             buildArgs: opts.buildArgs,
             outTar: tmpTar,
-            logPath
+            logPath,
+            signal: opts.signal
           },
           { runner: deps.runner, logger: deps.logger }
         )

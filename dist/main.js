@@ -1,11 +1,11 @@
-import { b as getInput, c as setOutput, e as error, w as warning, n as notice, f as summary, i as info, h as setFailed } from './chunks/core.js';
+import { g as getInput, s as setOutput, e as error, w as warning, n as notice, a as summary, i as info, b as setFailed } from './chunks/core.js';
 import { createHash } from 'node:crypto';
 import { readFile, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { r as resolveCheckOptions } from './chunks/resolve.js';
 import { t as toError, d as describeError, e as errorKind } from './chunks/errors.js';
-import { s as saveMainState, m as markUploaded, c as createActionsLogger } from './chunks/state.js';
+import { s as saveMainState, m as markUploaded, e as escapeLogText, c as createActionsLogger } from './chunks/state.js';
 import { artifactName } from './chunks/artifacts.js';
 import { I as INPUTS } from './chunks/inputs.js';
 import 'os';
@@ -189,7 +189,7 @@ async function runMain() {
             }
             markUploaded();
         }
-        info(result.summary);
+        info(escapeLogText(result.summary));
         if (result.verdict !== 'pass' && options.failOn === 'error') {
             setFailed([result.summary, kernelAdvice(options, result)].filter(Boolean).join(' '));
         }

@@ -6,8 +6,11 @@ import {
   readFileSync,
   readdirSync,
   readlinkSync,
+  rmSync,
+  symlinkSync,
   writeFileSync
 } from 'node:fs'
+import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { nodeCommandRunner } from '../../src/engine/command-runner.js'
 import { ConfigurationError } from '../../src/engine/errors.js'
@@ -132,6 +135,36 @@ describe('materializeRootfs', () => {
     ).toEqual([])
     expectClean(work, ['rootfs', 'rootfs-manifest.json'])
   })
+
+  it.each([
+    ['a path climbing out', () => '../../../../../../etc/passwd'],
+    ['an absolute path', () => '/etc/passwd'],
+    [
+      'a symlink inside the app to a host file',
+      () => {
+        symlinkSync('/etc/passwd', join(app, 'innocent.conf'))
+        return 'innocent.conf'
+      }
+    ]
+  ])(
+    'refuses %s as a files source: host files never reach the guest or the artifacts',
+    async (_name, src) => {
+      const work = join(tmp.dir, `w-outside-${randomUUID()}`)
+      const spec = `${src()}:/etc/leak`
+      const err = await materializeRootfs(
+        'binary:/bin/true',
+        { appDir: app, workDir: work, extra: [spec] },
+        deps()
+      ).catch((e: unknown) => e)
+      rmSync(join(app, 'innocent.conf'), { force: true })
+      expect(err).toBeInstanceOf(ConfigurationError)
+      expect((err as ConfigurationError).input).toBe('files')
+      expect((err as Error).message).toMatch(
+        /^Input 'files' must name files inside the app directory .*: copy the file into the app directory$/
+      )
+      expectClean(work, [])
+    }
+  )
 
   it('names a missing extra file as the files input', async () => {
     const work = join(tmp.dir, 'w-extra-missing')

@@ -30917,4 +30917,4 @@ function getState(name) {
     return process.env[`STATE_${name}`] || '';
 }
 
-export { undiciExports as A, BearerCredentialHandler as B, HttpClient as H, getState as a, getInput as b, setOutput as c, debug as d, error as e, summary as f, group as g, setFailed as h, info as i, cp as j, exec as k, which as l, mkdirP as m, notice as n, HttpCodes as o, HttpClientError as p, isDebug as q, rmRF as r, saveState as s, setSecret as t, getAugmentedNamespace as u, commonjsGlobal as v, warning as w, getDefaultExportFromCjs as x, requireTunnel as y, requireUndici as z };
+export { undiciExports as A, BearerCredentialHandler as B, HttpClient as H, summary as a, setFailed as b, group as c, debug as d, error as e, saveState as f, getInput as g, getState as h, info as i, cp as j, exec as k, which as l, mkdirP as m, notice as n, HttpCodes as o, HttpClientError as p, isDebug as q, rmRF as r, setOutput as s, setSecret as t, getAugmentedNamespace as u, commonjsGlobal as v, warning as w, getDefaultExportFromCjs as x, requireTunnel as y, requireUndici as z };

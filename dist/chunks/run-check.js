@@ -1,8 +1,8 @@
 import { mkdir, writeFile, copyFile, stat, readlink, rename, rm, readFile, mkdtemp, readdir, appendFile, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve, basename, dirname, normalize, sep } from 'node:path';
+import { join, resolve, basename, relative, isAbsolute, dirname, normalize, sep } from 'node:path';
 import { q as quoteWord, c as compilePattern, f as formatPattern, a as statusMatches, b as formatStatuses, d as distExports, s as splitWordsFor, p as parseProbe } from './index.js';
-import { openSync, readSync, closeSync, readFileSync, readdirSync, lstatSync, createReadStream, statSync, mkdirSync, createWriteStream, readlinkSync } from 'node:fs';
+import { openSync, readSync, closeSync, readFileSync, readdirSync, lstatSync, createReadStream, statSync, realpathSync, mkdirSync, createWriteStream, readlinkSync } from 'node:fs';
 import 'node:string_decoder';
 import { a as diagnose, h as hintFor } from './diagnose2.js';
 import { b as badInput, I as InfrastructureError, d as describeError, C as ConfigurationError, f as throwIfInterrupted, t as toError, e as errorKind } from './errors.js';
@@ -2139,7 +2139,23 @@ function parseExtra(spec, appDir) {
         throw new ConfigurationError('files', `Input 'files' must be ${EXTRA_FORM}, got '${spec}' (DEST is the root)`);
     if (dest.split('/').includes('..'))
         throw new ConfigurationError('files', `Input 'files' must be ${EXTRA_FORM}, got '${spec}' (DEST has '..')`);
-    return { src, dest };
+    return { src, dest, within: appDir };
+}
+/**
+ * SRC, resolved through every symlink, must lie inside the app directory: the root filesystem's
+ * files end up in the uploaded artifacts, so `../../etc/shadow` (or a link to it) must not get in.
+ */
+function checkInside(extra) {
+    if (!extra.within)
+        return;
+    const base = realpathSync(extra.within);
+    const real = realpathSync(extra.src);
+    const rel = relative(base, real);
+    if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel)))
+        return;
+    throw new ConfigurationError('files', `Input 'files' must name files inside the app directory ${extra.within}, got '${extra.src}'` +
+        (real !== extra.src ? ` (a link to ${real})` : '') +
+        ': copy the file into the app directory');
 }
 /**
  * The real directory (guest path) a new entry at `dest` goes into: existing components are
@@ -2172,6 +2188,7 @@ async function addExtra(writer, root, extra) {
     catch {
         throw new ConfigurationError('files', `Input 'files' names '${extra.src}' (for '${extra.dest}'), which does not exist`);
     }
+    checkInside(extra);
     const parent = parentForWrite(root, extra.dest);
     const destRel = `${parent === '/' ? '' : parent.slice(1) + '/'}${basename(extra.dest)}`;
     if (st.isFile()) {

@@ -11,6 +11,7 @@ import { describeError, errorKind, toError } from '../engine/errors.js'
 import type { CheckResult } from '../engine/report/result.js'
 import { createActionsLogger } from './actions-logger.js'
 import { artifactName } from './artifacts.js'
+import { escapeLogText } from './log-text.js'
 import { readActionInputs } from './inputs.js'
 import { markUploaded, saveMainState } from './state.js'
 
@@ -149,7 +150,7 @@ export async function runMain(): Promise<void> {
       markUploaded()
     }
 
-    core.info(result.summary)
+    core.info(escapeLogText(result.summary))
     if (result.verdict !== 'pass' && options.failOn === 'error') {
       core.setFailed([result.summary, kernelAdvice(options, result)].filter(Boolean).join(' '))
     }

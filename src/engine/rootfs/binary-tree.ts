@@ -1,9 +1,9 @@
 // The `binary:PATH` source: a tree holding the program, its interpreter and its library closure
 // (symlinks kept as symlinks), plus extra files given as SRC:DEST: the catalog's hand-written
 // "copy the binary, each .so, and ld-linux" Dockerfile, done for the user.
-import { createReadStream, lstatSync, mkdirSync, statSync } from 'node:fs'
+import { createReadStream, lstatSync, mkdirSync, realpathSync, statSync } from 'node:fs'
 import { readlink } from 'node:fs/promises'
-import { basename, join, resolve } from 'node:path'
+import { basename, isAbsolute, join, relative, resolve } from 'node:path'
 import { ConfigurationError } from '../errors.js'
 import { resolveClosure, type Closure } from './closure.js'
 import { TreeWriter } from './safe-tree-writer.js'
@@ -11,6 +11,8 @@ import { TreeView, toGuestPath } from './tree-path.js'
 import { walkTree } from './tree-walk.js'
 
 export interface ExtraFile {
+  /** The app directory SRC must stay inside (symlinks resolved); absent: no such bound (tests, sysroots). */
+  within?: string
   /** Host path (absolute). */
   src: string
   /** Guest path of the file, or of the directory's copy. */
@@ -44,7 +46,25 @@ export function parseExtra(spec: string, appDir: string): ExtraFile {
       'files',
       `Input 'files' must be ${EXTRA_FORM}, got '${spec}' (DEST has '..')`
     )
-  return { src, dest }
+  return { src, dest, within: appDir }
+}
+
+/**
+ * SRC, resolved through every symlink, must lie inside the app directory: the root filesystem's
+ * files end up in the uploaded artifacts, so `../../etc/shadow` (or a link to it) must not get in.
+ */
+function checkInside(extra: ExtraFile): void {
+  if (!extra.within) return
+  const base = realpathSync(extra.within)
+  const real = realpathSync(extra.src)
+  const rel = relative(base, real)
+  if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) return
+  throw new ConfigurationError(
+    'files',
+    `Input 'files' must name files inside the app directory ${extra.within}, got '${extra.src}'` +
+      (real !== extra.src ? ` (a link to ${real})` : '') +
+      ': copy the file into the app directory'
+  )
 }
 
 /**
@@ -81,6 +101,7 @@ export async function addExtra(writer: TreeWriter, root: string, extra: ExtraFil
       `Input 'files' names '${extra.src}' (for '${extra.dest}'), which does not exist`
     )
   }
+  checkInside(extra)
   const parent = parentForWrite(root, extra.dest)
   const destRel = `${parent === '/' ? '' : parent.slice(1) + '/'}${basename(extra.dest)}`
   if (st.isFile()) {

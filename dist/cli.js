@@ -3,6 +3,9 @@ import { E as ExitCode, t as toError, d as describeError, a as InterruptedError,
 import { T as TOOL_NAME, a as TOOL_VERSION } from './chunks/version.js';
 import { U as UsageError } from './chunks/args.js';
 import { I as INPUTS } from './chunks/inputs.js';
+import 'node:fs';
+import 'node:path';
+import 'node:url';
 import 'node:util';
 
 // --help texts, one per subcommand, each with an example.

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { r as resolveCheckOptions } from './chunks/resolve.js';
 import { t as toError, d as describeError, e as errorKind } from './chunks/errors.js';
+import { s as shippedKernelStoreDir } from './chunks/version.js';
 import { s as saveMainState, m as markUploaded, e as escapeLogText, c as createActionsLogger } from './chunks/state.js';
 import { artifactName } from './chunks/artifacts.js';
 import { I as INPUTS } from './chunks/inputs.js';
@@ -42,7 +43,7 @@ import 'child_process';
 import 'timers';
 import 'node:fs';
 import './chunks/index.js';
-import './chunks/find-program.js';
+import './chunks/version-compare.js';
 import 'process';
 import 'buffer';
 import './chunks/memory.js';
@@ -119,7 +120,10 @@ async function runMain() {
     process.on('SIGTERM', onSignal);
     try {
         const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
-        const options = await resolveCheckOptions(readActionInputs(), { cwd: workspace });
+        const options = await resolveCheckOptions(readActionInputs(), {
+            cwd: workspace,
+            shippedKernelStore: shippedKernelStoreDir()
+        });
         const name = artifactName({
             app: options.appId,
             version: options.unikraftVersion,

@@ -1,5 +1,8 @@
-import { b as badInput } from './errors.js';
-import { f as findProgram } from './find-program.js';
+import { b as badInput, C as ConfigurationError, I as InfrastructureError } from './errors.js';
+import { f as findProgram, c as compareVersions } from './version-compare.js';
+import { createHash } from 'node:crypto';
+import { existsSync, statSync, readFileSync, createReadStream } from 'node:fs';
+import { join, resolve } from 'node:path';
 import require$$0 from 'process';
 import require$$0__default from 'buffer';
 
@@ -647,6 +650,107 @@ function commandSpec(input, argv, retry, attemptTimeoutMs, got, structured) {
 /** Quotes a word so splitWords gives it back. */
 function quoteWord(w) {
     return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
+}
+
+// A kernel store: a directory of prebuilt Unikraft kernels and a `manifest.json` that pins each one
+// (version, variant, file, sha256, bytes, the sources it was built from). A pinned `unikraft-version`
+// the store holds boots that kernel, verified before every boot, without KraftKit, network or
+// toolchain; everything else keeps the KraftKit path. docs/setup.md ("Kernel stores") has the format.
+const STORE_MANIFEST = 'manifest.json';
+const VERSION = /^\d+\.\d+\.\d+$/;
+const SHA256 = /^[0-9a-f]{64}$/;
+/** Reads and checks `<dir>/manifest.json`; a mistake in it names the store input and the entry. */
+function readKernelStore(dir, input = 'kernel-store') {
+    const path = join(dir, STORE_MANIFEST);
+    const bad = (why) => new ConfigurationError(input, `Input '${input}' must be a directory with a ${STORE_MANIFEST} listing kernels ({ "kernels": [{ "version", "variant", "file", "sha256", "bytes", "sources", "config" }] }), got '${dir}': ${why}`);
+    if (!existsSync(dir) || !statSync(dir).isDirectory())
+        throw bad('no such directory');
+    if (!existsSync(path))
+        throw bad(`no ${STORE_MANIFEST}`);
+    let doc;
+    try {
+        doc = JSON.parse(readFileSync(path, 'utf8'));
+    }
+    catch (e) {
+        throw bad(`${STORE_MANIFEST} is not JSON (${e.message})`);
+    }
+    const list = doc?.kernels;
+    if (!Array.isArray(list))
+        throw bad(`${STORE_MANIFEST} has no "kernels" list`);
+    const kernels = list.map((k, i) => {
+        const e = k;
+        const where = `kernels[${i}]`;
+        if (!e || typeof e !== 'object')
+            throw bad(`${where} is not an object`);
+        if (typeof e.version !== 'string' || !VERSION.test(e.version))
+            throw bad(`${where}.version must be like 0.16.3`);
+        if (typeof e.variant !== 'string' || !/^[a-z][a-z0-9-]*$/.test(e.variant))
+            throw bad(`${where}.variant must be a name like net or trace`);
+        if (typeof e.file !== 'string' ||
+            e.file === '' ||
+            e.file.startsWith('/') ||
+            e.file.split('/').includes('..'))
+            throw bad(`${where}.file must be a path inside the store`);
+        if (typeof e.sha256 !== 'string' || !SHA256.test(e.sha256))
+            throw bad(`${where}.sha256 must be 64 hex digits`);
+        if (!Number.isSafeInteger(e.bytes) || e.bytes <= 0)
+            throw bad(`${where}.bytes must be a positive size`);
+        const sources = Array.isArray(e.sources) ? e.sources : [];
+        if (sources.length === 0 ||
+            !sources.every(s => s &&
+                typeof s.repo === 'string' &&
+                typeof s.ref === 'string' &&
+                /^[0-9a-f]{40}$/.test(String(s.commit))))
+            throw bad(`${where}.sources must list { repo, ref, commit } with 40-hex commits`);
+        if (typeof e.config !== 'string')
+            throw bad(`${where}.config must name the options file`);
+        return e;
+    });
+    const seen = new Set();
+    for (const k of kernels) {
+        const key = `${k.version}/${k.variant}`;
+        if (seen.has(key))
+            throw bad(`${key} is listed twice`);
+        seen.add(key);
+    }
+    return { dir: resolve(dir), kernels };
+}
+/** The newest version the store has a `variant` kernel for, or null. */
+function newestStoredVersion(store, variant = 'net') {
+    const versions = store.kernels.filter(k => k.variant === variant).map(k => k.version);
+    return versions.sort(compareVersions).at(-1) ?? null;
+}
+function findStoredKernel(store, version, variant = 'net') {
+    return store.kernels.find(k => k.version === version && k.variant === variant) ?? null;
+}
+/** sha256 of a file, streamed. */
+async function sha256File(path) {
+    const hash = createHash('sha256');
+    for await (const chunk of createReadStream(path))
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+/**
+ * The kernel's path once its size and sha256 match the manifest. A missing or different file is an
+ * infrastructure error naming it: the store was damaged or tampered with, nothing is booted.
+ */
+async function verifiedKernelPath(store, k) {
+    const path = join(store.dir, k.file);
+    const hint = 'The kernel store no longer holds the file its manifest.json pins: restore the file (or the whole store) from its source, or rebuild it and update the manifest.';
+    let bytes;
+    try {
+        bytes = statSync(path).size;
+    }
+    catch {
+        throw new InfrastructureError(`Unikraft ${k.version} (${k.variant}): the kernel store's file ${path} is missing`, hint);
+    }
+    const digest = bytes === k.bytes ? await sha256File(path) : null;
+    if (digest !== k.sha256) {
+        throw new InfrastructureError(`Unikraft ${k.version} (${k.variant}): ${path} does not match the kernel store's manifest (` +
+            (digest === null ? `${bytes} bytes, expected ${k.bytes}` : `sha256 ${digest}, expected ${k.sha256}`) +
+            '); refusing to boot it', hint);
+    }
+    return path;
 }
 
 var dist = {};
@@ -9361,4 +9465,4 @@ function requireDist () {
 
 var distExports = requireDist();
 
-export { statusMatches as a, formatStatuses as b, compilePattern as c, distExports as d, formatPattern as f, guestPortsOf as g, parseProbe as p, quoteWord as q, splitWordsFor as s };
+export { STORE_MANIFEST as S, statusMatches as a, formatStatuses as b, compilePattern as c, distExports as d, findStoredKernel as e, formatPattern as f, guestPortsOf as g, newestStoredVersion as n, parseProbe as p, quoteWord as q, readKernelStore as r, splitWordsFor as s, verifiedKernelPath as v };

@@ -37,10 +37,18 @@ const INPUTS = [
     {
         name: 'unikraft-version',
         metavar: 'VER',
-        default: 'latest',
-        description: 'latest, or a release x.y.z (built from source with KraftKit, cached).'
+        description: 'latest, or a release x.y.z: booted from the kernel store when it holds that release (verified by sha256, no KraftKit, no network), else built from source with KraftKit (cached). Default: the newest release in the kernel store, else latest.'
     },
-    { name: 'kernel', metavar: 'FILE', description: 'A prebuilt Unikraft ELF-loader image; skips KraftKit.' },
+    {
+        name: 'kernel',
+        metavar: 'FILE',
+        description: 'A prebuilt Unikraft image (checked before use): an ELF-loader image for the root filesystem, or a native image given alone (booted as it is); skips KraftKit.'
+    },
+    {
+        name: 'kernel-store',
+        metavar: 'DIR',
+        description: 'A directory of prebuilt Unikraft kernels with a manifest.json pinning each (version, variant, file, sha256); see docs/setup.md. Default: the kernels/ directory shipped with unikraft-compat, when it has one.'
+    },
     {
         name: 'kraftkit-version',
         metavar: 'VER',

@@ -2,6 +2,9 @@ import { f as findingTitle } from './finding-titles.js';
 import { d as describeGuest, f as formatMs } from './result.js';
 import { r as renderGantt, t as timelineFacts } from './timeline-phases.js';
 import { e as escapeMarkdownInline, a as escapeMarkdownWithCode, c as codeFence, t as truncateText, s as stripAnsi } from './text-escape.js';
+import 'node:fs';
+import 'node:path';
+import 'node:url';
 
 const JOB_SUMMARY_LIMIT = 1024 * 1024;
 const EVIDENCE_MAX = 4000;

@@ -8,11 +8,13 @@ import { t as truncateText, b as escapeXml, e as escapeMarkdownInline } from './
 import { p as parse, U as UsageError, C as COMMON_OPTIONS } from './args.js';
 import 'node:fs';
 import './index.js';
-import './find-program.js';
+import './version-compare.js';
+import 'node:crypto';
 import 'process';
 import 'buffer';
 import './inputs.js';
 import './memory.js';
+import 'node:url';
 import 'node:util';
 
 // The compatibility matrix's data: cells (one per app × requested Unikraft version) and how a

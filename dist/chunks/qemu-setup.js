@@ -5,7 +5,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join, isAbsolute } from 'node:path';
 import { I as InfrastructureError, b as badInput } from './errors.js';
 import { d as detectPrivileges, p as privileged } from './privileges.js';
-import { f as findProgram } from './find-program.js';
+import { f as findProgram, p as parseVersion, v as versionAtLeast } from './version-compare.js';
 
 // The two caches setup uses, as small interfaces so the engine never imports GitHub's toolkit packages:
 // ToolCache (within a machine: GitHub's tool-cache toolkit on GitHub, a directory for the CLI) and
@@ -198,30 +198,6 @@ async function installKraftkit(opts, deps) {
     }
 }
 
-// Dotted version numbers (QEMU 7.2.19, Unikraft 0.17.0): parsing and ordering, so the
-// "new enough?" decisions in setup are one tested comparison instead of string tricks.
-/** `8.1.3` -> [8, 1, 3]; `7.2` -> [7, 2, 0]; anything that is not digits and dots -> null. */
-function parseVersion(text) {
-    const m = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(text.trim());
-    if (!m)
-        return null;
-    return [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)];
-}
-/** Negative when a < b, 0 when equal, positive when a > b. Throws on text that is not a version. */
-function compareVersions(a, b) {
-    const pa = parseVersion(a);
-    const pb = parseVersion(b);
-    if (!pa || !pb)
-        throw new Error(`not a version: '${pa ? b : a}'`);
-    for (let i = 0; i < 3; i++)
-        if (pa[i] !== pb[i])
-            return pa[i] - pb[i];
-    return 0;
-}
-function versionAtLeast(version, minimum) {
-    return compareVersions(version, minimum) >= 0;
-}
-
 // The Logger every engine module writes through. The action backs it with GitHub's core toolkit
 // (groups, annotations), the CLI with the terminal; tests capture it.
 /** A Logger that writes plain lines to a stream (stderr by default). */
@@ -376,4 +352,4 @@ function rdseedWarning(o) {
         `Use KVM, a newer QEMU (Ubuntu 24.04, Debian bookworm-backports), or unikraft-version 0.16.3.`);
 }
 
-export { createDirectoryToolCache as a, checkQemu as b, createConsoleLogger as c, defaultCacheRoot as d, ensureQemu as e, installKraftkit as i, noopPersistentCache as n, parseVersion as p, rdseedWarning as r, silentLogger as s, versionAtLeast as v };
+export { createDirectoryToolCache as a, checkQemu as b, createConsoleLogger as c, defaultCacheRoot as d, ensureQemu as e, installKraftkit as i, noopPersistentCache as n, rdseedWarning as r, silentLogger as s };

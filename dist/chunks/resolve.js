@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve, dirname, relative, sep, isAbsolute, basename, join } from 'node:path';
 import { C as ConfigurationError, b as badInput, c as configKeyLabel } from './errors.js';
-import { d as distExports, s as splitWordsFor, p as parseProbe, g as guestPortsOf } from './index.js';
+import { d as distExports, s as splitWordsFor, r as readKernelStore, S as STORE_MANIFEST, n as newestStoredVersion, p as parseProbe, g as guestPortsOf } from './index.js';
 import { readFile } from 'node:fs/promises';
 import { I as INPUTS } from './inputs.js';
 import { p as parseMemory } from './memory.js';
@@ -288,7 +288,19 @@ async function resolveCheckOptions(raw, ctx) {
         'unikraft',
         'linux'
     ]);
-    const unikraftVersion = stringOr(raw, cfg, 'unikraft-version').trim();
+    const storeSrc = pick(raw, cfg, 'kernel-store');
+    let kernelStore = null;
+    if (storeSrc) {
+        const dir = resolve(given(raw, 'kernel-store') ? ctx.cwd : appDir, asString(storeSrc));
+        kernelStore = readKernelStore(dir, storeSrc.label);
+    }
+    else if (ctx.shippedKernelStore && existsSync(join(ctx.shippedKernelStore, STORE_MANIFEST))) {
+        kernelStore = readKernelStore(ctx.shippedKernelStore, 'kernel-store');
+    }
+    // A check is reproducible by default: the newest release the store pins, unless one is asked for.
+    const storeDefault = kernelStore ? newestStoredVersion(kernelStore) : null;
+    const versionSrc = pick(raw, cfg, 'unikraft-version');
+    const unikraftVersion = (versionSrc ? asString(versionSrc) : (storeDefault ?? 'latest')).trim();
     if (!/^(latest|\d+\.\d+\.\d+)$/.test(unikraftVersion)) {
         throw badInput(labelOf(raw, cfg, 'unikraft-version'), 'latest or a release like 0.18.0', unikraftVersion);
     }
@@ -397,6 +409,7 @@ async function resolveCheckOptions(raw, ctx) {
         workdir: typeof workdirV === 'string' ? workdirV : null,
         guest,
         unikraftVersion,
+        kernelStore,
         kernel,
         kraftkitVersion,
         arch,

@@ -1,3 +1,7 @@
+import 'node:fs';
+import 'node:path';
+import 'node:url';
+
 // The JSON Schema (draft 2020-12) of result.json, written by hand next to the CheckResult type.
 // result-validate.ts interprets this very object, so the published schema and the check the matrix
 // reader applies cannot drift apart. Literals only here: result.ts re-exports this module.

@@ -1,14 +1,15 @@
 import { mkdir, writeFile, copyFile, stat, readlink, rename, rm, readFile, mkdtemp, readdir, appendFile, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve, basename, relative, isAbsolute, dirname, normalize, sep } from 'node:path';
-import { q as quoteWord, c as compilePattern, f as formatPattern, a as statusMatches, b as formatStatuses, d as distExports, s as splitWordsFor, p as parseProbe } from './index.js';
+import { q as quoteWord, c as compilePattern, f as formatPattern, a as statusMatches, b as formatStatuses, e as findStoredKernel, v as verifiedKernelPath, d as distExports, s as splitWordsFor, p as parseProbe } from './index.js';
 import { openSync, readSync, closeSync, readFileSync, readdirSync, lstatSync, createReadStream, statSync, realpathSync, mkdirSync, createWriteStream, readlinkSync } from 'node:fs';
 import 'node:string_decoder';
 import { a as diagnose, h as hintFor } from './diagnose2.js';
 import { b as badInput, I as InfrastructureError, d as describeError, C as ConfigurationError, f as throwIfInterrupted, t as toError, e as errorKind } from './errors.js';
-import { v as versionAtLeast, p as parseVersion, s as silentLogger, e as ensureQemu, r as rdseedWarning, i as installKraftkit } from './qemu-setup.js';
+import { s as silentLogger, e as ensureQemu, r as rdseedWarning, i as installKraftkit } from './qemu-setup.js';
 import { i as inspectKernelImage, s as startVm, f as emptyArgumentIndexes } from './start-vm.js';
 import { createHash, randomBytes } from 'node:crypto';
+import { v as versionAtLeast, p as parseVersion } from './version-compare.js';
 import { spawn } from 'node:child_process';
 import { connect, createServer } from 'node:net';
 import { request, createServer as createServer$1 } from 'node:http';
@@ -24,10 +25,10 @@ import { a as TOOL_VERSION, T as TOOL_NAME } from './version.js';
 import { d as detectPrivileges, p as privileged } from './privileges.js';
 import { systemClock } from './clock.js';
 import { R as RUN_FILES, l as listRunFiles } from './run-files.js';
-import './find-program.js';
 import 'process';
 import 'buffer';
 import './memory.js';
+import 'node:url';
 import 'node:stream';
 import 'node:events';
 import 'node:stream/promises';
@@ -4443,6 +4444,21 @@ async function prepareGuest(options, deps, work, persist, setKraftkit) {
         setKraftkit(kk.version);
         return kk.path;
     };
+    const stored = options.guest === 'unikraft' && !options.kernel && options.kernelStore
+        ? findStoredKernel(options.kernelStore, options.unikraftVersion)
+        : null;
+    if (stored && options.kernelStore) {
+        // Verified before every boot; a damaged or tampered file is an error, never a fallback.
+        const kernel = await verifiedKernelPath(options.kernelStore, stored);
+        deps.logger.info(`Unikraft kernel: ${kernel} (Unikraft ${stored.version}, ${stored.variant}, from the kernel store; sha256 verified)`);
+        return {
+            guest: 'unikraft',
+            kernel,
+            linuxModulesDir: null,
+            fallbackNote: null,
+            kraftPath: options.runner === 'kraft' ? await installKraft() : null
+        };
+    }
     if (options.guest === 'unikraft') {
         try {
             let kraftPath = '';

@@ -6,6 +6,7 @@ import { f as findingTitle } from './finding-titles.js';
 import { d as describeGuest, f as formatMs } from './result.js';
 import { t as timelineFacts } from './timeline-phases.js';
 import { s as stripAnsi, t as truncateText } from './text-escape.js';
+import { s as shippedKernelStoreDir } from './version.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs';
@@ -22,7 +23,7 @@ import { nodeCommandRunner } from './command-runner.js';
 import { c as createFetchDownloader } from './fetch-download.js';
 import { n as noopPersistentCache, a as createDirectoryToolCache, d as defaultCacheRoot } from './qemu-setup.js';
 import './index.js';
-import './find-program.js';
+import './version-compare.js';
 import 'process';
 import 'buffer';
 import './diagnose2.js';
@@ -33,10 +34,10 @@ import 'node:http';
 import './result-file.js';
 import './pack-directory.js';
 import 'node:stream';
-import './version.js';
 import './privileges.js';
 import './run-files.js';
 import './inputs.js';
+import 'node:url';
 import 'node:events';
 import 'node:stream/promises';
 import 'node:util';
@@ -207,7 +208,10 @@ function createProgress(term, opts) {
 async function runCommand(args, term) {
     const parsed = parse('run', args, RUN_OPTIONS, 1);
     const raw = runInputs(parsed);
-    const options = await resolveCheckOptions(raw, { cwd: process.cwd() });
+    const options = await resolveCheckOptions(raw, {
+        cwd: process.cwd(),
+        shippedKernelStore: shippedKernelStoreDir()
+    });
     const json = parsed.values.json === true;
     const outDir = resolve(typeof parsed.values.out === 'string'
         ? parsed.values.out

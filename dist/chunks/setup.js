@@ -17,7 +17,7 @@ import 'node:net';
 import { c as createFetchDownloader } from './fetch-download.js';
 import { p as parse, C as COMMON_OPTIONS } from './args.js';
 import './privileges.js';
-import './find-program.js';
+import './version-compare.js';
 import 'node:events';
 import 'node:stream/promises';
 import 'node:stream';

@@ -1,5 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 // The tool's name and version (kept equal to package.json by a test).
 const TOOL_NAME = 'unikraft-compat';
 const TOOL_VERSION = '0.1.0';
+/**
+ * The directory of the tool's own package (where package.json, kernels/ and dist/ are), found by
+ * walking up from this module: the same from the sources, the bundle's chunks and an npm install.
+ */
+function packageRoot(from = fileURLToPath(import.meta.url)) {
+    let dir = dirname(from);
+    for (;;) {
+        try {
+            const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+            if (pkg.name === TOOL_NAME)
+                return dir;
+        }
+        catch {
+            // no package.json here: keep walking up
+        }
+        const up = dirname(dir);
+        if (up === dir)
+            return null;
+        dir = up;
+    }
+}
+/** Where a kernel store shipped with the tool would be: `<package root>/kernels`. */
+function shippedKernelStoreDir() {
+    const root = packageRoot();
+    return root ? join(root, 'kernels') : undefined;
+}
 
-export { TOOL_NAME as T, TOOL_VERSION as a };
+export { TOOL_NAME as T, TOOL_VERSION as a, shippedKernelStoreDir as s };

@@ -8,6 +8,7 @@ import { join, relative } from 'node:path'
 import type { CheckOptions } from '../engine/config/check-options.js'
 import { resolveCheckOptions } from '../engine/config/resolve.js'
 import { describeError, errorKind, toError } from '../engine/errors.js'
+import { shippedKernelStoreDir } from '../engine/version.js'
 import type { CheckResult } from '../engine/report/result.js'
 import { createActionsLogger } from './actions-logger.js'
 import { artifactName } from './artifacts.js'
@@ -74,7 +75,10 @@ export async function runMain(): Promise<void> {
   process.on('SIGTERM', onSignal)
   try {
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
-    const options = await resolveCheckOptions(readActionInputs(), { cwd: workspace })
+    const options = await resolveCheckOptions(readActionInputs(), {
+      cwd: workspace,
+      shippedKernelStore: shippedKernelStoreDir()
+    })
     const name = artifactName({
       app: options.appId,
       version: options.unikraftVersion,

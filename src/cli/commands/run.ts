@@ -4,6 +4,7 @@ import { runCheck } from '../../engine/check/run-check.js'
 import { resolveCheckOptions } from '../../engine/config/resolve.js'
 import { ExitCode, interruptedExitCode } from '../../engine/errors.js'
 import { renderTextReport } from '../../engine/report/text-report.js'
+import { shippedKernelStoreDir } from '../../engine/version.js'
 import { stopAllVms } from '../../engine/vm/index.js'
 import { parse, RUN_OPTIONS, runInputs } from '../args.js'
 import { cliEngineDeps } from '../engine-deps.js'
@@ -13,7 +14,10 @@ import type { Terminal } from '../terminal.js'
 export async function runCommand(args: string[], term: Terminal): Promise<number> {
   const parsed = parse('run', args, RUN_OPTIONS, 1)
   const raw = runInputs(parsed)
-  const options = await resolveCheckOptions(raw, { cwd: process.cwd() })
+  const options = await resolveCheckOptions(raw, {
+    cwd: process.cwd(),
+    shippedKernelStore: shippedKernelStoreDir()
+  })
   const json = parsed.values.json === true
   const outDir = resolve(
     typeof parsed.values.out === 'string'

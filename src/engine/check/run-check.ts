@@ -12,6 +12,7 @@ import { differential } from '../diagnose/index.js'
 import { hintFor } from '../diagnose/catalog.js'
 import { ConfigurationError, errorKind, InfrastructureError, throwIfInterrupted, toError } from '../errors.js'
 import { installKraftkit } from '../setup/kraftkit-install.js'
+import { findStoredKernel, verifiedKernelPath } from '../kraft/kernel-store.js'
 import { ensureUnikraftKernel } from '../kraft/kraft-kernel.js'
 import { computeVerdict, parseProbe, type ProbeSpec } from '../probe/index.js'
 import {
@@ -303,6 +304,24 @@ async function prepareGuest(
     if (kk.persist) persist.push(kk.persist)
     setKraftkit(kk.version)
     return kk.path
+  }
+  const stored =
+    options.guest === 'unikraft' && !options.kernel && options.kernelStore
+      ? findStoredKernel(options.kernelStore, options.unikraftVersion)
+      : null
+  if (stored && options.kernelStore) {
+    // Verified before every boot; a damaged or tampered file is an error, never a fallback.
+    const kernel = await verifiedKernelPath(options.kernelStore, stored)
+    deps.logger.info(
+      `Unikraft kernel: ${kernel} (Unikraft ${stored.version}, ${stored.variant}, from the kernel store; sha256 verified)`
+    )
+    return {
+      guest: 'unikraft',
+      kernel,
+      linuxModulesDir: null,
+      fallbackNote: null,
+      kraftPath: options.runner === 'kraft' ? await installKraft() : null
+    }
   }
   if (options.guest === 'unikraft') {
     try {

@@ -1,5 +1,6 @@
 // The fully resolved, validated options of one check: what the engine runs on.
 import type { AccelRequest, GuestKind, PortForward } from '../vm/vm-types.js'
+import type { KernelStore } from '../kraft/kernel-store.js'
 import type { ServiceSpec } from './services.js'
 
 export type BaselineMode = 'auto' | 'always' | 'never'
@@ -25,6 +26,8 @@ export interface CheckOptions {
   guest: GuestKind
   unikraftVersion: string
   kernel: string | null
+  /** The kernel store to take pinned versions from (already read and checked), or null. */
+  kernelStore: KernelStore | null
   kraftkitVersion: string
   arch: 'x86_64'
   memoryMiB: number

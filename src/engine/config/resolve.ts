@@ -5,6 +5,12 @@ import { existsSync, statSync } from 'node:fs'
 import { basename, isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:path'
 import { badInput, ConfigurationError, configKeyLabel } from '../errors.js'
 import { parseProbe, guestPortsOf } from '../probe/parse-probe.js'
+import {
+  newestStoredVersion,
+  readKernelStore,
+  STORE_MANIFEST,
+  type KernelStore
+} from '../kraft/kernel-store.js'
 import type { CheckOptions } from './check-options.js'
 import { loadConfigFile, type ConfigFile } from './config-file.js'
 import { INPUTS, type RawInputs } from './inputs.js'
@@ -67,6 +73,8 @@ function stringOr(raw: RawInputs, cfg: ConfigFile | null, name: string): string 
 export interface ResolveContext {
   /** Base directory for relative paths (the workspace or the current directory). */
   cwd: string
+  /** The kernel store shipped with the tool (its kernels/ directory), used when it exists and none is given. */
+  shippedKernelStore?: string
 }
 
 export async function resolveCheckOptions(raw: RawInputs, ctx: ResolveContext): Promise<CheckOptions> {
@@ -140,7 +148,18 @@ export async function resolveCheckOptions(raw: RawInputs, ctx: ResolveContext): 
     'unikraft',
     'linux'
   ] as const)
-  const unikraftVersion = stringOr(raw, cfg, 'unikraft-version')!.trim()
+  const storeSrc = pick(raw, cfg, 'kernel-store')
+  let kernelStore: KernelStore | null = null
+  if (storeSrc) {
+    const dir = resolvePath(given(raw, 'kernel-store') ? ctx.cwd : appDir, asString(storeSrc))
+    kernelStore = readKernelStore(dir, storeSrc.label)
+  } else if (ctx.shippedKernelStore && existsSync(join(ctx.shippedKernelStore, STORE_MANIFEST))) {
+    kernelStore = readKernelStore(ctx.shippedKernelStore, 'kernel-store')
+  }
+  // A check is reproducible by default: the newest release the store pins, unless one is asked for.
+  const storeDefault = kernelStore ? newestStoredVersion(kernelStore) : null
+  const versionSrc = pick(raw, cfg, 'unikraft-version')
+  const unikraftVersion = (versionSrc ? asString(versionSrc) : (storeDefault ?? 'latest')).trim()
   if (!/^(latest|\d+\.\d+\.\d+)$/.test(unikraftVersion)) {
     throw badInput(labelOf(raw, cfg, 'unikraft-version'), 'latest or a release like 0.18.0', unikraftVersion)
   }
@@ -269,6 +288,7 @@ export async function resolveCheckOptions(raw: RawInputs, ctx: ResolveContext): 
     workdir: typeof workdirV === 'string' ? workdirV : null,
     guest,
     unikraftVersion,
+    kernelStore,
     kernel,
     kraftkitVersion,
     arch,

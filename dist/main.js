@@ -43,6 +43,7 @@ import 'child_process';
 import 'timers';
 import 'node:fs';
 import './chunks/index.js';
+import './chunks/find-program.js';
 import './chunks/version-compare.js';
 import 'process';
 import 'buffer';

@@ -1,8 +1,10 @@
 import { b as badInput, C as ConfigurationError, I as InfrastructureError } from './errors.js';
-import { f as findProgram, c as compareVersions } from './version-compare.js';
+import { f as findProgram } from './find-program.js';
 import { createHash } from 'node:crypto';
-import { existsSync, statSync, readFileSync, createReadStream } from 'node:fs';
+import { existsSync, statSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { c as compareVersions } from './version-compare.js';
 import require$$0 from 'process';
 import require$$0__default from 'buffer';
 
@@ -723,12 +725,11 @@ function newestStoredVersion(store, variant = 'net') {
 function findStoredKernel(store, version, variant = 'net') {
     return store.kernels.find(k => k.version === version && k.variant === variant) ?? null;
 }
-/** sha256 of a file, streamed. */
+/** sha256 of a file read whole (kernels are a few MB: one read beats a stream's many). */
 async function sha256File(path) {
-    const hash = createHash('sha256');
-    for await (const chunk of createReadStream(path))
-        hash.update(chunk);
-    return hash.digest('hex');
+    return createHash('sha256')
+        .update(await readFile(path))
+        .digest('hex');
 }
 /**
  * The kernel's path once its size and sha256 match the manifest. A missing or different file is an

@@ -1,7 +1,8 @@
 import { readdir, open, mkdir, mkdtemp, rename, rm, writeFile, readFile, access } from 'node:fs/promises';
-import { join, resolve, relative } from 'node:path';
+import { join, isAbsolute, resolve, relative } from 'node:path';
 import { CommandNotFoundError, nodeCommandRunner } from './command-runner.js';
 import { I as InfrastructureError } from './errors.js';
+import { f as findProgram } from './find-program.js';
 
 // The few apt/dpkg operations the Linux baseline needs, run from argv arrays: resolve a
 // metapackage to the concrete package, download a .deb (no root needed), unpack it into a directory.
@@ -136,6 +137,14 @@ async function ensureBusybox(cacheDir, deps = {}) {
     throw new InfrastructureError(`no static busybox found (looked at ${HOST_CANDIDATES.join(', ')} and ${dir})`, 'install it: sudo apt-get install -y busybox-static');
 }
 
+// Finds a program on PATH the way spawn will, so setup can say which binary it checked.
+/** The absolute path of `program` (itself when it holds a slash), or null when nothing runnable matches. */
+function which(program, pathVar = process.env.PATH) {
+    if (program.includes('/') && !isAbsolute(program))
+        return null;
+    return findProgram(program, { PATH: pathVar });
+}
+
 // The Linux baseline's kernel: the distribution's cloud kernel package, fetched with apt-get
 // download and unpacked with dpkg-deb into a cache directory (no root, nothing installed on the
 // host). The first call downloads (about 27 MB); later calls read the cache's manifest and run nothing.
@@ -259,4 +268,4 @@ async function ensureLinuxKernel(cacheDir, deps = {}) {
     return done;
 }
 
-export { ensureLinuxKernel as a, ensureBusybox as e };
+export { ensureLinuxKernel as a, ensureBusybox as e, which as w };

@@ -8,8 +8,9 @@ import { t as truncateText, b as escapeXml, e as escapeMarkdownInline } from './
 import { p as parse, U as UsageError, C as COMMON_OPTIONS } from './args.js';
 import 'node:fs';
 import './index.js';
-import './version-compare.js';
+import './find-program.js';
 import 'node:crypto';
+import './version-compare.js';
 import 'process';
 import 'buffer';
 import './inputs.js';

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { accessSync, constants, createReadStream } from 'node:fs';
+import { accessSync, constants, createReadStream, readFileSync, mkdirSync, writeFileSync, statSync } from 'node:fs';
 import { rm, mkdir, cp, writeFile, access, mkdtemp, readFile, chmod, copyFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
-import { join, isAbsolute } from 'node:path';
+import { join, dirname } from 'node:path';
 import { I as InfrastructureError, b as badInput } from './errors.js';
 import { d as detectPrivileges, p as privileged } from './privileges.js';
-import { f as findProgram, p as parseVersion, v as versionAtLeast } from './version-compare.js';
+import { p as parseVersion, v as versionAtLeast } from './version-compare.js';
+import { w as which } from './linux-kernel.js';
 
 // The two caches setup uses, as small interfaces so the engine never imports GitHub's toolkit packages:
 // ToolCache (within a machine: GitHub's tool-cache toolkit on GitHub, a directory for the CLI) and
@@ -225,14 +226,8 @@ const silentLogger = {
     group: (_name, fn) => fn()
 };
 
-// Finds a program on PATH the way spawn will, so setup can say which binary it checked.
-/** The absolute path of `program` (itself when it holds a slash), or null when nothing runnable matches. */
-function which(program, pathVar = process.env.PATH) {
-    if (program.includes('/') && !isAbsolute(program))
-        return null;
-    return findProgram(program, { PATH: pathVar });
-}
-
+// QEMU on the host: find it and read its version, install `qemu-system-x86` with apt when it is
+// missing or too old, and warn about the one known version trap (RDSEED under TCG).
 const QEMU_BINARY = 'qemu-system-x86_64';
 /** Oldest QEMU we run: the microVM runner's flags (QMP, hostfwd, isa-debug-exit, pvpanic) are all older. */
 const MIN_QEMU_VERSION = '5.0.0';
@@ -240,6 +235,44 @@ const MIN_QEMU_VERSION = '5.0.0';
 const RDSEED_QEMU_VERSION = '8.1.3';
 /** First Unikraft release that needs RDRAND and RDSEED on x86_64. */
 const RDSEED_UNIKRAFT_VERSION = '0.17.0';
+function binaryIdentity(path) {
+    try {
+        const st = statSync(path);
+        return { path, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+    }
+    catch {
+        return null;
+    }
+}
+function rememberedVersion(file, path) {
+    if (!file)
+        return null;
+    try {
+        const memo = JSON.parse(readFileSync(file, 'utf8'));
+        const now = binaryIdentity(path);
+        const same = now &&
+            memo.path === now.path &&
+            memo.size === now.size &&
+            memo.mtimeMs === now.mtimeMs &&
+            memo.ino === now.ino;
+        return same && typeof memo.version === 'string' ? memo.version : null;
+    }
+    catch {
+        return null;
+    }
+}
+function rememberVersion(file, path, version) {
+    const id = binaryIdentity(path);
+    if (!file || !id)
+        return;
+    try {
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, JSON.stringify({ ...id, version }));
+    }
+    catch {
+        // a cache that cannot be written only costs the next run one `--version`
+    }
+}
 /** The version from the first line of `qemu-system-x86_64 --version`. */
 function parseQemuVersion(text) {
     const m = /QEMU emulator version (\d+\.\d+(?:\.\d+)?)/.exec(text);
@@ -254,15 +287,19 @@ async function checkQemu(deps) {
     const path = which(binary, deps.pathVar ?? process.env.PATH);
     if (!path)
         return { path: null, version: null, ok: false, tooOld: false, problem: `${binary} is not on PATH` };
-    let version = null;
-    let output;
-    try {
-        const r = await deps.runner.run([path, '--version'], { timeoutMs: 15_000 });
-        output = (r.stdout + r.stderr).trim();
-        version = parseQemuVersion(output);
-    }
-    catch (err) {
-        output = err.message;
+    let version = rememberedVersion(deps.versionCacheFile, path);
+    let output = '';
+    if (!version) {
+        try {
+            const r = await deps.runner.run([path, '--version'], { timeoutMs: 15_000 });
+            output = (r.stdout + r.stderr).trim();
+            version = parseQemuVersion(output);
+        }
+        catch (err) {
+            output = err.message;
+        }
+        if (version)
+            rememberVersion(deps.versionCacheFile, path, version);
     }
     if (!version) {
         const first = output.split('\n')[0] || '(no output)';

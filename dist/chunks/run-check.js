@@ -7,7 +7,7 @@ import 'node:string_decoder';
 import { a as diagnose, h as hintFor } from './diagnose2.js';
 import { b as badInput, I as InfrastructureError, d as describeError, C as ConfigurationError, f as throwIfInterrupted, t as toError, e as errorKind } from './errors.js';
 import { s as silentLogger, e as ensureQemu, r as rdseedWarning, i as installKraftkit } from './qemu-setup.js';
-import { i as inspectKernelImage, s as startVm, f as emptyArgumentIndexes } from './start-vm.js';
+import { i as inspectKernelImage, s as startVm, f as rememberQemuVersion, g as emptyArgumentIndexes } from './start-vm.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { v as versionAtLeast, p as parseVersion } from './version-compare.js';
 import { spawn } from 'node:child_process';
@@ -25,6 +25,7 @@ import { a as TOOL_VERSION, T as TOOL_NAME } from './version.js';
 import { d as detectPrivileges, p as privileged } from './privileges.js';
 import { systemClock } from './clock.js';
 import { R as RUN_FILES, l as listRunFiles } from './run-files.js';
+import './find-program.js';
 import 'process';
 import 'buffer';
 import './memory.js';
@@ -4263,11 +4264,17 @@ async function runCheck(options, outDir, deps) {
         // 1. Setup: QEMU, the kernel for the guest.
         const t0 = deps.clock.now();
         const prepared = await phase('setup', 'Setting up QEMU and the kernel', async () => {
-            const qemu = await ensureQemu({ runner: deps.runner, logger: deps.logger }, { install: deps.installMissing });
+            const qemu = await ensureQemu({
+                runner: deps.runner,
+                logger: deps.logger,
+                versionCacheFile: join(deps.cacheDir, 'qemu-version.json')
+            }, { install: deps.installMissing });
             if (!qemu.ok) {
                 throw new InfrastructureError(qemu.problem ?? 'QEMU is not usable', 'install it: apt-get install qemu-system-x86 (or run `unikraft-compat setup`)');
             }
             qemuVersion = qemu.version;
+            if (qemu.path && qemu.version)
+                rememberQemuVersion(qemu.path, qemu.version);
             if (options.packages.length > 0)
                 await ensureHostPackages(options.packages, deps);
             return prepareGuest(options, deps, work, persist, v => (kraftkitVersion = v));

@@ -23,6 +23,7 @@ import { nodeCommandRunner } from './command-runner.js';
 import { c as createFetchDownloader } from './fetch-download.js';
 import { n as noopPersistentCache, a as createDirectoryToolCache, d as defaultCacheRoot } from './qemu-setup.js';
 import './index.js';
+import './find-program.js';
 import './version-compare.js';
 import 'process';
 import 'buffer';

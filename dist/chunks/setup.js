@@ -18,6 +18,7 @@ import { c as createFetchDownloader } from './fetch-download.js';
 import { p as parse, C as COMMON_OPTIONS } from './args.js';
 import './privileges.js';
 import './version-compare.js';
+import './find-program.js';
 import 'node:events';
 import 'node:stream/promises';
 import 'node:stream';

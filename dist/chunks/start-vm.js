@@ -8,7 +8,7 @@ import { systemClock } from './clock.js';
 import { nodeCommandRunner } from './command-runner.js';
 import { I as InfrastructureError, C as ConfigurationError, b as badInput } from './errors.js';
 import { r as registerVm, w as writePidFile } from './vm-registry.js';
-import { e as ensureBusybox } from './linux-kernel.js';
+import { w as which, e as ensureBusybox } from './linux-kernel.js';
 import { StringDecoder } from 'node:string_decoder';
 import { gunzipSync } from 'node:zlib';
 import { c as writeCpio } from './cpio-writer.js';
@@ -853,13 +853,20 @@ const QEMU_INSTALL_HINT = 'install QEMU: sudo apt-get install -y qemu-system-x86
 function parseQemuVersionLine(text) {
     return /QEMU emulator version (\d+\.\d+(?:\.\d+)?)/.exec(text)?.[1] ?? null;
 }
+/** Keyed by the program's absolute path, so `qemu-system-x86_64` and `/usr/bin/qemu-system-x86_64` share. */
 const versions = new Map();
+const keyOf = (binary) => which(binary) ?? binary;
+/** Records a version read elsewhere (setup's check) so a run does not start QEMU twice to ask. */
+function rememberQemuVersion(binary, version) {
+    versions.set(keyOf(binary), Promise.resolve(version));
+}
 /**
  * Runs `<binary> --version`. Throws InfrastructureError when the program cannot be run at all;
  * returns null when it runs but does not say its version.
  */
 function qemuVersion(binary = QEMU_BINARY, runner = nodeCommandRunner) {
-    let p = versions.get(binary);
+    const key = keyOf(binary);
+    let p = versions.get(key);
     if (!p) {
         p = (async () => {
             try {
@@ -875,9 +882,9 @@ function qemuVersion(binary = QEMU_BINARY, runner = nodeCommandRunner) {
                 throw new InfrastructureError(`QEMU is not installed or cannot run: '${binary}' (${e.message})`, QEMU_INSTALL_HINT, { cause: e });
             }
         })();
-        versions.set(binary, p);
+        versions.set(key, p);
         // A failure is not remembered: the caller may install QEMU and try again.
-        p.catch(() => versions.delete(binary));
+        p.catch(() => versions.delete(key));
     }
     return p;
 }
@@ -1683,4 +1690,4 @@ async function startVm(spec, deps) {
     return handle;
 }
 
-export { DEFAULT_BOOT_TIMEOUT_MS as D, GUEST_EXIT_PREFIX as G, buildQemuArgv as a, buildLinuxCmdline as b, buildUnikraftCmdline as c, prepareLinuxInitrd as d, quoteUnikraftArg as e, emptyArgumentIndexes as f, inspectKernelImage as i, parseGuestExitLine as p, qemuVersion as q, resolveAccel as r, startVm as s, validatePortForwards as v };
+export { DEFAULT_BOOT_TIMEOUT_MS as D, GUEST_EXIT_PREFIX as G, buildQemuArgv as a, buildLinuxCmdline as b, buildUnikraftCmdline as c, prepareLinuxInitrd as d, quoteUnikraftArg as e, rememberQemuVersion as f, emptyArgumentIndexes as g, inspectKernelImage as i, parseGuestExitLine as p, qemuVersion as q, resolveAccel as r, startVm as s, validatePortForwards as v };

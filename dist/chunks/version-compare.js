@@ -1,38 +1,3 @@
-import { accessSync, constants, statSync } from 'node:fs';
-import { isAbsolute, resolve, delimiter, join } from 'node:path';
-
-// Where a program lives, the way spawn will find it: checked before anything runs, so a typo (a
-// `command:` probe, QEMU missing) is named up front.
-function isExecutableFile(path) {
-    try {
-        accessSync(path, constants.X_OK);
-        return statSync(path).isFile();
-    }
-    catch {
-        return false;
-    }
-}
-/**
- * The path spawn would run for `program`: itself when it contains a slash (relative to `cwd`),
- * else the first executable match on PATH. null when there is none.
- */
-function findProgram(program, env = process.env, cwd = process.cwd()) {
-    if (program === '')
-        return null;
-    if (program.includes('/')) {
-        const path = isAbsolute(program) ? program : resolve(cwd, program);
-        return isExecutableFile(path) ? path : null;
-    }
-    for (const dir of (env.PATH ?? '').split(delimiter)) {
-        if (dir === '')
-            continue;
-        const path = join(dir, program);
-        if (isExecutableFile(path))
-            return path;
-    }
-    return null;
-}
-
 // Dotted version numbers (QEMU 7.2.19, Unikraft 0.17.0): parsing and ordering, so the
 // "new enough?" decisions in setup are one tested comparison instead of string tricks.
 /** `8.1.3` -> [8, 1, 3]; `7.2` -> [7, 2, 0]; anything that is not digits and dots -> null. */
@@ -57,4 +22,4 @@ function versionAtLeast(version, minimum) {
     return compareVersions(version, minimum) >= 0;
 }
 
-export { compareVersions as c, findProgram as f, parseVersion as p, versionAtLeast as v };
+export { compareVersions as c, parseVersion as p, versionAtLeast as v };

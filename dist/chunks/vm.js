@@ -17,3 +17,4 @@ import './cpio-writer.js';
 import 'node:events';
 import 'node:stream/promises';
 import 'node:net';
+import './find-program.js';

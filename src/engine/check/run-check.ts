@@ -32,6 +32,7 @@ import { emptyArgumentIndexes } from '../vm/unikraft-cmdline.js'
 import type { PersistEntry } from '../setup/tool-cache.js'
 import { ensureQemu, rdseedWarning } from '../setup/qemu-setup.js'
 import { ensureLinuxKernel } from '../vm/index.js'
+import { rememberQemuVersion } from '../vm/qemu-binary.js'
 import type { GuestKind } from '../vm/vm-types.js'
 import { TOOL_NAME, TOOL_VERSION } from '../version.js'
 import type { EngineDeps, Phase } from './engine-deps.js'
@@ -95,7 +96,11 @@ export async function runCheck(options: CheckOptions, outDir: string, deps: Engi
     const t0 = deps.clock.now()
     const prepared = await phase('setup', 'Setting up QEMU and the kernel', async () => {
       const qemu = await ensureQemu(
-        { runner: deps.runner, logger: deps.logger },
+        {
+          runner: deps.runner,
+          logger: deps.logger,
+          versionCacheFile: join(deps.cacheDir, 'qemu-version.json')
+        },
         { install: deps.installMissing }
       )
       if (!qemu.ok) {
@@ -105,6 +110,7 @@ export async function runCheck(options: CheckOptions, outDir: string, deps: Engi
         )
       }
       qemuVersion = qemu.version
+      if (qemu.path && qemu.version) rememberQemuVersion(qemu.path, qemu.version)
       if (options.packages.length > 0) await ensureHostPackages(options.packages, deps)
       return prepareGuest(options, deps, work, persist, v => (kraftkitVersion = v))
     })

@@ -3,7 +3,8 @@
 // the store holds boots that kernel, verified before every boot, without KraftKit, network or
 // toolchain; everything else keeps the KraftKit path. docs/setup.md ("Kernel stores") has the format.
 import { createHash } from 'node:crypto'
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { ConfigurationError, InfrastructureError } from '../errors.js'
 import { compareVersions } from '../setup/version-compare.js'
@@ -102,11 +103,11 @@ export function findStoredKernel(store: KernelStore, version: string, variant = 
   return store.kernels.find(k => k.version === version && k.variant === variant) ?? null
 }
 
-/** sha256 of a file, streamed. */
+/** sha256 of a file read whole (kernels are a few MB: one read beats a stream's many). */
 export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256')
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer)
-  return hash.digest('hex')
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex')
 }
 
 /**

@@ -1,5 +1,7 @@
 // QEMU on the host: find it and read its version, install `qemu-system-x86` with apt when it is
 // missing or too old, and warn about the one known version trap (RDSEED under TCG).
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
 import type { CommandRunner } from '../command-runner.js'
 import { InfrastructureError } from '../errors.js'
 import type { Logger } from '../logger.js'
@@ -36,6 +38,56 @@ export interface QemuDeps {
   minimum?: string
   /** Skips detection (tests, or a caller that already knows). */
   privileges?: Privileges
+  /**
+   * Where the version read from `--version` is kept, keyed by the binary's path, size, mtime and
+   * inode: a check then starts QEMU only to run the guest (each `--version` costs about 60 ms).
+   */
+  versionCacheFile?: string
+}
+
+interface VersionMemo {
+  path: string
+  size: number
+  mtimeMs: number
+  ino: number
+  version: string
+}
+
+function binaryIdentity(path: string): Omit<VersionMemo, 'version'> | null {
+  try {
+    const st = statSync(path)
+    return { path, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino }
+  } catch {
+    return null
+  }
+}
+
+function rememberedVersion(file: string | undefined, path: string): string | null {
+  if (!file) return null
+  try {
+    const memo = JSON.parse(readFileSync(file, 'utf8')) as VersionMemo
+    const now = binaryIdentity(path)
+    const same =
+      now &&
+      memo.path === now.path &&
+      memo.size === now.size &&
+      memo.mtimeMs === now.mtimeMs &&
+      memo.ino === now.ino
+    return same && typeof memo.version === 'string' ? memo.version : null
+  } catch {
+    return null
+  }
+}
+
+function rememberVersion(file: string | undefined, path: string, version: string): void {
+  const id = binaryIdentity(path)
+  if (!file || !id) return
+  try {
+    mkdirSync(dirname(file), { recursive: true })
+    writeFileSync(file, JSON.stringify({ ...id, version }))
+  } catch {
+    // a cache that cannot be written only costs the next run one `--version`
+  }
 }
 
 /** The version from the first line of `qemu-system-x86_64 --version`. */
@@ -52,14 +104,17 @@ export async function checkQemu(deps: QemuDeps): Promise<QemuStatus> {
   const path = which(binary, deps.pathVar ?? process.env.PATH)
   if (!path)
     return { path: null, version: null, ok: false, tooOld: false, problem: `${binary} is not on PATH` }
-  let version: string | null = null
-  let output: string
-  try {
-    const r = await deps.runner.run([path, '--version'], { timeoutMs: 15_000 })
-    output = (r.stdout + r.stderr).trim()
-    version = parseQemuVersion(output)
-  } catch (err) {
-    output = (err as Error).message
+  let version: string | null = rememberedVersion(deps.versionCacheFile, path)
+  let output = ''
+  if (!version) {
+    try {
+      const r = await deps.runner.run([path, '--version'], { timeoutMs: 15_000 })
+      output = (r.stdout + r.stderr).trim()
+      version = parseQemuVersion(output)
+    } catch (err) {
+      output = (err as Error).message
+    }
+    if (version) rememberVersion(deps.versionCacheFile, path, version)
   }
   if (!version) {
     const first = output.split('\n')[0] || '(no output)'

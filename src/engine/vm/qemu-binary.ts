@@ -2,6 +2,7 @@
 // (recorded with every result: TCG's CPU features depend on it). Asked once per process.
 import { nodeCommandRunner, type CommandRunner } from '../command-runner.js'
 import { InfrastructureError } from '../errors.js'
+import { which } from '../setup/which.js'
 import { QEMU_BINARY } from './qemu-argv.js'
 
 export const QEMU_INSTALL_HINT =
@@ -12,7 +13,15 @@ export function parseQemuVersionLine(text: string): string | null {
   return /QEMU emulator version (\d+\.\d+(?:\.\d+)?)/.exec(text)?.[1] ?? null
 }
 
+/** Keyed by the program's absolute path, so `qemu-system-x86_64` and `/usr/bin/qemu-system-x86_64` share. */
 const versions = new Map<string, Promise<string | null>>()
+
+const keyOf = (binary: string): string => which(binary) ?? binary
+
+/** Records a version read elsewhere (setup's check) so a run does not start QEMU twice to ask. */
+export function rememberQemuVersion(binary: string, version: string): void {
+  versions.set(keyOf(binary), Promise.resolve(version))
+}
 
 /**
  * Runs `<binary> --version`. Throws InfrastructureError when the program cannot be run at all;
@@ -22,7 +31,8 @@ export function qemuVersion(
   binary = QEMU_BINARY,
   runner: CommandRunner = nodeCommandRunner
 ): Promise<string | null> {
-  let p = versions.get(binary)
+  const key = keyOf(binary)
+  let p = versions.get(key)
   if (!p) {
     p = (async () => {
       try {
@@ -43,9 +53,9 @@ export function qemuVersion(
         )
       }
     })()
-    versions.set(binary, p)
+    versions.set(key, p)
     // A failure is not remembered: the caller may install QEMU and try again.
-    p.catch(() => versions.delete(binary))
+    p.catch(() => versions.delete(key))
   }
   return p
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { E as ExitCode, t as toError, d as describeError, a as InterruptedError, i as interruptedExitCode, e as errorKind } from './chunks/errors.js';
+import { E as ExitCode, t as toError, a as asEnvironmentError, d as describeError, f as InterruptedError, i as interruptedExitCode, e as errorKind } from './chunks/errors.js';
 import { T as TOOL_NAME, a as TOOL_VERSION } from './chunks/version.js';
 import { U as UsageError } from './chunks/args.js';
 import { I as INPUTS } from './chunks/inputs.js';
@@ -166,7 +166,7 @@ async function main(argv, term = createTerminal()) {
         return await command(rest, term);
     }
     catch (thrown) {
-        const err = toError(thrown);
+        const err = toError(asEnvironmentError(thrown));
         const kind = errorKind(err);
         term.err(`${TOOL_NAME}: ${kind === 'bug' ? 'internal error (please report): ' : ''}${describeError(err)}\n`);
         if (err instanceof InterruptedError)

@@ -4,7 +4,7 @@ import { readFile, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { r as resolveCheckOptions } from './chunks/resolve.js';
-import { t as toError, d as describeError, e as errorKind } from './chunks/errors.js';
+import { t as toError, a as asEnvironmentError, d as describeError, e as errorKind } from './chunks/errors.js';
 import { s as shippedKernelStoreDir } from './chunks/version.js';
 import { s as saveMainState, m as markUploaded, e as escapeLogText, c as createActionsLogger } from './chunks/state.js';
 import { artifactName } from './chunks/artifacts.js';
@@ -200,7 +200,7 @@ async function runMain() {
         }
     }
     catch (thrown) {
-        const err = toError(thrown);
+        const err = toError(asEnvironmentError(thrown));
         const kind = errorKind(err);
         setFailed(kind === 'bug'
             ? `unikraft-compat internal error (please report): ${err.stack ?? err.message}`

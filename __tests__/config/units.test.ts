@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { ConfigurationError } from '../../src/engine/errors.js'
+import { parseDuration as parseProbeDuration } from '../../src/engine/probe/probe-values.js'
+import { parseProbe } from '../../src/engine/probe/parse-probe.js'
 import {
   parseBoolean,
   parseDuration,
@@ -66,4 +68,36 @@ describe('parseEnvLines and parseBoolean', () => {
       "Input 'upload-logs' must be true or false, got 'maybe'"
     )
   })
+})
+
+describe('one duration grammar for inputs, config keys and probe options', () => {
+  it.each([
+    ['90', 90_000],
+    [90, 90_000],
+    [0.25, 250],
+    ['2m', 120_000],
+    ['1m30s', 90_000],
+    ['500ms', 500],
+    ['1.5s', 1500],
+    ['24h', 86_400_000]
+  ])('%j is %d ms everywhere', (value, ms) => {
+    expect(parseDuration(value)).toBe(ms)
+    expect(parseProbeDuration(value)).toEqual({ ok: ms })
+    // The same value as a probe's option in the string form and as its key in the structured form.
+    if (typeof value === 'string')
+      expect(parseProbe(`tcp:80 timeout=${value}`, 'probe[1]')).toMatchObject({ attemptTimeoutMs: ms })
+    expect(parseProbe({ kind: 'tcp', port: 80, timeout: value }, 'probes[1]')).toMatchObject({
+      attemptTimeoutMs: ms
+    })
+  })
+
+  it.each(['0', 0, '-5s', '25h', '99999999999999999999h', 'forever', '', Number.NaN, 1e30])(
+    '%j is refused everywhere',
+    value => {
+      expect(() => parseDuration(value, 'timeout')).toThrow(
+        `Input 'timeout' must be a duration like 60s, 2m, 1m30s or 500ms (a bare number is seconds), at most 24h, got '${String(value)}'`
+      )
+      expect(parseProbeDuration(value)).toHaveProperty('error')
+    }
+  )
 })

@@ -68,7 +68,7 @@ describe('parseProbe: the structured form', () => {
   it.each<[Record<string, unknown>, Record<string, unknown>]>([
     [{ kind: 'redis' }, { kind: 'redis', port: 6379, setGet: false }],
     [
-      { kind: 'redis', port: '7000', setget: true, timeout: 250 },
+      { kind: 'redis', port: '7000', setget: true, timeout: 0.25 },
       { port: 7000, setGet: true, attemptTimeoutMs: 250 }
     ],
     [
@@ -134,7 +134,11 @@ describe('parseProbe: bad probes are one ConfigurationError naming the input and
     ['tcp', 'tcp needs a port'],
     ['tcp:', `nothing after 'tcp:'`],
     ['tcp:80 retries=3', `unknown option 'retries' (accepted: timeout)`],
-    ['tcp:80 timeout=5', `duration '5' must look like 500ms or 2s`],
+    [
+      'tcp:80 timeout=25h',
+      `duration '25h' must be a duration like 60s, 2m, 1m30s or 500ms (a bare number is seconds), at most 24h`
+    ],
+    ['tcp:80 timeout=0', `duration '0' must be a duration like 60s`],
     ['redis:abc', `port 'abc' is not a number`],
     ['http:80/ status=600', `status '600' must be a code like 200 or a class like 2xx`],
     [

@@ -44,6 +44,7 @@ export class VmDouble implements VmHandle {
       reason,
       qemuExit: 0,
       qemuSignal: null,
+      killedFromOutside: false,
       guestExit: null,
       debugExit: null,
       accel: 'tcg',

@@ -42,8 +42,12 @@ function throwIfInterrupted(signal, during) {
  * where it comes from (`config key 'memory' (app/unikraft-compat.yml:3)`) is used as is.
  */
 function badInput(input, accepted, got) {
-    const shown = typeof got === 'string' ? got : JSON.stringify(got);
+    const shown = shortValue(typeof got === 'string' ? got : (JSON.stringify(got) ?? String(got)));
     return new ConfigurationError(input, `${describeInput(input)} must be ${accepted}, got '${shown}'`);
+}
+/** A value as an error message shows it: whole up to 200 characters, else its start and its length. */
+function shortValue(text, max = 200) {
+    return text.length <= max ? text : `${text.slice(0, 120)}… (${text.length} characters)`;
 }
 function describeInput(label) {
     return label.startsWith('config key ') ? label.charAt(0).toUpperCase() + label.slice(1) : `Input '${label}'`;
@@ -51,6 +55,33 @@ function describeInput(label) {
 /** Label for a value that came from the config file: `config key 'memory' (path:3)`. */
 function configKeyLabel(key, path, line) {
     return `config key '${key}' (${path}${line ? `:${line}` : ''})`;
+}
+const ENVIRONMENT_ERRNOS = {
+    ENOSPC: ['no space left on the disk', 'free some space, or write the run elsewhere (--out, RUNNER_TEMP)'],
+    EDQUOT: ['the disk quota is used up', 'free some space, or write the run elsewhere (--out, RUNNER_TEMP)'],
+    EMFILE: [
+        'this process may open no more files',
+        'raise the open-files limit (ulimit -n) or run fewer checks at once'
+    ],
+    ENFILE: ['the machine may open no more files', 'run fewer checks at once'],
+    EAGAIN: [
+        'the machine refused to start another process (process limit)',
+        'run fewer checks at once, or raise the process limit (ulimit -u)'
+    ],
+    ENOMEM: ['the machine is out of memory', 'give the guest less memory, or run fewer checks at once']
+};
+/**
+ * A system error that says the machine ran out of something (disk, files, processes, memory)
+ * becomes an InfrastructureError with a hint; anything else is returned as it was.
+ */
+function asEnvironmentError(thrown) {
+    const code = thrown?.code;
+    const known = typeof code === 'string' ? ENVIRONMENT_ERRNOS[code] : undefined;
+    if (!known || thrown instanceof InfrastructureError || thrown instanceof ConfigurationError)
+        return thrown;
+    const e = thrown;
+    const where = e.path ? ` (${e.syscall ?? 'writing'} ${e.path})` : e.syscall ? ` (${e.syscall})` : '';
+    return new InfrastructureError(`${known[0]}${where}`, known[1], { cause: thrown });
 }
 /** Turns anything thrown (an Error or not) into an Error without losing what it was. */
 function toError(thrown) {
@@ -90,4 +121,4 @@ function describeError(err) {
     return e.stack ?? e.message;
 }
 
-export { ConfigurationError as C, ExitCode as E, InfrastructureError as I, InterruptedError as a, badInput as b, configKeyLabel as c, describeError as d, errorKind as e, throwIfInterrupted as f, interruptedExitCode as i, toError as t };
+export { ConfigurationError as C, ExitCode as E, InfrastructureError as I, asEnvironmentError as a, badInput as b, configKeyLabel as c, describeError as d, errorKind as e, InterruptedError as f, throwIfInterrupted as g, interruptedExitCode as i, toError as t };

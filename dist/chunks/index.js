@@ -1,5 +1,6 @@
 import { b as badInput, C as ConfigurationError, I as InfrastructureError } from './errors.js';
 import { f as findProgram } from './find-program.js';
+import 'node:os';
 import { createHash } from 'node:crypto';
 import { existsSync, statSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -105,6 +106,110 @@ function splitWordsFor(input, s) {
     }
 }
 
+// Parsers for the small value languages of inputs: sizes, durations, booleans, port lists, K=V lines.
+/** `60s`, `2m`, `1m30s`, `500ms`, `90` (seconds) -> ms. */
+/** The longest duration anywhere (a check's deadline, a probe's attempt): Node's timers end at 24.8 days. */
+const MAX_DURATION_MS = 24 * 3_600_000;
+/** The one duration grammar, for inputs, config keys and probe options alike. */
+const DURATION_FORM = 'a duration like 60s, 2m, 1m30s or 500ms (a bare number is seconds), at most 24h';
+/**
+ * `500ms`, `2s`, `1.5s`, `2m`, `1m30s`, `1h`, or a bare number of seconds (`90`, or 90 from YAML):
+ * milliseconds, or null when it is not a duration, not positive, or longer than MAX_DURATION_MS.
+ */
+function durationMs(value) {
+    let total = 0;
+    if (typeof value === 'number')
+        total = value * 1000;
+    else {
+        const s = value.trim();
+        if (/^\d+(?:\.\d+)?$/.test(s))
+            total = Number(s) * 1000;
+        else {
+            const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy;
+            let matched = 0;
+            let m;
+            while ((m = re.exec(s))) {
+                const n = Number(m[1]);
+                total += m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : m[2] === 'm' ? n * 60_000 : n * 3_600_000;
+                matched = re.lastIndex;
+            }
+            if (!s || matched !== s.length)
+                return null;
+        }
+    }
+    if (!Number.isFinite(total) || total < 1 || total > MAX_DURATION_MS)
+        return null;
+    return Math.round(total);
+}
+function parseDuration$1(value, input = 'timeout') {
+    const ms = durationMs(value);
+    if (ms === null)
+        throw badInput(input, DURATION_FORM, String(value));
+    return ms;
+}
+function parseBoolean(value, input) {
+    const v = value.trim().toLowerCase();
+    if (v === 'true' || v === 'yes' || v === '1')
+        return true;
+    if (v === 'false' || v === 'no' || v === '0')
+        return false;
+    throw badInput(input, 'true or false', value);
+}
+function parseChoice(value, input, choices) {
+    const v = value.trim();
+    if (!choices.includes(v))
+        throw badInput(input, `one of ${choices.join(', ')}`, value);
+    return v;
+}
+function parsePortNumber(value, input) {
+    const t = value.trim();
+    const n = Number(t);
+    if (!/^\d+$/.test(t) || n < 1 || n > 65535)
+        throw badInput(input, 'a TCP port from 1 to 65535', value);
+    return n;
+}
+/** Lines or comma-separated items, blanks dropped. */
+function splitList(value) {
+    return value
+        .split(/[\n,]/)
+        .map(s => s.trim())
+        .filter(s => s !== '');
+}
+/** `8080`, `18080:80` -> mappings; duplicates of a guest port are an error. */
+function parsePorts(items, input = 'ports') {
+    const out = [];
+    for (const item of items) {
+        const parts = item.split(':');
+        if (parts.length > 2)
+            throw badInput(input, 'GUEST or HOST:GUEST ports (1 to 65535)', item);
+        const guest = parsePortNumber(parts[parts.length - 1], input);
+        const host = parts.length === 2 ? parsePortNumber(parts[0], input) : undefined;
+        if (out.some(p => p.guest === guest)) {
+            throw new ConfigurationError(input, `Input '${input}' names guest port ${guest} twice`);
+        }
+        if (host !== undefined && out.some(p => p.host === host)) {
+            throw new ConfigurationError(input, `Input '${input}' names host port ${host} twice`);
+        }
+        out.push(host === undefined ? { guest } : { guest, host });
+    }
+    return out;
+}
+/** `K=V` lines -> map. */
+function parseEnvLines(items, input = 'env') {
+    const env = {};
+    for (const item of items) {
+        const eq = item.indexOf('=');
+        const key = eq > 0 ? item.slice(0, eq) : '';
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
+            throw badInput(input, 'lines of NAME=value', item);
+        env[key] = item.slice(eq + 1);
+    }
+    return env;
+}
+
+// Value parsers shared by the string and structured probe forms: ports, durations, booleans,
+// HTTP statuses, regexes (`REGEX` or `/REGEX/FLAGS`) and the `key=value` option tokenizer.
+// Each returns a value or a short reason string (`{ error }`), so the caller can name the input and form.
 const ALLOWED_FLAGS = /^[imsu]*$/;
 function parsePort(text) {
     const s = String(text);
@@ -115,17 +220,10 @@ function parsePort(text) {
         return { error: `port ${s} is outside 1..65535` };
     return { ok: n };
 }
-/** `500ms`, `2s`, `1.5s`; a number (structured form) is milliseconds. */
+/** The duration grammar of every input (config/units.ts): a bare number is seconds in both forms. */
 function parseDuration(value) {
-    if (typeof value === 'number') {
-        return Number.isFinite(value) && value > 0
-            ? { ok: value }
-            : { error: `duration ${value} is not positive` };
-    }
-    const m = /^(\d+(?:\.\d+)?)(ms|s)$/.exec(value);
-    if (!m || Number(m[1]) <= 0)
-        return { error: `duration '${value}' must look like 500ms or 2s` };
-    return { ok: Math.round(Number(m[1]) * (m[2] === 's' ? 1000 : 1)) };
+    const ms = durationMs(value);
+    return ms === null ? { error: `duration '${value}' must be ${DURATION_FORM}` } : { ok: ms };
 }
 function parseBool(value) {
     if (typeof value === 'boolean')
@@ -9466,4 +9564,4 @@ function requireDist () {
 
 var distExports = requireDist();
 
-export { STORE_MANIFEST as S, statusMatches as a, formatStatuses as b, compilePattern as c, distExports as d, findStoredKernel as e, formatPattern as f, guestPortsOf as g, newestStoredVersion as n, parseProbe as p, quoteWord as q, readKernelStore as r, splitWordsFor as s, verifiedKernelPath as v };
+export { STORE_MANIFEST as S, parseChoice as a, parseProbe as b, parsePorts as c, distExports as d, parseDuration$1 as e, parseBoolean as f, guestPortsOf as g, splitList as h, compilePattern as i, formatPattern as j, statusMatches as k, formatStatuses as l, findStoredKernel as m, newestStoredVersion as n, parseEnvLines as p, quoteWord as q, readKernelStore as r, splitWordsFor as s, verifiedKernelPath as v };

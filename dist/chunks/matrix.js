@@ -9,6 +9,7 @@ import { p as parse, U as UsageError, C as COMMON_OPTIONS } from './args.js';
 import 'node:fs';
 import './index.js';
 import './find-program.js';
+import 'node:os';
 import 'node:crypto';
 import './version-compare.js';
 import 'process';

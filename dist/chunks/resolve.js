@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve, dirname, relative, sep, isAbsolute, basename, join } from 'node:path';
 import { C as ConfigurationError, b as badInput, c as configKeyLabel } from './errors.js';
-import { d as distExports, s as splitWordsFor, r as readKernelStore, S as STORE_MANIFEST, n as newestStoredVersion, p as parseProbe, g as guestPortsOf } from './index.js';
+import { d as distExports, s as splitWordsFor, p as parseEnvLines, a as parseChoice, r as readKernelStore, S as STORE_MANIFEST, n as newestStoredVersion, b as parseProbe, c as parsePorts, g as guestPortsOf, e as parseDuration, f as parseBoolean, h as splitList } from './index.js';
 import { readFile } from 'node:fs/promises';
 import { I as INPUTS } from './inputs.js';
 import { p as parseMemory } from './memory.js';
@@ -98,86 +98,6 @@ function parseServices(value, configPath, label) {
         }
         throw badInput(label(i), ACCEPTED, item);
     });
-}
-
-// Parsers for the small value languages of inputs: sizes, durations, booleans, port lists, K=V lines.
-/** `60s`, `2m`, `1m30s`, `500ms`, `90` (seconds) -> ms. */
-function parseDuration(value, input = 'timeout') {
-    const s = value.trim();
-    const accepted = 'a duration like 60s, 2m, 1m30s or 500ms';
-    if (/^\d+$/.test(s))
-        return Number(s) * 1000;
-    const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy;
-    let total = 0;
-    let matched = 0;
-    let m;
-    while ((m = re.exec(s))) {
-        const n = Number(m[1]);
-        total += m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : m[2] === 'm' ? n * 60_000 : n * 3_600_000;
-        matched = re.lastIndex;
-    }
-    if (!s || matched !== s.length || total <= 0)
-        throw badInput(input, accepted, value);
-    return Math.round(total);
-}
-function parseBoolean(value, input) {
-    const v = value.trim().toLowerCase();
-    if (v === 'true' || v === 'yes' || v === '1')
-        return true;
-    if (v === 'false' || v === 'no' || v === '0')
-        return false;
-    throw badInput(input, 'true or false', value);
-}
-function parseChoice(value, input, choices) {
-    const v = value.trim();
-    if (!choices.includes(v))
-        throw badInput(input, `one of ${choices.join(', ')}`, value);
-    return v;
-}
-function parsePortNumber(value, input) {
-    const t = value.trim();
-    const n = Number(t);
-    if (!/^\d+$/.test(t) || n < 1 || n > 65535)
-        throw badInput(input, 'a TCP port from 1 to 65535', value);
-    return n;
-}
-/** Lines or comma-separated items, blanks dropped. */
-function splitList(value) {
-    return value
-        .split(/[\n,]/)
-        .map(s => s.trim())
-        .filter(s => s !== '');
-}
-/** `8080`, `18080:80` -> mappings; duplicates of a guest port are an error. */
-function parsePorts(items, input = 'ports') {
-    const out = [];
-    for (const item of items) {
-        const parts = item.split(':');
-        if (parts.length > 2)
-            throw badInput(input, 'GUEST or HOST:GUEST ports (1 to 65535)', item);
-        const guest = parsePortNumber(parts[parts.length - 1], input);
-        const host = parts.length === 2 ? parsePortNumber(parts[0], input) : undefined;
-        if (out.some(p => p.guest === guest)) {
-            throw new ConfigurationError(input, `Input '${input}' names guest port ${guest} twice`);
-        }
-        if (host !== undefined && out.some(p => p.host === host)) {
-            throw new ConfigurationError(input, `Input '${input}' names host port ${host} twice`);
-        }
-        out.push(host === undefined ? { guest } : { guest, host });
-    }
-    return out;
-}
-/** `K=V` lines -> map. */
-function parseEnvLines(items, input = 'env') {
-    const env = {};
-    for (const item of items) {
-        const eq = item.indexOf('=');
-        const key = eq > 0 ? item.slice(0, eq) : '';
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
-            throw badInput(input, 'lines of NAME=value', item);
-        env[key] = item.slice(eq + 1);
-    }
-    return env;
 }
 
 // Turns raw inputs (action inputs or CLI options, all strings) plus the config file into one

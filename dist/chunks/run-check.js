@@ -1,11 +1,11 @@
-import { mkdir, writeFile, copyFile, stat, readlink, rename, rm, readFile, mkdtemp, readdir, appendFile, open } from 'node:fs/promises';
+import { mkdir, writeFile, copyFile, stat, readlink, rename, rm, readFile, mkdtemp, readdir, appendFile, open, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve, basename, relative, isAbsolute, dirname, normalize, sep } from 'node:path';
-import { q as quoteWord, c as compilePattern, f as formatPattern, a as statusMatches, b as formatStatuses, e as findStoredKernel, v as verifiedKernelPath, d as distExports, s as splitWordsFor, p as parseProbe } from './index.js';
-import { openSync, readSync, closeSync, readFileSync, readdirSync, lstatSync, createReadStream, statSync, realpathSync, mkdirSync, createWriteStream, readlinkSync } from 'node:fs';
+import { q as quoteWord, i as compilePattern, j as formatPattern, k as statusMatches, l as formatStatuses, m as findStoredKernel, v as verifiedKernelPath, d as distExports, s as splitWordsFor, b as parseProbe } from './index.js';
+import { openSync, readSync, closeSync, readFileSync, readdirSync, lstatSync, createReadStream, statSync, realpathSync, mkdirSync, createWriteStream, readlinkSync, constants } from 'node:fs';
 import 'node:string_decoder';
 import { a as diagnose, h as hintFor } from './diagnose2.js';
-import { b as badInput, I as InfrastructureError, d as describeError, C as ConfigurationError, f as throwIfInterrupted, t as toError, e as errorKind } from './errors.js';
+import { b as badInput, I as InfrastructureError, d as describeError, C as ConfigurationError, g as throwIfInterrupted, a as asEnvironmentError, t as toError, e as errorKind } from './errors.js';
 import { s as silentLogger, e as ensureQemu, r as rdseedWarning, i as installKraftkit } from './qemu-setup.js';
 import { i as inspectKernelImage, s as startVm, f as rememberQemuVersion, g as emptyArgumentIndexes } from './start-vm.js';
 import { createHash, randomBytes } from 'node:crypto';
@@ -4167,6 +4167,7 @@ async function startKraftVm(spec, deps) {
                 reason: finalReason,
                 qemuExit: null,
                 qemuSignal: null,
+                killedFromOutside: false,
                 guestExit: null,
                 debugExit: null,
                 accel,
@@ -4521,6 +4522,10 @@ async function bootAndProbe(input, deps, launchAtMs) {
             await vm.stop();
     }
     const result = await vm.done;
+    if (result.killedFromOutside && error === undefined) {
+        // Neither the guest nor this run ended it: QEMU was killed (OOM killer, a job timeout, a person).
+        error = new InfrastructureError(`QEMU was ended by ${result.qemuSignal} from outside this check at ${result.timeline.exitMs ?? '?'} ms; the app was not judged`, 'Something on this machine killed QEMU: the kernel OOM killer (see `dmesg`), a job or runner timeout, or another process. Rerun; give the guest less memory if the OOM killer did it.');
+    }
     if (result.networkProblem && error === undefined) {
         // The probes had no way to reach the app: whatever they saw says nothing about it.
         error = new InfrastructureError(`the Linux baseline guest had no network: ${result.networkProblem}`, 'This is a problem of the baseline kernel, not of the app: the log names the kernel package. ' +
@@ -4572,13 +4577,70 @@ async function bootAndProbe(input, deps, launchAtMs) {
     };
 }
 
+// The run directory (`--out`, the action's run dir): made before anything else, so a path that can
+// never hold the logs is named at once as the input's mistake, and a full disk as the machine's.
+// Made one level at a time: Node's recursive mkdir loops forever under /proc (mkdir says ENOENT there).
+const FORM = 'a directory this user can write (made when missing)';
+async function prepareOutDir(dir, input = 'out') {
+    const target = resolve(dir);
+    const bad = (why) => new ConfigurationError(input, `Input '${input}' must be ${FORM}, got '${dir}': ${why}`);
+    // The nearest part of the path that exists, and what is missing below it.
+    const missing = [];
+    let existing = target;
+    for (;;) {
+        let code;
+        try {
+            if (!(await stat(existing)).isDirectory())
+                throw bad(`${existing} is not a directory`);
+            break;
+        }
+        catch (e) {
+            if (e instanceof ConfigurationError)
+                throw e;
+            code = e.code ?? String(e);
+        }
+        if (code !== 'ENOENT')
+            throw bad(`${existing}: ${code}`);
+        const up = dirname(existing);
+        if (up === existing)
+            throw bad('no part of the path exists');
+        missing.unshift(existing);
+        existing = up;
+    }
+    for (const d of missing) {
+        try {
+            await mkdir(d);
+        }
+        catch (e) {
+            const code = e.code;
+            if (code === 'EEXIST')
+                continue;
+            if (code === 'ENOSPC' || code === 'EDQUOT') {
+                throw new InfrastructureError(`cannot create ${d}: the disk is full`, 'free some space, or give --out on another disk');
+            }
+            const why = code === 'EACCES' || code === 'EPERM'
+                ? 'permission denied'
+                : code === 'EROFS'
+                    ? 'read-only file system'
+                    : `cannot be created (${code ?? String(e)})`;
+            throw bad(`${d}: ${why}`);
+        }
+    }
+    try {
+        await access(target, constants.W_OK | constants.X_OK);
+    }
+    catch {
+        throw bad('permission denied');
+    }
+}
+
 // The engine's entry: one check of one app, from setup to result.json. The action and the CLI
 // both call runCheck; nothing here knows which front is asking. A result is always written, also
 // when the check could not be carried out (verdict `error`), so the logs are never lost.
 async function runCheck(options, outDir, deps) {
     const runStart = deps.clock.now();
     const startedAt = deps.clock.wallTime().toISOString();
-    await mkdir(outDir, { recursive: true });
+    await prepareOutDir(outDir);
     const work = await mkdtemp(join(deps.tempDir ?? tmpdir(), 'unikraft-compat-'));
     const persist = [];
     const extraFindings = [];
@@ -4756,7 +4818,7 @@ async function runCheck(options, outDir, deps) {
         }
     }
     catch (err) {
-        failure = err;
+        failure = asEnvironmentError(err);
     }
     finally {
         await rm(work, { recursive: true, force: true }).catch(() => { });

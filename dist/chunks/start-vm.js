@@ -1612,6 +1612,7 @@ async function startVm(spec, deps) {
             reason,
             qemuExit: code,
             qemuSignal: signal,
+            killedFromOutside: signal !== null && stopCause === null,
             guestExit,
             debugExit: debugExitHint(code),
             accel: accel.accel,

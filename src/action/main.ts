@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import type { CheckOptions } from '../engine/config/check-options.js'
 import { resolveCheckOptions } from '../engine/config/resolve.js'
-import { describeError, errorKind, toError } from '../engine/errors.js'
+import { asEnvironmentError, describeError, errorKind, toError } from '../engine/errors.js'
 import { shippedKernelStoreDir } from '../engine/version.js'
 import type { CheckResult } from '../engine/report/result.js'
 import { createActionsLogger } from './actions-logger.js'
@@ -159,7 +159,7 @@ export async function runMain(): Promise<void> {
       core.setFailed([result.summary, kernelAdvice(options, result)].filter(Boolean).join(' '))
     }
   } catch (thrown) {
-    const err = toError(thrown)
+    const err = toError(asEnvironmentError(thrown))
     const kind = errorKind(err)
     core.setFailed(
       kind === 'bug'

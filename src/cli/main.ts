@@ -1,6 +1,7 @@
 // The `unikraft-compat` command: dispatches subcommands and reports errors once, at the edge,
 // with the documented exit codes (0 pass, 1 fail, 2 usage/configuration, 3 infrastructure).
 import {
+  asEnvironmentError,
   describeError,
   errorKind,
   ExitCode,
@@ -63,7 +64,7 @@ export async function main(argv: string[], term: Terminal = createTerminal()): P
     }
     return await command(rest, term)
   } catch (thrown) {
-    const err = toError(thrown)
+    const err = toError(asEnvironmentError(thrown))
     const kind = errorKind(err)
     term.err(
       `${TOOL_NAME}: ${kind === 'bug' ? 'internal error (please report): ' : ''}${describeError(err)}\n`

@@ -46,8 +46,13 @@ export function throwIfInterrupted(signal: AbortSignal | undefined, during: stri
  * where it comes from (`config key 'memory' (app/unikraft-compat.yml:3)`) is used as is.
  */
 export function badInput(input: string, accepted: string, got: unknown): ConfigurationError {
-  const shown = typeof got === 'string' ? got : JSON.stringify(got)
+  const shown = shortValue(typeof got === 'string' ? got : (JSON.stringify(got) ?? String(got)))
   return new ConfigurationError(input, `${describeInput(input)} must be ${accepted}, got '${shown}'`)
+}
+
+/** A value as an error message shows it: whole up to 200 characters, else its start and its length. */
+export function shortValue(text: string, max = 200): string {
+  return text.length <= max ? text : `${text.slice(0, 120)}… (${text.length} characters)`
 }
 
 export function describeInput(label: string): string {
@@ -57,6 +62,34 @@ export function describeInput(label: string): string {
 /** Label for a value that came from the config file: `config key 'memory' (path:3)`. */
 export function configKeyLabel(key: string, path: string, line: number | undefined): string {
   return `config key '${key}' (${path}${line ? `:${line}` : ''})`
+}
+
+const ENVIRONMENT_ERRNOS: Record<string, [string, string]> = {
+  ENOSPC: ['no space left on the disk', 'free some space, or write the run elsewhere (--out, RUNNER_TEMP)'],
+  EDQUOT: ['the disk quota is used up', 'free some space, or write the run elsewhere (--out, RUNNER_TEMP)'],
+  EMFILE: [
+    'this process may open no more files',
+    'raise the open-files limit (ulimit -n) or run fewer checks at once'
+  ],
+  ENFILE: ['the machine may open no more files', 'run fewer checks at once'],
+  EAGAIN: [
+    'the machine refused to start another process (process limit)',
+    'run fewer checks at once, or raise the process limit (ulimit -u)'
+  ],
+  ENOMEM: ['the machine is out of memory', 'give the guest less memory, or run fewer checks at once']
+}
+
+/**
+ * A system error that says the machine ran out of something (disk, files, processes, memory)
+ * becomes an InfrastructureError with a hint; anything else is returned as it was.
+ */
+export function asEnvironmentError(thrown: unknown): unknown {
+  const code = (thrown as NodeJS.ErrnoException | null)?.code
+  const known = typeof code === 'string' ? ENVIRONMENT_ERRNOS[code] : undefined
+  if (!known || thrown instanceof InfrastructureError || thrown instanceof ConfigurationError) return thrown
+  const e = thrown as NodeJS.ErrnoException
+  const where = e.path ? ` (${e.syscall ?? 'writing'} ${e.path})` : e.syscall ? ` (${e.syscall})` : ''
+  return new InfrastructureError(`${known[0]}${where}`, known[1], { cause: thrown })
 }
 
 /** Turns anything thrown (an Error or not) into an Error without losing what it was. */

@@ -128,6 +128,13 @@ async function bootAndProbe(input: GuestRunInput, deps: EngineDeps, launchAtMs: 
     if (!vm.ended && input.probes.length > 0) await vm.stop()
   }
   const result = await vm.done
+  if (result.killedFromOutside && error === undefined) {
+    // Neither the guest nor this run ended it: QEMU was killed (OOM killer, a job timeout, a person).
+    error = new InfrastructureError(
+      `QEMU was ended by ${result.qemuSignal} from outside this check at ${result.timeline.exitMs ?? '?'} ms; the app was not judged`,
+      'Something on this machine killed QEMU: the kernel OOM killer (see `dmesg`), a job or runner timeout, or another process. Rerun; give the guest less memory if the OOM killer did it.'
+    )
+  }
   if (result.networkProblem && error === undefined) {
     // The probes had no way to reach the app: whatever they saw says nothing about it.
     error = new InfrastructureError(

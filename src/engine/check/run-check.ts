@@ -10,7 +10,14 @@ import type { CheckOptions } from '../config/check-options.js'
 import type { Finding } from '../diagnose/finding.js'
 import { differential } from '../diagnose/index.js'
 import { hintFor } from '../diagnose/catalog.js'
-import { ConfigurationError, errorKind, InfrastructureError, throwIfInterrupted, toError } from '../errors.js'
+import {
+  asEnvironmentError,
+  ConfigurationError,
+  errorKind,
+  InfrastructureError,
+  throwIfInterrupted,
+  toError
+} from '../errors.js'
 import { installKraftkit } from '../setup/kraftkit-install.js'
 import { findStoredKernel, verifiedKernelPath } from '../kraft/kernel-store.js'
 import { ensureUnikraftKernel } from '../kraft/kraft-kernel.js'
@@ -38,6 +45,7 @@ import { TOOL_NAME, TOOL_VERSION } from '../version.js'
 import type { EngineDeps, Phase } from './engine-deps.js'
 import { ensureHostPackages } from './host-packages.js'
 import { runOnGuest, type GuestRun } from './guest-run.js'
+import { prepareOutDir } from './out-dir.js'
 import { listRunFiles, RUN_FILES } from './run-files.js'
 
 export { listRunFiles, RUN_FILES }
@@ -61,7 +69,7 @@ interface Prepared {
 export async function runCheck(options: CheckOptions, outDir: string, deps: EngineDeps): Promise<CheckRun> {
   const runStart = deps.clock.now()
   const startedAt = deps.clock.wallTime().toISOString()
-  await mkdir(outDir, { recursive: true })
+  await prepareOutDir(outDir)
   const work = await mkdtemp(join(deps.tempDir ?? tmpdir(), 'unikraft-compat-'))
   const persist: PersistEntry[] = []
   const extraFindings: Finding[] = []
@@ -259,7 +267,7 @@ export async function runCheck(options: CheckOptions, outDir: string, deps: Engi
       if (w && guest === 'unikraft') deps.logger.warning(w)
     }
   } catch (err) {
-    failure = err
+    failure = asEnvironmentError(err)
   } finally {
     await rm(work, { recursive: true, force: true }).catch(() => {})
   }

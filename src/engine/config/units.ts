@@ -4,21 +4,42 @@ import { badInput, ConfigurationError } from '../errors.js'
 export { parseMemory } from '../vm/memory.js'
 
 /** `60s`, `2m`, `1m30s`, `500ms`, `90` (seconds) -> ms. */
-export function parseDuration(value: string, input = 'timeout'): number {
-  const s = value.trim()
-  const accepted = 'a duration like 60s, 2m, 1m30s or 500ms'
-  if (/^\d+$/.test(s)) return Number(s) * 1000
-  const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy
+/** The longest duration anywhere (a check's deadline, a probe's attempt): Node's timers end at 24.8 days. */
+export const MAX_DURATION_MS = 24 * 3_600_000
+
+/** The one duration grammar, for inputs, config keys and probe options alike. */
+export const DURATION_FORM = 'a duration like 60s, 2m, 1m30s or 500ms (a bare number is seconds), at most 24h'
+
+/**
+ * `500ms`, `2s`, `1.5s`, `2m`, `1m30s`, `1h`, or a bare number of seconds (`90`, or 90 from YAML):
+ * milliseconds, or null when it is not a duration, not positive, or longer than MAX_DURATION_MS.
+ */
+export function durationMs(value: string | number): number | null {
   let total = 0
-  let matched = 0
-  let m: RegExpExecArray | null
-  while ((m = re.exec(s))) {
-    const n = Number(m[1])
-    total += m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : m[2] === 'm' ? n * 60_000 : n * 3_600_000
-    matched = re.lastIndex
+  if (typeof value === 'number') total = value * 1000
+  else {
+    const s = value.trim()
+    if (/^\d+(?:\.\d+)?$/.test(s)) total = Number(s) * 1000
+    else {
+      const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy
+      let matched = 0
+      let m: RegExpExecArray | null
+      while ((m = re.exec(s))) {
+        const n = Number(m[1])
+        total += m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : m[2] === 'm' ? n * 60_000 : n * 3_600_000
+        matched = re.lastIndex
+      }
+      if (!s || matched !== s.length) return null
+    }
   }
-  if (!s || matched !== s.length || total <= 0) throw badInput(input, accepted, value)
+  if (!Number.isFinite(total) || total < 1 || total > MAX_DURATION_MS) return null
   return Math.round(total)
+}
+
+export function parseDuration(value: string | number, input = 'timeout'): number {
+  const ms = durationMs(value)
+  if (ms === null) throw badInput(input, DURATION_FORM, String(value))
+  return ms
 }
 
 export function parseBoolean(value: string, input: string): boolean {

@@ -339,6 +339,7 @@ export async function startKraftVm(spec: KraftVmSpec, deps: KraftVmDeps): Promis
         reason: finalReason,
         qemuExit: null,
         qemuSignal: null,
+        killedFromOutside: false,
         guestExit: null,
         debugExit: null,
         accel,

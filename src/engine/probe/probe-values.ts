@@ -1,6 +1,7 @@
 // Value parsers shared by the string and structured probe forms: ports, durations, booleans,
 // HTTP statuses, regexes (`REGEX` or `/REGEX/FLAGS`) and the `key=value` option tokenizer.
 // Each returns a value or a short reason string (`{ error }`), so the caller can name the input and form.
+import { DURATION_FORM, durationMs } from '../config/units.js'
 import type { PatternSpec, StatusSpec } from './probe-types.js'
 
 export type Parsed<T> = { ok: T } | { error: string }
@@ -15,16 +16,10 @@ export function parsePort(text: string | number): Parsed<number> {
   return { ok: n }
 }
 
-/** `500ms`, `2s`, `1.5s`; a number (structured form) is milliseconds. */
+/** The duration grammar of every input (config/units.ts): a bare number is seconds in both forms. */
 export function parseDuration(value: string | number): Parsed<number> {
-  if (typeof value === 'number') {
-    return Number.isFinite(value) && value > 0
-      ? { ok: value }
-      : { error: `duration ${value} is not positive` }
-  }
-  const m = /^(\d+(?:\.\d+)?)(ms|s)$/.exec(value)
-  if (!m || Number(m[1]) <= 0) return { error: `duration '${value}' must look like 500ms or 2s` }
-  return { ok: Math.round(Number(m[1]) * (m[2] === 's' ? 1000 : 1)) }
+  const ms = durationMs(value)
+  return ms === null ? { error: `duration '${value}' must be ${DURATION_FORM}` } : { ok: ms }
 }
 
 export function parseBool(value: string | boolean): Parsed<boolean> {

@@ -282,6 +282,7 @@ export async function startVm(spec: VmSpec, deps: VmDeps): Promise<VmHandle> {
       reason,
       qemuExit: code,
       qemuSignal: signal,
+      killedFromOutside: signal !== null && stopCause === null,
       guestExit,
       debugExit: debugExitHint(code),
       accel: accel.accel,

@@ -73,6 +73,8 @@ export interface VmResult {
   /** QEMU's exit status (null when killed by a signal). */
   qemuExit: number | null
   qemuSignal: string | null
+  /** QEMU died of a signal this runner did not send (the OOM killer, a job timeout, a person). */
+  killedFromOutside: boolean
   /** The guest program's exit status when the guest reported it (linux baseline's status line). */
   guestExit: number | null
   /** isa-debug-exit hint: 'halt' (83), 'crash' (85) or null. */

@@ -1,0 +1,156 @@
+// Faults and mistakes, for real: QEMU killed from outside, a full disk under --out (a 48 KiB tmpfs),
+// an --out that can never hold the logs, values past what QEMU or Node accept, and a huge value in a
+// message. Each ends in its documented verdict and exit code (configuration 2, infrastructure 3),
+// with one clear message, result.json where a run directory exists, and nothing left running.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { runCheck } from '../../src/engine/check/run-check.js'
+import { resolveCheckOptions } from '../../src/engine/config/resolve.js'
+import { ConfigurationError } from '../../src/engine/errors.js'
+import { buildProbeKernel } from '../../src/engine/vm/probe-kernel.js'
+import { testEngineDeps } from './test-engine-deps.js'
+
+const root = new URL('../..', import.meta.url).pathname
+let work: string
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'ukc-faults-'))
+})
+afterAll(() => {
+  spawnSync('umount', [join(work, 'tiny')])
+  rmSync(work, { recursive: true, force: true })
+})
+
+/** The bundled CLI, as a user runs it. */
+function cli(args: string[]): { status: number | null; out: string; ms: number } {
+  const t = performance.now()
+  const r = spawnSync(process.execPath, [join(root, 'dist/cli.js'), 'run', ...args, '--quiet'], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 120_000
+  })
+  return { status: r.status, out: r.stdout + r.stderr, ms: performance.now() - t }
+}
+
+describe('faults of the machine', () => {
+  it('QEMU killed from outside while probing: verdict error, infrastructure, console kept', async () => {
+    const kernel = join(work, 'spin')
+    writeFileSync(
+      kernel,
+      buildProbeKernel({ message: 'Powered by a guest that never answers\r\n', then: 'spin' })
+    )
+    const app = join(work, 'app-kill')
+    mkdirSync(app)
+    const options = await resolveCheckOptions(
+      { app, guest: 'unikraft', kernel, probe: 'tcp:1234', accel: 'tcg', baseline: 'never', timeout: '5m' },
+      { cwd: work }
+    )
+    const out = join(work, 'out-kill')
+    const running = runCheck(options, out, testEngineDeps(work))
+    // Wait for QEMU's pid file and the guest's line, then kill it as the OOM killer would.
+    for (let i = 0; i < 600; i++) {
+      const log = existsSync(join(out, 'console.log')) ? readFileSync(join(out, 'console.log'), 'latin1') : ''
+      if (existsSync(join(out, 'qemu.pid')) && log.includes('never answers')) break
+      await new Promise(r => setTimeout(r, 100))
+    }
+    process.kill(Number(readFileSync(join(out, 'qemu.pid'), 'utf8').split('\n')[0]), 'SIGKILL')
+    const { result } = await running
+    expect(result.verdict).toBe('error')
+    expect(result.error).toMatchObject({ kind: 'infrastructure' })
+    expect(result.error?.message).toMatch(
+      /^QEMU was ended by SIGKILL from outside this check at \d+ ms; the app was not judged$/
+    )
+    expect(result.error?.hint).toMatch(/OOM killer/)
+    expect(result.baseline).toBeNull()
+    expect(readFileSync(join(out, 'console.log'), 'latin1')).toContain('never answers')
+  }, 120_000)
+
+  it('a full disk under --out: exit 3 with a hint, result.json still written when it fits', () => {
+    const tiny = join(work, 'tiny')
+    mkdirSync(tiny)
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=48k', 'tmpfs', tiny])
+    expect(mounted.status).toBe(0) // CI and these machines run as root
+    const r = cli(['examples/redis-local', '--guest', 'linux', '--accel', 'tcg', '--out', join(tiny, 'out')])
+    expect(r.status).toBe(3)
+    expect(r.out).toContain('no space left on the disk')
+    expect(r.out).toContain('hint: free some space, or write the run elsewhere')
+    expect(r.out).not.toMatch(/internal error|please report|Error \(bug\)/)
+    const result = JSON.parse(readFileSync(join(tiny, 'out', 'result.json'), 'utf8')) as {
+      verdict: string
+      error: { kind: string }
+    }
+    expect(result).toMatchObject({ verdict: 'error', error: { kind: 'infrastructure' } })
+  }, 150_000)
+})
+
+describe('mistakes in the inputs: exit 2, one message naming the input, at once', () => {
+  it.each([
+    [
+      '--out on an existing file',
+      () => ['--out', '/etc/hostname'],
+      /Input 'out' must be a directory this user can write \(made when missing\), got '\/etc\/hostname': \/etc\/hostname is not a directory/
+    ],
+    [
+      '--out under /proc (where mkdir never succeeds)',
+      () => ['--out', '/proc/nope/out'],
+      /Input 'out' must be .*: \/proc\/nope: cannot be created \(ENOENT\)/
+    ],
+    [
+      'memory past this machine',
+      () => ['--memory', `${Math.ceil(totalmem() / 2 ** 30) + 1}G`],
+      /Input 'memory' must be a size like 256M or 1G, at most this machine's \d+M/
+    ],
+    [
+      'memory QEMU cannot even read',
+      () => ['--memory', '99999999999G'],
+      /Input 'memory' must be a size like 256M or 1G, at most this machine's \d+M, got '99999999999G'/
+    ],
+    [
+      'a deadline past what timers hold',
+      () => ['--timeout', '99999999999999999999h'],
+      /Input 'timeout' must be a duration like 60s, 2m, 1m30s or 500ms \(a bare number is seconds\), at most 24h/
+    ],
+    ['a zero deadline', () => ['--timeout', '0'], /Input 'timeout' must be a duration/],
+    [
+      'a kernel that is a text file',
+      () => ['--guest', 'unikraft', '--kernel', '/etc/passwd'],
+      /Input 'kernel' must be a Unikraft kernel image .*: a text file, not a kernel image/
+    ]
+  ])(
+    '%s',
+    (_name, args, message) => {
+      // A default --out first: a case that names its own comes later on the line and wins.
+      const r = cli([
+        'examples/redis-local',
+        '--guest',
+        'linux',
+        '--accel',
+        'tcg',
+        '--out',
+        join(work, `o-${Math.random()}`),
+        ...args()
+      ])
+      expect(r.status).toBe(2)
+      expect(r.out).toMatch(message)
+      expect(r.out).not.toMatch(/internal error|please report/)
+      expect(r.ms).toBeLessThan(60_000)
+    },
+    90_000
+  )
+
+  it('a 1 MB value is cut in the message', async () => {
+    const app = join(work, 'app-big')
+    mkdirSync(app)
+    let err: unknown
+    try {
+      await resolveCheckOptions({ app, memory: 'x'.repeat(1_000_000) }, { cwd: work })
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(ConfigurationError)
+    expect((err as Error).message.length).toBeLessThan(400)
+    expect((err as Error).message).toMatch(/got 'x{120}… \(1000000 characters\)'$/)
+  })
+})

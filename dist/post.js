@@ -1,13 +1,13 @@
 import { i as info, w as warning } from './chunks/core.js';
 import { join } from 'node:path';
 import { t as toError } from './chunks/errors.js';
-import { l as listRunFiles } from './chunks/run-files.js';
+import { R as RUN_FILES, r as removeScratchDirs, l as listRunFiles } from './chunks/scratch.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs';
 import 'node:fs/promises';
 import 'node:os';
-import { k as killVmFromPidFile } from './chunks/vm-registry.js';
+import { a as killVmFromPidFile, k as killFromPidFile } from './chunks/vm-registry.js';
 import 'node:string_decoder';
 import 'node:zlib';
 import './chunks/cpio-writer.js';
@@ -57,11 +57,22 @@ async function runPost() {
             info('unikraft-compat: main did not start a check; nothing to clean up');
             return;
         }
-        for (const pidFile of [join(state.outDir, 'qemu.pid'), join(state.outDir, 'baseline', 'qemu.pid')]) {
+        for (const pidFile of [
+            join(state.outDir, RUN_FILES.qemuPid),
+            join(state.outDir, RUN_FILES.baselineDir, RUN_FILES.qemuPid)
+        ]) {
             const k = await killVmFromPidFile(pidFile);
             if (k.killed)
                 warning(`stopped a VM main left running (pid ${k.pid})`);
         }
+        // A main killed during its Docker build leaves the client (and the build) running.
+        const build = await killFromPidFile(join(state.outDir, RUN_FILES.dockerBuildPid), {
+            program: 'docker',
+            group: false
+        });
+        if (build.killed)
+            warning(`stopped a docker build main left running (pid ${build.pid})`);
+        await removeScratchDirs(process.env.RUNNER_TEMP);
         if (state.uploadLogs && !uploaded) {
             info('unikraft-compat: main did not upload its logs (cancelled or failed); uploading them now');
             await uploadRunArtifacts({ name: state.artifactName, dir: state.outDir, files: await listRunFiles(state.outDir) }, logger);

@@ -187,3 +187,44 @@ describe('a cancelled main before any VM (SIGTERM during the Docker build)', () 
     expect({ code: post.code, signal: post.signal }).toEqual({ code: 0, signal: null })
   }, 150_000)
 })
+
+describe('a killed main during the Docker build (SIGKILL: no cleanup of its own)', () => {
+  it('post leaves no docker build running and removes the scratch directory main left', async () => {
+    const dirs = await makeRunnerDirs('kill-build')
+    allDirs.push(dirs)
+    const workspace = path.join(dirs.root, 'workspace')
+    await mkdir(path.join(workspace, 'slow'), { recursive: true })
+    const dockerfile = path.join(workspace, 'slow', 'Dockerfile')
+    await writeFile(
+      dockerfile,
+      `FROM debian:bookworm-slim\nRUN sleep 120 && echo ${randomUUID()}\nCMD ["/bin/true"]\n`
+    )
+    // Artifact names are unique within a workflow run (the fake, like GitHub, refuses a second one).
+    const inputs = { app: 'slow', guest: 'linux', accel: 'tcg', 'artifact-name': 'ukc-kill-build' }
+    const step = startStep(MAIN_JS, stepEnv({ dirs, workspace, fake, inputs }), workspace)
+    await waitFor('docker build started by main', 60_000, async () => {
+      const pids = await processesMentioning(dockerfile)
+      return pids.length > 0 ? pids : undefined
+    })
+    const scratch = async (): Promise<string[]> =>
+      (await readdir(dirs.runnerTemp)).filter(n => /^unikraft-compat-[A-Za-z0-9]{6}$/.test(n))
+    step.child.kill('SIGKILL')
+    await step.done
+    // The premise: main is gone and its scratch directory is not. (Its docker client may outlive it,
+    // or die of the closed pipe: post stops it through docker-build.pid when it is still there.)
+    expect((await scratch()).length).toBe(1)
+
+    const state = await readCommandFile(dirs.state)
+    const post = await runStep(POST_JS, stepEnv({ dirs, workspace, fake, inputs, state }), workspace)
+    expect({ code: post.code, signal: post.signal }).toEqual({ code: 0, signal: null })
+    for (const w of annotations(post.stdout, 'warning')) {
+      expect(w.message).toMatch(/^stopped a docker build main left running \(pid \d+\)$/)
+    }
+    expect(
+      await waitFor('no docker build left', 10_000, async () =>
+        (await processesMentioning(dockerfile)).length === 0 ? true : undefined
+      )
+    ).toBe(true)
+    expect(await scratch()).toEqual([])
+  }, 150_000)
+})

@@ -4,6 +4,8 @@
 // with one clear message, result.json where a run directory exists, and nothing left running.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { connect, createServer, type Socket } from 'node:net'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
@@ -66,6 +68,57 @@ describe('faults of the machine', () => {
     expect(result.baseline).toBeNull()
     expect(readFileSync(join(out, 'console.log'), 'latin1')).toContain('never answers')
   }, 120_000)
+
+  it('the Docker engine lost mid-build (its socket cut): infrastructure, not the Dockerfile; the build log is kept', async () => {
+    // A proxy in front of the engine's socket, cut once the build runs (as a daemon restart does).
+    const sock = join(work, 'docker.sock')
+    const conns = new Set<Socket>()
+    const proxy = createServer(c => {
+      const up = connect('/var/run/docker.sock')
+      for (const s of [c, up]) {
+        conns.add(s)
+        s.on('error', () => {})
+      }
+      c.pipe(up)
+      up.pipe(c)
+    })
+    await new Promise<void>(r => proxy.listen(sock, r))
+    const app = join(work, 'app-lost')
+    mkdirSync(app)
+    writeFileSync(
+      join(app, 'Dockerfile'),
+      `FROM debian:bookworm-slim\nRUN sleep 60 && echo ${randomUUID()}\nCMD ["/bin/true"]\n`
+    )
+    const saved = process.env.DOCKER_HOST
+    process.env.DOCKER_HOST = `unix://${sock}`
+    try {
+      const options = await resolveCheckOptions({ app, guest: 'linux', accel: 'tcg' }, { cwd: work })
+      const out = join(work, 'out-lost')
+      const running = runCheck(options, out, testEngineDeps(work))
+      for (let i = 0; i < 300; i++) {
+        const log = existsSync(join(out, 'docker-build.log'))
+          ? readFileSync(join(out, 'docker-build.log'), 'utf8')
+          : ''
+        if (log.includes('RUN sleep 60')) break
+        await new Promise(r => setTimeout(r, 100))
+      }
+      for (const c of conns) c.destroy()
+      proxy.close()
+      const { result } = await running
+      expect(result.verdict).toBe('error')
+      expect(result.error).toMatchObject({ kind: 'infrastructure' })
+      expect(result.error?.message).toMatch(/^The Docker engine is not answering/)
+      expect(result.findings.map(f => f.id)).not.toContain('config.invalid')
+      // The log the message points at is in the run directory and in the artifact list.
+      expect(result.error?.message).toContain(join(out, 'docker-build.log'))
+      expect(readFileSync(join(out, 'docker-build.log'), 'utf8')).toContain('RUN sleep 60')
+      expect(result.artifacts).toContain('docker-build.log')
+    } finally {
+      if (saved === undefined) delete process.env.DOCKER_HOST
+      else process.env.DOCKER_HOST = saved
+      proxy.close()
+    }
+  }, 150_000)
 
   it('a full disk under --out: exit 3 with a hint, result.json still written when it fits', () => {
     const tiny = join(work, 'tiny')

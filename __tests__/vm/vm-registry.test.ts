@@ -5,7 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { buildProbeKernel } from '../../src/engine/vm/probe-kernel.js'
-import { killVmFromPidFile } from '../../src/engine/vm/vm-registry.js'
+import { killFromPidFile, killVmFromPidFile } from '../../src/engine/vm/vm-registry.js'
 import { qemuProcessesMentioning, removeDir, tempDir } from './vm-test-support.js'
 
 const ROOT = new URL('../../', import.meta.url).pathname
@@ -86,5 +86,26 @@ describe('VM registry', () => {
     const pidFile = join(dir, 'qemu.pid')
     await writeFile(pidFile, `${process.pid}\n/tmp/some/qmp.sock\n`)
     expect(await killVmFromPidFile(pidFile)).toMatchObject({ killed: false, pid: process.pid })
+  })
+
+  it('killFromPidFile ends another program of ours that is not a group leader (the docker build client), and only it', async () => {
+    const marker = join(dir, 'Dockerfile-marker')
+    const child = spawn('sleep', ['300'], { stdio: 'ignore' })
+    await new Promise(r => child.once('spawn', r))
+    const pidFile = join(dir, 'docker-build.pid')
+    // The marker must be in its command line: one that is not makes it someone else's process.
+    await writeFile(pidFile, `${child.pid}\n${marker}\n`)
+    expect(await killFromPidFile(pidFile, { program: 'sleep', group: false })).toMatchObject({
+      killed: false
+    })
+    expect(child.exitCode).toBeNull()
+    await writeFile(pidFile, `${child.pid}\n300\n`)
+    const closed = new Promise(r => child.once('close', (_code, signal) => r(signal)))
+    expect(await killFromPidFile(pidFile, { program: 'sleep', group: false })).toMatchObject({
+      killed: true,
+      pid: child.pid,
+      detail: `stopped sleep ${child.pid}`
+    })
+    expect(await closed).toBe('SIGTERM')
   })
 })

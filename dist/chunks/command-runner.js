@@ -40,6 +40,8 @@ const nodeCommandRunner = {
                 shell: false,
                 stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']
             });
+            if (opts.onSpawn)
+                child.once('spawn', () => child.pid !== undefined && opts.onSpawn?.(child.pid));
             let stdout = '';
             let stderr = '';
             let timedOut = false;

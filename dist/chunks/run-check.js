@@ -2,7 +2,7 @@ import { mkdir, writeFile, copyFile, stat, readlink, rename, rm, readFile, mkdte
 import { tmpdir } from 'node:os';
 import { join, resolve, basename, relative, isAbsolute, dirname, normalize, sep } from 'node:path';
 import { q as quoteWord, i as compilePattern, j as formatPattern, k as statusMatches, l as formatStatuses, m as findStoredKernel, v as verifiedKernelPath, d as distExports, s as splitWordsFor, b as parseProbe } from './index.js';
-import { openSync, readSync, closeSync, readFileSync, readdirSync, lstatSync, createReadStream, statSync, realpathSync, mkdirSync, createWriteStream, readlinkSync, constants } from 'node:fs';
+import { openSync, readSync, closeSync, readFileSync, readdirSync, lstatSync, createReadStream, statSync, realpathSync, mkdirSync, createWriteStream, writeFileSync, rmSync, readlinkSync, constants } from 'node:fs';
 import 'node:string_decoder';
 import { a as diagnose, h as hintFor } from './diagnose2.js';
 import { b as badInput, I as InfrastructureError, d as describeError, C as ConfigurationError, g as throwIfInterrupted, a as asEnvironmentError, t as toError, e as errorKind } from './errors.js';
@@ -24,7 +24,7 @@ import { a as ensureLinuxKernel } from './linux-kernel.js';
 import { a as TOOL_VERSION, T as TOOL_NAME } from './version.js';
 import { d as detectPrivileges, p as privileged } from './privileges.js';
 import { systemClock } from './clock.js';
-import { R as RUN_FILES, l as listRunFiles } from './run-files.js';
+import { m as makeScratchDir, R as RUN_FILES, l as listRunFiles } from './scratch.js';
 import './find-program.js';
 import 'process';
 import 'buffer';
@@ -2739,6 +2739,21 @@ const DAEMON = /cannot connect to the docker daemon|is the docker daemon running
 const CLIENT = /buildx component is missing|unknown flag: --output|unknown shorthand flag: 'o'|"--output" requires|the --output option requires buildkit/i;
 const NETWORK = /dial tcp|no such host|i\/o timeout|tls handshake timeout|connection refused|network is unreachable|server misbehaving|temporary failure in name resolution/i;
 const DISK = /no space left on device/i;
+/** The engine went away mid-build (stopped, restarted, its socket cut): gRPC's words for it. */
+const LOST = /error reading from server: EOF|rpc error: code = Unavailable|transport is closing/i;
+/**
+ * The connection to the engine broke while no step had failed: the client's last word is then a bare
+ * `unexpected EOF` (docker.io 20.10 with BuildKit) or a gRPC "unavailable".
+ */
+function lostDaemon(all, failing) {
+    if (failing)
+        return false;
+    const last = [...all]
+        .reverse()
+        .find(l => l.trim() !== '')
+        ?.trim() ?? '';
+    return last === 'unexpected EOF' || all.some(l => LOST.test(l));
+}
 function analyzeBuildFailure(output, parsed) {
     const all = output.split(/\r?\n/);
     const steps = readSteps(all);
@@ -2749,7 +2764,7 @@ function analyzeBuildFailure(output, parsed) {
         const ins = line !== null ? parsed?.instructions.find(i => i.line === line) : undefined;
         return { kind, line, instruction: ins ? `${ins.keyword} ${ins.args}`.trim() : null, lines };
     };
-    if (DAEMON.test(text))
+    if (DAEMON.test(text) || lostDaemon(all, failing))
         return result('daemon');
     if (CLIENT.test(text))
         return result('client');
@@ -2963,6 +2978,9 @@ async function runDocker(ctx, argv, toLog) {
             env: { ...DOCKER_BUILD_ENV },
             timeoutMs: opts.timeoutMs,
             signal: opts.signal,
+            onSpawn: toLog && opts.pidFile
+                ? pid => writeFileSync(opts.pidFile, `${pid}\n${opts.dockerfile}\n`)
+                : undefined,
             onStdoutLine: write,
             onStderrLine: write,
             maxBuffer: 4 * 1024 * 1024
@@ -2973,6 +2991,10 @@ async function runDocker(ctx, argv, toLog) {
             throw new DockerInfrastructureError(`The docker client '${argv[0]}' is not installed`, 'Install Docker (Debian/Ubuntu: apt-get install docker.io) and start it; on GitHub runners Docker is preinstalled.', null, [], null);
         }
         throw err;
+    }
+    finally {
+        if (toLog && opts.pidFile)
+            rmSync(opts.pidFile, { force: true });
     }
 }
 function buildError(ctx, failure) {
@@ -3480,7 +3502,7 @@ async function materializeRootfs(spec, opts, deps) {
                 result.closure = await buildBinaryTree(source.path, tmp, { sysroot: opts.sysroot, extra: extras });
                 break;
             case 'dockerfile': {
-                const logPath = join(opts.workDir, BUILD_LOG_NAME);
+                const logPath = opts.buildLogPath ?? join(opts.workDir, BUILD_LOG_NAME);
                 const build = deps.buildDocker ?? buildDockerRootfs;
                 const built = await build({
                     dockerfile: source.dockerfile,
@@ -3489,7 +3511,8 @@ async function materializeRootfs(spec, opts, deps) {
                     buildArgs: opts.buildArgs,
                     outTar: tmpTar,
                     logPath,
-                    signal: opts.signal
+                    signal: opts.signal,
+                    pidFile: opts.buildPidFile
                 }, { runner: deps.runner, logger: deps.logger });
                 result.imageConfig = built.config;
                 result.buildLogPath = logPath;
@@ -4641,7 +4664,7 @@ async function runCheck(options, outDir, deps) {
     const runStart = deps.clock.now();
     const startedAt = deps.clock.wallTime().toISOString();
     await prepareOutDir(outDir);
-    const work = await mkdtemp(join(deps.tempDir ?? tmpdir(), 'unikraft-compat-'));
+    const work = await makeScratchDir(deps.tempDir ?? tmpdir());
     const persist = [];
     const extraFindings = [];
     let setupMs = null;
@@ -4706,11 +4729,12 @@ async function runCheck(options, outDir, deps) {
                 extra: options.files,
                 buildArgs: options.buildArgs,
                 target: options.target ?? undefined,
-                signal: deps.signal
+                signal: deps.signal,
+                // Straight into the run directory: a failed build's log is the evidence that must stay.
+                buildLogPath: join(outDir, RUN_FILES.buildLog),
+                buildPidFile: join(outDir, RUN_FILES.dockerBuildPid)
             }, { runner: deps.runner, logger: deps.logger });
             await copyFile(rootfs.manifestPath, join(outDir, RUN_FILES.manifest));
-            if (rootfs.buildLogPath)
-                await copyFile(rootfs.buildLogPath, join(outDir, RUN_FILES.buildLog));
             return rootfs;
         });
         const image = built?.imageConfig;
@@ -4743,7 +4767,11 @@ async function runCheck(options, outDir, deps) {
             });
             // Unikraft's ukcpio reads plain newc only: a gzip archive given as rootfs is repacked from its tree.
             const gzipCpio = built.source.kind === 'cpio' && built.source.gzip;
-            if (built.cpioPath && !(gzipCpio && guest === 'unikraft'))
+            const cannotRun = computeVerdict({ probes: [], findings: preflightFindings, allow: options.allow }).verdict === 'fail';
+            // A tree preflight already rejected is never packed (it can be gigabytes): nothing will boot it.
+            if (cannotRun)
+                initrd = undefined;
+            else if (built.cpioPath && !(gzipCpio && guest === 'unikraft'))
                 initrd = built.cpioPath;
             else {
                 initrd = join(work, 'initrd.cpio');

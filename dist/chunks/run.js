@@ -36,7 +36,7 @@ import './result-file.js';
 import './pack-directory.js';
 import 'node:stream';
 import './privileges.js';
-import './run-files.js';
+import './scratch.js';
 import './inputs.js';
 import 'node:url';
 import 'node:events';

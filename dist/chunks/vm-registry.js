@@ -97,7 +97,24 @@ async function waitGone(pid, ms) {
  * Kills the VM a pid file names (SIGTERM to its process group, SIGKILL after 1 s), if it is still
  * running and still ours; removes the pid file. Safe to call when the VM is long gone.
  */
-async function killVmFromPidFile(path) {
+function killVmFromPidFile(path) {
+    return killFromPidFile(path, { program: 'qemu', group: true });
+}
+/**
+ * The same for any process of ours a pid file names: `program` must appear in its command line (as
+ * must the file's marker), and `group` kills its whole process group (QEMU leads its own).
+ */
+async function killFromPidFile(path, o) {
+    const kill = (pid, signal) => {
+        if (o.group)
+            return killGroupSync(pid, signal);
+        try {
+            process.kill(pid, signal);
+        }
+        catch {
+            // gone already
+        }
+    };
     let text;
     try {
         text = await readFile(path, 'utf8');
@@ -112,21 +129,21 @@ async function killVmFromPidFile(path) {
         return { killed: false, pid: null, detail: `pid file ${path} holds no pid` };
     }
     const cmdline = await procCmdline(pid);
-    const ours = cmdline !== null && cmdline.includes('qemu') && (!marker || cmdline.includes(marker));
+    const ours = cmdline !== null && cmdline.includes(o.program) && (!marker || cmdline.includes(marker));
     if (!ours || !(await alive(pid))) {
         await rm(path, { force: true });
-        return { killed: false, pid, detail: `process ${pid} is not running (or is not our QEMU)` };
+        return { killed: false, pid, detail: `process ${pid} is not running (or is not our ${o.program})` };
     }
-    killGroupSync(pid, 'SIGTERM');
+    kill(pid, 'SIGTERM');
     let gone = await waitGone(pid, 1000);
     if (!gone) {
-        killGroupSync(pid, 'SIGKILL');
+        kill(pid, 'SIGKILL');
         gone = await waitGone(pid, 1000);
     }
     await rm(path, { force: true });
     return gone
-        ? { killed: true, pid, detail: `stopped QEMU ${pid}` }
-        : { killed: false, pid, detail: `QEMU ${pid} did not die` };
+        ? { killed: true, pid, detail: `stopped ${o.program} ${pid}` }
+        : { killed: false, pid, detail: `${o.program} ${pid} did not die` };
 }
 
-export { killVmFromPidFile as k, registerVm as r, stopAllVms as s, writePidFile as w };
+export { killVmFromPidFile as a, killFromPidFile as k, registerVm as r, stopAllVms as s, writePidFile as w };

@@ -1,5 +1,5 @@
 export { D as DEFAULT_BOOT_TIMEOUT_MS, G as GUEST_EXIT_PREFIX, b as buildLinuxCmdline, a as buildQemuArgv, c as buildUnikraftCmdline, p as parseGuestExitLine, d as prepareLinuxInitrd, q as qemuVersion, e as quoteUnikraftArg, r as resolveAccel, s as startVm, v as validatePortForwards } from './start-vm.js';
-export { k as killVmFromPidFile, s as stopAllVms } from './vm-registry.js';
+export { k as killFromPidFile, a as killVmFromPidFile, s as stopAllVms } from './vm-registry.js';
 export { e as ensureBusybox, a as ensureLinuxKernel } from './linux-kernel.js';
 export { p as parseMemory } from './memory.js';
 import 'node:child_process';

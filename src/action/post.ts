@@ -3,8 +3,9 @@
 import * as core from '@actions/core'
 import { join } from 'node:path'
 import { toError } from '../engine/errors.js'
-import { listRunFiles } from '../engine/check/run-files.js'
-import { killVmFromPidFile } from '../engine/vm/index.js'
+import { listRunFiles, RUN_FILES } from '../engine/check/run-files.js'
+import { removeScratchDirs } from '../engine/check/scratch.js'
+import { killFromPidFile, killVmFromPidFile } from '../engine/vm/index.js'
 import { createActionsLogger } from './actions-logger.js'
 import { uploadRunArtifacts } from './artifacts.js'
 import { createActionsCache } from './cache-store.js'
@@ -18,10 +19,20 @@ export async function runPost(): Promise<void> {
       core.info('unikraft-compat: main did not start a check; nothing to clean up')
       return
     }
-    for (const pidFile of [join(state.outDir, 'qemu.pid'), join(state.outDir, 'baseline', 'qemu.pid')]) {
+    for (const pidFile of [
+      join(state.outDir, RUN_FILES.qemuPid),
+      join(state.outDir, RUN_FILES.baselineDir, RUN_FILES.qemuPid)
+    ]) {
       const k = await killVmFromPidFile(pidFile)
       if (k.killed) core.warning(`stopped a VM main left running (pid ${k.pid})`)
     }
+    // A main killed during its Docker build leaves the client (and the build) running.
+    const build = await killFromPidFile(join(state.outDir, RUN_FILES.dockerBuildPid), {
+      program: 'docker',
+      group: false
+    })
+    if (build.killed) core.warning(`stopped a docker build main left running (pid ${build.pid})`)
+    await removeScratchDirs(process.env.RUNNER_TEMP)
     if (state.uploadLogs && !uploaded) {
       core.info('unikraft-compat: main did not upload its logs (cancelled or failed); uploading them now')
       await uploadRunArtifacts(

@@ -17,6 +17,8 @@ export interface RunOptions {
   onStderrLine?: (line: string) => void
   /** Keep at most this many bytes of each stream in the result (the tail). Default 16 MiB. */
   maxBuffer?: number
+  /** Called with the child's pid once it runs (to leave a pid file another process can act on). */
+  onSpawn?: (pid: number) => void
 }
 
 export interface RunResult {
@@ -72,6 +74,7 @@ export const nodeCommandRunner: CommandRunner = {
         shell: false,
         stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']
       })
+      if (opts.onSpawn) child.once('spawn', () => child.pid !== undefined && opts.onSpawn?.(child.pid))
       let stdout = ''
       let stderr = ''
       let timedOut = false

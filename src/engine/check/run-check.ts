@@ -1,7 +1,7 @@
 // The engine's entry: one check of one app, from setup to result.json. The action and the CLI
 // both call runCheck; nothing here knows which front is asking. A result is always written, also
 // when the check could not be carried out (verdict `error`), so the logs are never lost.
-import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { copyFile, mkdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
@@ -46,6 +46,7 @@ import type { EngineDeps, Phase } from './engine-deps.js'
 import { ensureHostPackages } from './host-packages.js'
 import { runOnGuest, type GuestRun } from './guest-run.js'
 import { prepareOutDir } from './out-dir.js'
+import { makeScratchDir } from './scratch.js'
 import { listRunFiles, RUN_FILES } from './run-files.js'
 
 export { listRunFiles, RUN_FILES }
@@ -70,7 +71,7 @@ export async function runCheck(options: CheckOptions, outDir: string, deps: Engi
   const runStart = deps.clock.now()
   const startedAt = deps.clock.wallTime().toISOString()
   await prepareOutDir(outDir)
-  const work = await mkdtemp(join(deps.tempDir ?? tmpdir(), 'unikraft-compat-'))
+  const work = await makeScratchDir(deps.tempDir ?? tmpdir())
   const persist: PersistEntry[] = []
   const extraFindings: Finding[] = []
   let setupMs: number | null = null
@@ -144,12 +145,14 @@ export async function runCheck(options: CheckOptions, outDir: string, deps: Engi
           extra: options.files,
           buildArgs: options.buildArgs,
           target: options.target ?? undefined,
-          signal: deps.signal
+          signal: deps.signal,
+          // Straight into the run directory: a failed build's log is the evidence that must stay.
+          buildLogPath: join(outDir, RUN_FILES.buildLog),
+          buildPidFile: join(outDir, RUN_FILES.dockerBuildPid)
         },
         { runner: deps.runner, logger: deps.logger }
       )
       await copyFile(rootfs.manifestPath, join(outDir, RUN_FILES.manifest))
-      if (rootfs.buildLogPath) await copyFile(rootfs.buildLogPath, join(outDir, RUN_FILES.buildLog))
       return rootfs
     })
     const image: ImageConfig | undefined = built?.imageConfig
@@ -184,7 +187,11 @@ export async function runCheck(options: CheckOptions, outDir: string, deps: Engi
       })
       // Unikraft's ukcpio reads plain newc only: a gzip archive given as rootfs is repacked from its tree.
       const gzipCpio = built.source.kind === 'cpio' && built.source.gzip
-      if (built.cpioPath && !(gzipCpio && guest === 'unikraft')) initrd = built.cpioPath
+      const cannotRun =
+        computeVerdict({ probes: [], findings: preflightFindings, allow: options.allow }).verdict === 'fail'
+      // A tree preflight already rejected is never packed (it can be gigabytes): nothing will boot it.
+      if (cannotRun) initrd = undefined
+      else if (built.cpioPath && !(gzipCpio && guest === 'unikraft')) initrd = built.cpioPath
       else {
         initrd = join(work, 'initrd.cpio')
         await packDirectory(built.treeDir, initrd, { hardlinks: guest === 'linux' ? 'link' : 'copy' })

@@ -10,6 +10,9 @@ export const RUN_FILES = {
   qemuStderr: 'qemu-stderr.log',
   manifest: 'rootfs-manifest.json',
   buildLog: 'docker-build.log',
+  /** While a Docker build runs: its pid, for the post step after a killed main. */
+  dockerBuildPid: 'docker-build.pid',
+  qemuPid: 'qemu.pid',
   baselineDir: 'baseline'
 } as const
 

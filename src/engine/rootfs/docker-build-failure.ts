@@ -41,6 +41,22 @@ const CLIENT =
 const NETWORK =
   /dial tcp|no such host|i\/o timeout|tls handshake timeout|connection refused|network is unreachable|server misbehaving|temporary failure in name resolution/i
 const DISK = /no space left on device/i
+/** The engine went away mid-build (stopped, restarted, its socket cut): gRPC's words for it. */
+const LOST = /error reading from server: EOF|rpc error: code = Unavailable|transport is closing/i
+
+/**
+ * The connection to the engine broke while no step had failed: the client's last word is then a bare
+ * `unexpected EOF` (docker.io 20.10 with BuildKit) or a gRPC "unavailable".
+ */
+function lostDaemon(all: string[], failing: Step | undefined): boolean {
+  if (failing) return false
+  const last =
+    [...all]
+      .reverse()
+      .find(l => l.trim() !== '')
+      ?.trim() ?? ''
+  return last === 'unexpected EOF' || all.some(l => LOST.test(l))
+}
 
 interface Step {
   header: string
@@ -60,7 +76,7 @@ export function analyzeBuildFailure(output: string, parsed: ParsedDockerfile | n
     return { kind, line, instruction: ins ? `${ins.keyword} ${ins.args}`.trim() : null, lines }
   }
 
-  if (DAEMON.test(text)) return result('daemon')
+  if (DAEMON.test(text) || lostDaemon(all, failing)) return result('daemon')
   if (CLIENT.test(text)) return result('client')
   if (DISK.test(text)) return result('disk')
 

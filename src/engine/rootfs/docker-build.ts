@@ -2,7 +2,7 @@
 // tar exporter), plus the image configuration (CMD, ENTRYPOINT, ENV, WORKDIR) that becomes the
 // defaults for the guest. Failures are one error naming whose fault it is and the Dockerfile line.
 import { randomBytes } from 'node:crypto'
-import { createWriteStream, type WriteStream } from 'node:fs'
+import { createWriteStream, rmSync, writeFileSync, type WriteStream } from 'node:fs'
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { CommandNotFoundError, type CommandRunner, type RunResult } from '../command-runner.js'
@@ -34,6 +34,11 @@ export interface DockerBuildOptions {
   docker?: string
   timeoutMs?: number
   signal?: AbortSignal
+  /**
+   * While `docker build` runs: its pid and the Dockerfile's path, so the action's post step can end a
+   * build a killed main step left behind (vm-registry's killFromPidFile reads it).
+   */
+  pidFile?: string
 }
 
 export interface DockerBuildDeps {
@@ -213,6 +218,10 @@ async function runDocker(ctx: BuildContext, argv: string[], toLog: boolean): Pro
       env: { ...DOCKER_BUILD_ENV },
       timeoutMs: opts.timeoutMs,
       signal: opts.signal,
+      onSpawn:
+        toLog && opts.pidFile
+          ? pid => writeFileSync(opts.pidFile!, `${pid}\n${opts.dockerfile}\n`)
+          : undefined,
       onStdoutLine: write,
       onStderrLine: write,
       maxBuffer: 4 * 1024 * 1024
@@ -228,6 +237,8 @@ async function runDocker(ctx: BuildContext, argv: string[], toLog: boolean): Pro
       )
     }
     throw err
+  } finally {
+    if (toLog && opts.pidFile) rmSync(opts.pidFile, { force: true })
   }
 }
 

@@ -39,6 +39,10 @@ export interface MaterializeOptions {
   context?: string
   /** Aborted by a signal: a running build is ended (its client and the build with it). */
   signal?: AbortSignal
+  /** Where the Docker build log goes (default: the work dir); the run directory keeps it when a build fails. */
+  buildLogPath?: string
+  /** See DockerBuildOptions.pidFile. */
+  buildPidFile?: string
 }
 
 export interface MaterializeDeps {
@@ -158,7 +162,7 @@ export async function materializeRootfs(
         result.closure = await buildBinaryTree(source.path, tmp, { sysroot: opts.sysroot, extra: extras })
         break
       case 'dockerfile': {
-        const logPath = join(opts.workDir, BUILD_LOG_NAME)
+        const logPath = opts.buildLogPath ?? join(opts.workDir, BUILD_LOG_NAME)
         const build = deps.buildDocker ?? buildDockerRootfs
         const built = await build(
           {
@@ -168,7 +172,8 @@ export async function materializeRootfs(
             buildArgs: opts.buildArgs,
             outTar: tmpTar,
             logPath,
-            signal: opts.signal
+            signal: opts.signal,
+            pidFile: opts.buildPidFile
           },
           { runner: deps.runner, logger: deps.logger }
         )

@@ -1,6 +1,6 @@
 // The microVM runner's public surface.
 export { startVm, DEFAULT_BOOT_TIMEOUT_MS, type VmDeps } from './start-vm.js'
-export { killVmFromPidFile, stopAllVms, type PidFileKill } from './vm-registry.js'
+export { killFromPidFile, killVmFromPidFile, stopAllVms, type PidFileKill } from './vm-registry.js'
 export { ensureLinuxKernel, type LinuxKernel } from './linux-kernel.js'
 export { ensureBusybox } from './busybox.js'
 export { prepareLinuxInitrd } from './linux-initrd.js'

@@ -1,0 +1,54 @@
+import { readdir, mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+
+// The files one run leaves in its output directory, and which of them are its evidence (the artifact).
+// Shared by the pipeline (result.json's `artifacts`) and the action's post step (uploads after a cancel).
+/** Files of a run, relative to its outDir. */
+const RUN_FILES = {
+    result: 'result.json',
+    console: 'console.log',
+    qemuStderr: 'qemu-stderr.log',
+    manifest: 'rootfs-manifest.json',
+    buildLog: 'docker-build.log',
+    /** While a Docker build runs: its pid, for the post step after a killed main. */
+    dockerBuildPid: 'docker-build.pid',
+    qemuPid: 'qemu.pid',
+    baselineDir: 'baseline'
+};
+/**
+ * The evidence files of a run (relative to outDir), as the artifact holds them. result.json is always
+ * named (the uploader skips it when a cancelled run never wrote it).
+ */
+async function listRunFiles(outDir) {
+    const wanted = [RUN_FILES.console, RUN_FILES.qemuStderr, RUN_FILES.buildLog, RUN_FILES.manifest];
+    const found = [RUN_FILES.result];
+    for (const dir of ['', RUN_FILES.baselineDir]) {
+        const names = await readdir(join(outDir, dir)).catch(() => []);
+        for (const n of names) {
+            if (wanted.includes(n) || /^service-\d+\.log$/.test(n))
+                found.push(dir ? `${dir}/${n}` : n);
+        }
+    }
+    return found;
+}
+
+// The check's scratch directory (the root filesystem tree, the packed initrd): made in the temp dir
+// under one name pattern, removed by the check itself, and by the action's post step after a main
+// step that was killed before it could clean up.
+const PREFIX = 'unikraft-compat-';
+/** What mkdtemp makes of PREFIX: six more characters. The run directory (`unikraft-compat/`) never matches. */
+const SCRATCH = /^unikraft-compat-[A-Za-z0-9]{6}$/;
+function makeScratchDir(tempDir) {
+    return mkdtemp(join(tempDir, PREFIX));
+}
+/** Removes every scratch directory a check left in `tempDir` (the runner's RUNNER_TEMP). */
+async function removeScratchDirs(tempDir) {
+    if (!tempDir)
+        return [];
+    const names = await readdir(tempDir).catch(() => []);
+    const gone = names.filter(n => SCRATCH.test(n));
+    await Promise.all(gone.map(n => rm(join(tempDir, n), { recursive: true, force: true })));
+    return gone;
+}
+
+export { RUN_FILES as R, listRunFiles as l, makeScratchDir as m, removeScratchDirs as r };

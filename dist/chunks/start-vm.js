@@ -1080,6 +1080,28 @@ class QmpClient {
     }
 }
 
+// Opening a file an input names (kernel, initrd): one wording for why it cannot be read.
+/** `no such file`, `permission denied`, or the error's code. */
+function whyUnreadable(e) {
+    const code = e.code;
+    return code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? String(e));
+}
+/** The open file, or `refuse(why)` thrown when it cannot be opened or is not a regular file. */
+async function openRegularFile(path, refuse) {
+    let fh;
+    try {
+        fh = await open(path, 'r');
+    }
+    catch (e) {
+        throw refuse(whyUnreadable(e));
+    }
+    if (!(await fh.stat()).isFile()) {
+        await fh.close();
+        throw refuse('not a regular file');
+    }
+    return fh;
+}
+
 // What a kernel file is, read from its bytes before QEMU sees it: QEMU's x86 `-kernel` boots a
 // multiboot image (Unikraft's qemu/x86_64 images, ELF or a.out kludge), an x86 ELF with a PVH note,
 // or a Linux bzImage (the baseline). Anything else (an ARM image, a Linux program, a text file, a
@@ -1176,20 +1198,9 @@ function hasPvhNote(note) {
  * naming `input`, the file and what is wrong (empty, another architecture, a program, truncated).
  */
 async function inspectKernelImage(path, input = 'kernel') {
-    let fh;
+    const fh = await openRegularFile(path, why => refuse(input, path, why, 'a readable kernel image file'));
     try {
-        fh = await open(path, 'r');
-    }
-    catch (e) {
-        const code = e.code;
-        const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? String(e));
-        throw refuse(input, path, why, 'a readable kernel image file');
-    }
-    try {
-        const st = await fh.stat();
-        if (!st.isFile())
-            throw refuse(input, path, 'not a regular file', 'a readable kernel image file');
-        const size = st.size;
+        const size = (await fh.stat()).size;
         if (size === 0)
             throw refuse(input, path, 'the file is empty');
         const readAt = async (o, n) => {
@@ -1268,23 +1279,11 @@ async function inspectKernelImage(path, input = 'kernel') {
 // Checks a VmSpec before anything starts, so bad input ends with one clear error naming the input
 // and nothing is left running: kernel and initrd files, memory, ports, deadlines, command.
 async function readHead(path, input, what) {
-    let fh;
+    const refuse = (why) => new ConfigurationError(input, `Input '${input}' must be a readable ${what} file, got '${path}' (${why})`);
+    const fh = await openRegularFile(path, refuse);
     try {
-        fh = await open(path, 'r');
-    }
-    catch (e) {
-        const code = e.code;
-        const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? String(e));
-        throw new ConfigurationError(input, `Input '${input}' must be a readable ${what} file, got '${path}' (${why})`);
-    }
-    try {
-        const st = await fh.stat();
-        if (!st.isFile()) {
-            throw new ConfigurationError(input, `Input '${input}' must be a readable ${what} file, got '${path}' (not a regular file)`);
-        }
-        if (st.size === 0) {
-            throw new ConfigurationError(input, `Input '${input}' must be a readable ${what} file, got '${path}' (empty)`);
-        }
+        if ((await fh.stat()).size === 0)
+            throw refuse('empty');
         const head = Buffer.alloc(6);
         const { bytesRead } = await fh.read(head, 0, 6, 0);
         return head.subarray(0, bytesRead);

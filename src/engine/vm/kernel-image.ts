@@ -2,8 +2,8 @@
 // multiboot image (Unikraft's qemu/x86_64 images, ELF or a.out kludge), an x86 ELF with a PVH note,
 // or a Linux bzImage (the baseline). Anything else (an ARM image, a Linux program, a text file, a
 // truncated download) is named here as a mistake in the input, instead of a guest that "failed".
-import { open } from 'node:fs/promises'
 import { ConfigurationError } from '../errors.js'
+import { openRegularFile } from './input-file.js'
 
 export type KernelFormat = 'multiboot' | 'multiboot2' | 'pvh-elf' | 'bzimage'
 
@@ -117,19 +117,9 @@ function hasPvhNote(note: Buffer): boolean {
  * naming `input`, the file and what is wrong (empty, another architecture, a program, truncated).
  */
 export async function inspectKernelImage(path: string, input = 'kernel'): Promise<KernelImageInfo> {
-  let fh
+  const fh = await openRegularFile(path, why => refuse(input, path, why, 'a readable kernel image file'))
   try {
-    fh = await open(path, 'r')
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    const why =
-      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? String(e))
-    throw refuse(input, path, why, 'a readable kernel image file')
-  }
-  try {
-    const st = await fh.stat()
-    if (!st.isFile()) throw refuse(input, path, 'not a regular file', 'a readable kernel image file')
-    const size = st.size
+    const size = (await fh.stat()).size
     if (size === 0) throw refuse(input, path, 'the file is empty')
     const readAt = async (o: number, n: number): Promise<Buffer> => {
       if (o >= size) return Buffer.alloc(0)

@@ -1,39 +1,18 @@
 // Checks a VmSpec before anything starts, so bad input ends with one clear error naming the input
 // and nothing is left running: kernel and initrd files, memory, ports, deadlines, command.
-import { open } from 'node:fs/promises'
 import { ConfigurationError, badInput } from '../errors.js'
+import { openRegularFile } from './input-file.js'
 import { inspectKernelImage } from './kernel-image.js'
 import { assertMemoryMiB } from './memory.js'
 import { validatePortForwards } from './port-forwards.js'
 import type { VmSpec } from './vm-types.js'
 
 async function readHead(path: string, input: string, what: string): Promise<Buffer> {
-  let fh
+  const refuse = (why: string): ConfigurationError =>
+    new ConfigurationError(input, `Input '${input}' must be a readable ${what} file, got '${path}' (${why})`)
+  const fh = await openRegularFile(path, refuse)
   try {
-    fh = await open(path, 'r')
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    const why =
-      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? String(e))
-    throw new ConfigurationError(
-      input,
-      `Input '${input}' must be a readable ${what} file, got '${path}' (${why})`
-    )
-  }
-  try {
-    const st = await fh.stat()
-    if (!st.isFile()) {
-      throw new ConfigurationError(
-        input,
-        `Input '${input}' must be a readable ${what} file, got '${path}' (not a regular file)`
-      )
-    }
-    if (st.size === 0) {
-      throw new ConfigurationError(
-        input,
-        `Input '${input}' must be a readable ${what} file, got '${path}' (empty)`
-      )
-    }
+    if ((await fh.stat()).size === 0) throw refuse('empty')
     const head = Buffer.alloc(6)
     const { bytesRead } = await fh.read(head, 0, 6, 0)
     return head.subarray(0, bytesRead)

@@ -131,3 +131,25 @@ describe('appIdOf', () => {
     expect(appIdOf(dir, cwd)).toBe(id)
   })
 })
+
+describe('env in the config file holds one scalar per name', () => {
+  it.each([
+    [
+      'a nested map',
+      'env:\n  A: 1\n  B:\n    nested: true\n',
+      /must be NAME: value pairs .* got '\{"B":\{"nested":true\}\}'/
+    ],
+    ['a list in a list', 'env:\n  - A=1\n  - [B=2]\n', /must be NAME: value pairs .* got '\["B=2"\]'/]
+  ])('%s is refused, naming the key and its line', async (_name, yaml, message) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ukc-env-'))
+    try {
+      writeFileSync(join(dir, 'unikraft-compat.yml'), yaml)
+      const err = await resolveCheckOptions({ app: dir }, { cwd: dir }).catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(ConfigurationError)
+      expect((err as Error).message).toMatch(/^Config key 'env' \(.*unikraft-compat\.yml:1\) must be/)
+      expect((err as Error).message).toMatch(message)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})

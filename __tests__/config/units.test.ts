@@ -1,12 +1,17 @@
 import { describe, expect, it } from '@jest/globals'
 import { ConfigurationError } from '../../src/engine/errors.js'
-import { parseDuration as parseProbeDuration } from '../../src/engine/probe/probe-values.js'
+import {
+  parseBool,
+  parseDuration as parseProbeDuration,
+  parsePort
+} from '../../src/engine/probe/probe-values.js'
 import { parseProbe } from '../../src/engine/probe/parse-probe.js'
 import {
   parseBoolean,
   parseDuration,
   parseEnvLines,
   parseMemory,
+  parsePortNumber,
   parsePorts
 } from '../../src/engine/config/units.js'
 
@@ -100,4 +105,36 @@ describe('one duration grammar for inputs, config keys and probe options', () =>
       expect(parseProbeDuration(value)).toHaveProperty('error')
     }
   )
+})
+
+describe('one boolean and one port grammar for inputs, config keys and probe options', () => {
+  it.each([
+    ['true', true],
+    ['YES', true],
+    ['on', true],
+    ['1', true],
+    ['false', false],
+    ['No', false],
+    ['off', false],
+    ['0', false]
+  ])('%j', (text, value) => {
+    expect(parseBoolean(text, 'upload-logs')).toBe(value)
+    expect(parseBool(text)).toEqual({ ok: value })
+  })
+  it.each(['maybe', '2', ''])('%j is refused by both', text => {
+    expect(() => parseBoolean(text, 'upload-logs')).toThrow(ConfigurationError)
+    expect(parseBool(text)).toHaveProperty('error')
+  })
+  it.each([
+    ['80', 80],
+    [' 443 ', 443],
+    ['65535', 65535]
+  ])('port %j', (text, n) => {
+    expect(parsePortNumber(text, 'ports')).toBe(n)
+    expect(parsePort(text)).toEqual({ ok: n })
+  })
+  it.each(['0', '65536', 'http', '-1', '8.5'])('port %j is refused by both', text => {
+    expect(() => parsePortNumber(text, 'ports')).toThrow(ConfigurationError)
+    expect(parsePort(text)).toHaveProperty('error')
+  })
 })

@@ -147,13 +147,28 @@ function parseDuration$1(value, input = 'timeout') {
         throw badInput(input, DURATION_FORM, String(value));
     return ms;
 }
-function parseBoolean(value, input) {
+/** The one boolean grammar (inputs, config keys, probe options): true/yes/on/1, false/no/off/0. */
+function booleanValue(value) {
+    if (typeof value === 'boolean')
+        return value;
     const v = value.trim().toLowerCase();
-    if (v === 'true' || v === 'yes' || v === '1')
+    if (v === 'true' || v === 'yes' || v === 'on' || v === '1')
         return true;
-    if (v === 'false' || v === 'no' || v === '0')
+    if (v === 'false' || v === 'no' || v === 'off' || v === '0')
         return false;
-    throw badInput(input, 'true or false', value);
+    return null;
+}
+function parseBoolean(value, input) {
+    const b = booleanValue(value);
+    if (b === null)
+        throw badInput(input, 'true or false', value);
+    return b;
+}
+/** The one port grammar: a whole number from 1 to 65535 (blanks around it allowed), or null. */
+function portNumber(value) {
+    const t = String(value).trim();
+    const n = Number(t);
+    return /^\d+$/.test(t) && n >= 1 && n <= 65535 ? n : null;
 }
 function parseChoice(value, input, choices) {
     const v = value.trim();
@@ -162,9 +177,8 @@ function parseChoice(value, input, choices) {
     return v;
 }
 function parsePortNumber(value, input) {
-    const t = value.trim();
-    const n = Number(t);
-    if (!/^\d+$/.test(t) || n < 1 || n > 65535)
+    const n = portNumber(value);
+    if (n === null)
         throw badInput(input, 'a TCP port from 1 to 65535', value);
     return n;
 }
@@ -212,13 +226,13 @@ function parseEnvLines(items, input = 'env') {
 // Each returns a value or a short reason string (`{ error }`), so the caller can name the input and form.
 const ALLOWED_FLAGS = /^[imsu]*$/;
 function parsePort(text) {
+    const n = portNumber(text);
+    if (n !== null)
+        return { ok: n };
     const s = String(text);
-    if (!/^\d+$/.test(s))
-        return { error: `port '${s}' is not a number` };
-    const n = Number(s);
-    if (n < 1 || n > 65535)
-        return { error: `port ${s} is outside 1..65535` };
-    return { ok: n };
+    return /^\s*\d+\s*$/.test(s)
+        ? { error: `port ${s} is outside 1..65535` }
+        : { error: `port '${s}' is not a number` };
 }
 /** The duration grammar of every input (config/units.ts): a bare number is seconds in both forms. */
 function parseDuration(value) {
@@ -226,13 +240,8 @@ function parseDuration(value) {
     return ms === null ? { error: `duration '${value}' must be ${DURATION_FORM}` } : { ok: ms };
 }
 function parseBool(value) {
-    if (typeof value === 'boolean')
-        return { ok: value };
-    if (/^(yes|true|on|1)$/i.test(value))
-        return { ok: true };
-    if (/^(no|false|off|0)$/i.test(value))
-        return { ok: false };
-    return { error: `'${value}' is not yes/no` };
+    const b = booleanValue(value);
+    return b === null ? { error: `'${value}' is not yes/no` } : { ok: b };
 }
 /** `200`, `2xx`, `200,204,3xx`. */
 function parseStatuses(value) {

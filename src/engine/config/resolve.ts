@@ -134,12 +134,22 @@ export async function resolveCheckOptions(raw: RawInputs, ctx: ResolveContext): 
   let env: Record<string, string> = {}
   const envSrc = pick(raw, cfg, 'env')
   if (envSrc) {
+    // A value must be one scalar: a nested map or list would reach the guest as "[object Object]".
+    const scalar = (v: unknown): boolean => ['string', 'number', 'boolean'].includes(typeof v)
+    const ENV_FORM = 'NAME: value pairs (or NAME=value lines) whose values are strings, numbers or booleans'
     if (envSrc.value && typeof envSrc.value === 'object' && !Array.isArray(envSrc.value)) {
+      const entries = Object.entries(envSrc.value as Record<string, unknown>)
+      const nested = entries.find(([, v]) => !scalar(v))
+      if (nested) throw badInput(envSrc.label, ENV_FORM, { [nested[0]]: nested[1] })
       env = parseEnvLines(
-        Object.entries(envSrc.value as Record<string, unknown>).map(([k, v]) => `${k}=${String(v)}`),
+        entries.map(([k, v]) => `${k}=${String(v)}`),
         envSrc.label
       )
     } else {
+      if (Array.isArray(envSrc.value)) {
+        const nested = (envSrc.value as unknown[]).find(v => !scalar(v))
+        if (nested !== undefined) throw badInput(envSrc.label, ENV_FORM, nested)
+      }
       env = parseEnvLines(asList(envSrc, false), envSrc.label)
     }
   }

@@ -42,11 +42,26 @@ export function parseDuration(value: string | number, input = 'timeout'): number
   return ms
 }
 
-export function parseBoolean(value: string, input: string): boolean {
+/** The one boolean grammar (inputs, config keys, probe options): true/yes/on/1, false/no/off/0. */
+export function booleanValue(value: string | boolean): boolean | null {
+  if (typeof value === 'boolean') return value
   const v = value.trim().toLowerCase()
-  if (v === 'true' || v === 'yes' || v === '1') return true
-  if (v === 'false' || v === 'no' || v === '0') return false
-  throw badInput(input, 'true or false', value)
+  if (v === 'true' || v === 'yes' || v === 'on' || v === '1') return true
+  if (v === 'false' || v === 'no' || v === 'off' || v === '0') return false
+  return null
+}
+
+export function parseBoolean(value: string, input: string): boolean {
+  const b = booleanValue(value)
+  if (b === null) throw badInput(input, 'true or false', value)
+  return b
+}
+
+/** The one port grammar: a whole number from 1 to 65535 (blanks around it allowed), or null. */
+export function portNumber(value: string | number): number | null {
+  const t = String(value).trim()
+  const n = Number(t)
+  return /^\d+$/.test(t) && n >= 1 && n <= 65535 ? n : null
 }
 
 export function parseChoice<T extends string>(value: string, input: string, choices: readonly T[]): T {
@@ -56,9 +71,8 @@ export function parseChoice<T extends string>(value: string, input: string, choi
 }
 
 export function parsePortNumber(value: string, input: string): number {
-  const t = value.trim()
-  const n = Number(t)
-  if (!/^\d+$/.test(t) || n < 1 || n > 65535) throw badInput(input, 'a TCP port from 1 to 65535', value)
+  const n = portNumber(value)
+  if (n === null) throw badInput(input, 'a TCP port from 1 to 65535', value)
   return n
 }
 

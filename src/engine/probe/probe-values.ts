@@ -1,7 +1,7 @@
 // Value parsers shared by the string and structured probe forms: ports, durations, booleans,
 // HTTP statuses, regexes (`REGEX` or `/REGEX/FLAGS`) and the `key=value` option tokenizer.
 // Each returns a value or a short reason string (`{ error }`), so the caller can name the input and form.
-import { DURATION_FORM, durationMs } from '../config/units.js'
+import { booleanValue, DURATION_FORM, durationMs, portNumber } from '../config/units.js'
 import type { PatternSpec, StatusSpec } from './probe-types.js'
 
 export type Parsed<T> = { ok: T } | { error: string }
@@ -9,11 +9,12 @@ export type Parsed<T> = { ok: T } | { error: string }
 const ALLOWED_FLAGS = /^[imsu]*$/
 
 export function parsePort(text: string | number): Parsed<number> {
+  const n = portNumber(text)
+  if (n !== null) return { ok: n }
   const s = String(text)
-  if (!/^\d+$/.test(s)) return { error: `port '${s}' is not a number` }
-  const n = Number(s)
-  if (n < 1 || n > 65535) return { error: `port ${s} is outside 1..65535` }
-  return { ok: n }
+  return /^\s*\d+\s*$/.test(s)
+    ? { error: `port ${s} is outside 1..65535` }
+    : { error: `port '${s}' is not a number` }
 }
 
 /** The duration grammar of every input (config/units.ts): a bare number is seconds in both forms. */
@@ -23,10 +24,8 @@ export function parseDuration(value: string | number): Parsed<number> {
 }
 
 export function parseBool(value: string | boolean): Parsed<boolean> {
-  if (typeof value === 'boolean') return { ok: value }
-  if (/^(yes|true|on|1)$/i.test(value)) return { ok: true }
-  if (/^(no|false|off|0)$/i.test(value)) return { ok: false }
-  return { error: `'${value}' is not yes/no` }
+  const b = booleanValue(value)
+  return b === null ? { error: `'${value}' is not yes/no` } : { ok: b }
 }
 
 /** `200`, `2xx`, `200,204,3xx`. */

@@ -193,6 +193,33 @@ describe('mistakes in the inputs: exit 2, one message naming the input, at once'
     90_000
   )
 
+  it('a 1 MB command (from the config file) is a configuration error, not a failed spawn', () => {
+    const app = join(work, 'app-bigcmd')
+    mkdirSync(app)
+    writeFileSync(
+      join(app, 'unikraft-compat.yml'),
+      `rootfs: binary:/bin/true\ncmd: /bin/true ${'a'.repeat(1_000_000)}\n`
+    )
+    const kernel = join(work, 'k-bigcmd')
+    writeFileSync(kernel, buildProbeKernel({ message: 'never booted\r\n', then: 'spin' }))
+    const r = cli([
+      app,
+      '--guest',
+      'unikraft',
+      '--kernel',
+      kernel,
+      '--baseline',
+      'never',
+      '--out',
+      join(work, 'o-bigcmd')
+    ])
+    expect(r.status).toBe(2)
+    expect(r.out).toMatch(
+      /Input 'cmd' \(with 'env'\) must fit a Unikraft command line of at most 131071 bytes, got 1000\d{3} bytes/
+    )
+    expect(r.out).not.toMatch(/E2BIG|internal error|Error \(bug\)/)
+  }, 60_000)
+
   it('a 1 MB value is cut in the message', async () => {
     const app = join(work, 'app-big')
     mkdirSync(app)

@@ -1395,6 +1395,8 @@ function qmpSocketPath(outDir) {
         ? inOut
         : join(tmpdir(), `ukc-qmp-${randomBytes(6).toString('hex')}.sock`);
 }
+/** One argv string on Linux: 32 pages with its NUL (MAX_ARG_STRLEN); QEMU gets `-append` as one. */
+const MAX_APPEND_BYTES = 131_071;
 async function startVm(spec, deps) {
     const clock = deps.clock ?? systemClock;
     const runner = deps.runner ?? nodeCommandRunner;
@@ -1423,6 +1425,11 @@ async function startVm(spec, deps) {
         for (const w of built.warnings)
             log.info(w);
         append = built.cmdline;
+        // The whole command line is one argument of QEMU's, and Linux takes none longer (MAX_ARG_STRLEN).
+        const bytes = Buffer.byteLength(append);
+        if (bytes > MAX_APPEND_BYTES) {
+            throw new ConfigurationError('cmd', `Input 'cmd' (with 'env') must fit a Unikraft command line of at most ${MAX_APPEND_BYTES} bytes, got ${bytes} bytes: put long arguments in a file of the root filesystem instead`);
+        }
     }
     // 2. The machine: QEMU present, accelerator decided.
     const binary = spec.qemuBinary ?? QEMU_BINARY;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { systemClock, type Clock } from '../clock.js'
 import { nodeCommandRunner, type CommandRunner } from '../command-runner.js'
-import { InfrastructureError } from '../errors.js'
+import { ConfigurationError, InfrastructureError } from '../errors.js'
 import type { Logger } from '../logger.js'
 import { resolveAccel } from './accel.js'
 import { ensureBusybox } from './busybox.js'
@@ -66,6 +66,9 @@ function qmpSocketPath(outDir: string): string {
     : join(tmpdir(), `ukc-qmp-${randomBytes(6).toString('hex')}.sock`)
 }
 
+/** One argv string on Linux: 32 pages with its NUL (MAX_ARG_STRLEN); QEMU gets `-append` as one. */
+const MAX_APPEND_BYTES = 131_071
+
 export async function startVm(spec: VmSpec, deps: VmDeps): Promise<VmHandle> {
   const clock = deps.clock ?? systemClock
   const runner = deps.runner ?? nodeCommandRunner
@@ -92,6 +95,14 @@ export async function startVm(spec: VmSpec, deps: VmDeps): Promise<VmHandle> {
     // The pipeline reports these as `config.empty-argument` findings; here they are for the log.
     for (const w of built.warnings) log.info(w)
     append = built.cmdline
+    // The whole command line is one argument of QEMU's, and Linux takes none longer (MAX_ARG_STRLEN).
+    const bytes = Buffer.byteLength(append)
+    if (bytes > MAX_APPEND_BYTES) {
+      throw new ConfigurationError(
+        'cmd',
+        `Input 'cmd' (with 'env') must fit a Unikraft command line of at most ${MAX_APPEND_BYTES} bytes, got ${bytes} bytes: put long arguments in a file of the root filesystem instead`
+      )
+    }
   }
 
   // 2. The machine: QEMU present, accelerator decided.

@@ -220,6 +220,35 @@ describe('mistakes in the inputs: exit 2, one message naming the input, at once'
     expect(r.out).not.toMatch(/E2BIG|internal error|Error \(bug\)/)
   }, 60_000)
 
+  it("a run directory used again holds only the new run's evidence", async () => {
+    const app = join(work, 'app-reuse')
+    mkdirSync(app)
+    const kernel = join(work, 'k-reuse')
+    writeFileSync(
+      kernel,
+      buildProbeKernel({ message: 'Powered by a native image\r\n', then: 'exit', exitValue: 41 })
+    )
+    const out = join(work, 'out-reuse')
+    const first = await runCheck(
+      await resolveCheckOptions({ app, guest: 'unikraft', kernel, accel: 'tcg' }, { cwd: work }),
+      out,
+      testEngineDeps(work)
+    )
+    expect(first.result.artifacts).toContain('console.log')
+    // The second run stops before any boot (a mistake in its input): no console log of its own.
+    const second = await runCheck(
+      await resolveCheckOptions(
+        { app, guest: 'linux', rootfs: 'binary:/etc/passwd', accel: 'tcg' },
+        { cwd: work }
+      ),
+      out,
+      testEngineDeps(work)
+    )
+    expect(second.result.verdict).toBe('error')
+    expect(second.result.artifacts).toEqual(['result.json'])
+    expect(existsSync(join(out, 'console.log'))).toBe(false)
+  }, 60_000)
+
   it('a 1 MB value is cut in the message', async () => {
     const app = join(work, 'app-big')
     mkdirSync(app)

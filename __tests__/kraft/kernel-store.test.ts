@@ -217,4 +217,35 @@ describe('a check with a kernel store (real QEMU, no KraftKit)', () => {
       `${join(dir, entries[0].file)} does not match the kernel store's manifest`
     )
   }, 90_000)
+
+  it('a release the store lacks, asked for by name, is an error naming what the store has (never the Linux baseline)', () => {
+    const { dir } = makeStore('lacks', ['0.16.3'])
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(root, 'dist/cli.js'),
+        'run',
+        work,
+        '--kernel-store',
+        dir,
+        '--unikraft-version',
+        '0.99.0',
+        '--rootfs',
+        'binary:/bin/true',
+        '--cmd',
+        '/bin/true',
+        '--accel',
+        'tcg',
+        '--quiet',
+        '--out',
+        join(work, 'cli-lacks')
+      ],
+      // KraftKit cannot be downloaded on these machines (no github.com), as on any offline runner.
+      { encoding: 'utf8', timeout: 120_000 }
+    )
+    expect(r.status).toBe(3)
+    expect(r.stdout + r.stderr).toMatch(/Unikraft 0\.99\.0 could not be had: /)
+    expect(r.stdout + r.stderr).toContain('the kernel store has 0.16.3; give a prebuilt image with --kernel')
+    expect(r.stdout + r.stderr).not.toContain('Linux baseline')
+  }, 150_000)
 })

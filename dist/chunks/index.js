@@ -1,4 +1,4 @@
-import { b as badInput, C as ConfigurationError, I as InfrastructureError } from './errors.js';
+import { b as badInput, C as ConfigurationError, h as describeInput, I as InfrastructureError } from './errors.js';
 import { f as findProgram } from './find-program.js';
 import 'node:os';
 import { createHash } from 'node:crypto';
@@ -771,7 +771,7 @@ const SHA256 = /^[0-9a-f]{64}$/;
 /** Reads and checks `<dir>/manifest.json`; a mistake in it names the store input and the entry. */
 function readKernelStore(dir, input = 'kernel-store') {
     const path = join(dir, STORE_MANIFEST);
-    const bad = (why) => new ConfigurationError(input, `Input '${input}' must be a directory with a ${STORE_MANIFEST} listing kernels ({ "kernels": [{ "version", "variant", "file", "sha256", "bytes", "sources", "config" }] }), got '${dir}': ${why}`);
+    const bad = (why) => new ConfigurationError(input, `${describeInput(input)} must be a directory with a ${STORE_MANIFEST} listing kernels ({ "kernels": [{ "version", "variant", "file", "sha256", "bytes", "sources", "config" }] }), got '${dir}': ${why}`);
     if (!existsSync(dir) || !statSync(dir).isDirectory())
         throw bad('no such directory');
     if (!existsSync(path))

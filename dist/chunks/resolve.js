@@ -341,6 +341,7 @@ async function resolveCheckOptions(raw, ctx) {
         workdir: typeof workdirV === 'string' ? workdirV : null,
         guest,
         unikraftVersion,
+        unikraftVersionGiven: versionSrc !== undefined,
         kernelStore,
         kernel,
         kraftkitVersion,

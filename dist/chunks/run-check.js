@@ -24,7 +24,7 @@ import { a as ensureLinuxKernel } from './linux-kernel.js';
 import { a as TOOL_VERSION, T as TOOL_NAME } from './version.js';
 import { d as detectPrivileges, p as privileged } from './privileges.js';
 import { systemClock } from './clock.js';
-import { m as makeScratchDir, R as RUN_FILES, l as listRunFiles } from './scratch.js';
+import { c as clearRunFiles, m as makeScratchDir, R as RUN_FILES, l as listRunFiles } from './scratch.js';
 import './find-program.js';
 import 'process';
 import 'buffer';
@@ -2300,11 +2300,11 @@ function resolveClosure(programPath, opts = {}) {
     const guest = toGuestPath(programPath);
     const resolved = view.resolve(guest);
     if (!resolved || !resolved.stats.isFile()) {
-        throw new ConfigurationError('rootfs', `'${guest}' is not a file in ${r.sysroot === '/' ? 'the host' : `'${r.sysroot}'`}`);
+        throw new ConfigurationError('rootfs', `Input 'rootfs' must be binary:PATH of a program file, got 'binary:${programPath}': '${guest}' is not a file in ${r.sysroot === '/' ? 'the host' : `'${r.sysroot}'`}`);
     }
     const progElf = r.elf(resolved.path);
     if (progElf instanceof ElfFormatError)
-        throw new ConfigurationError('rootfs', `'${guest}' is not an ELF program (${progElf.message})`);
+        throw new ConfigurationError('rootfs', `Input 'rootfs' must be binary:PATH of an ELF program, got 'binary:${programPath}': ${progElf.message}`);
     const files = new Map();
     const addFiles = (res, role) => {
         for (const l of res.links)
@@ -4664,6 +4664,7 @@ async function runCheck(options, outDir, deps) {
     const runStart = deps.clock.now();
     const startedAt = deps.clock.wallTime().toISOString();
     await prepareOutDir(outDir);
+    await clearRunFiles(outDir);
     const work = await makeScratchDir(deps.tempDir ?? tmpdir());
     const persist = [];
     const extraFindings = [];
@@ -4932,6 +4933,14 @@ async function prepareGuest(options, deps, work, persist, setKraftkit) {
         catch (err) {
             if (!(err instanceof InfrastructureError) || deps.kernelFallback !== 'linux')
                 throw err;
+            if (options.unikraftVersionGiven) {
+                // A release asked for by name is the point of the check: never answered by Linux instead.
+                const stored = options.kernelStore?.kernels.map(k => k.version) ?? [];
+                throw new InfrastructureError(`Unikraft ${options.unikraftVersion} could not be had: ${err.message.split('\n')[0]}`, (stored.length > 0
+                    ? `the kernel store has ${[...new Set(stored)].join(', ')}; `
+                    : 'no kernel store holds it (see docs/setup.md, "Kernel stores"); ') +
+                    'give a prebuilt image with --kernel, or run where KraftKit reaches unikraft.org and github.com', { cause: err });
+            }
             const why = err.message.split('\n')[0];
             deps.logger.warning(`No Unikraft kernel could be had (${why}). Running on the Linux baseline instead: pass --kernel PATH (a Unikraft ELF-loader image) to check on Unikraft.`);
             return linuxGuest(deps, {

@@ -1,4 +1,4 @@
-import { readdir, mkdtemp, rm } from 'node:fs/promises';
+import { readdir, rm, mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 
 // The files one run leaves in its output directory, and which of them are its evidence (the artifact).
@@ -15,6 +15,17 @@ const RUN_FILES = {
     qemuPid: 'qemu.pid',
     baselineDir: 'baseline'
 };
+/**
+ * Removes what an earlier run left in the same directory (its evidence, its baseline run), so the
+ * directory and the artifact hold this run's files only. Nothing else in it is touched.
+ */
+async function clearRunFiles(outDir) {
+    const names = await readdir(outDir).catch(() => []);
+    const ours = new Set([...Object.values(RUN_FILES), 'linux-initrd.cpio', 'qmp.sock']);
+    await Promise.all(names
+        .filter(n => ours.has(n) || /^service-\d+\.log$/.test(n))
+        .map(n => rm(join(outDir, n), { recursive: true, force: true })));
+}
 /**
  * The evidence files of a run (relative to outDir), as the artifact holds them. result.json is always
  * named (the uploader skips it when a cancelled run never wrote it).
@@ -51,4 +62,4 @@ async function removeScratchDirs(tempDir) {
     return gone;
 }
 
-export { RUN_FILES as R, listRunFiles as l, makeScratchDir as m, removeScratchDirs as r };
+export { RUN_FILES as R, clearRunFiles as c, listRunFiles as l, makeScratchDir as m, removeScratchDirs as r };

@@ -47,7 +47,7 @@ import { ensureHostPackages } from './host-packages.js'
 import { runOnGuest, type GuestRun } from './guest-run.js'
 import { prepareOutDir } from './out-dir.js'
 import { makeScratchDir } from './scratch.js'
-import { listRunFiles, RUN_FILES } from './run-files.js'
+import { clearRunFiles, listRunFiles, RUN_FILES } from './run-files.js'
 
 export { listRunFiles, RUN_FILES }
 
@@ -71,6 +71,7 @@ export async function runCheck(options: CheckOptions, outDir: string, deps: Engi
   const runStart = deps.clock.now()
   const startedAt = deps.clock.wallTime().toISOString()
   await prepareOutDir(outDir)
+  await clearRunFiles(outDir)
   const work = await makeScratchDir(deps.tempDir ?? tmpdir())
   const persist: PersistEntry[] = []
   const extraFindings: Finding[] = []
@@ -373,6 +374,18 @@ async function prepareGuest(
       }
     } catch (err) {
       if (!(err instanceof InfrastructureError) || deps.kernelFallback !== 'linux') throw err
+      if (options.unikraftVersionGiven) {
+        // A release asked for by name is the point of the check: never answered by Linux instead.
+        const stored = options.kernelStore?.kernels.map(k => k.version) ?? []
+        throw new InfrastructureError(
+          `Unikraft ${options.unikraftVersion} could not be had: ${err.message.split('\n')[0]}`,
+          (stored.length > 0
+            ? `the kernel store has ${[...new Set(stored)].join(', ')}; `
+            : 'no kernel store holds it (see docs/setup.md, "Kernel stores"); ') +
+            'give a prebuilt image with --kernel, or run where KraftKit reaches unikraft.org and github.com',
+          { cause: err }
+        )
+      }
       const why = err.message.split('\n')[0]
       deps.logger.warning(
         `No Unikraft kernel could be had (${why}). Running on the Linux baseline instead: pass --kernel PATH (a Unikraft ELF-loader image) to check on Unikraft.`

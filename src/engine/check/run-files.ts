@@ -1,6 +1,6 @@
 // The files one run leaves in its output directory, and which of them are its evidence (the artifact).
 // Shared by the pipeline (result.json's `artifacts`) and the action's post step (uploads after a cancel).
-import { readdir } from 'node:fs/promises'
+import { readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 
 /** Files of a run, relative to its outDir. */
@@ -15,6 +15,20 @@ export const RUN_FILES = {
   qemuPid: 'qemu.pid',
   baselineDir: 'baseline'
 } as const
+
+/**
+ * Removes what an earlier run left in the same directory (its evidence, its baseline run), so the
+ * directory and the artifact hold this run's files only. Nothing else in it is touched.
+ */
+export async function clearRunFiles(outDir: string): Promise<void> {
+  const names = await readdir(outDir).catch(() => [] as string[])
+  const ours = new Set<string>([...Object.values(RUN_FILES), 'linux-initrd.cpio', 'qmp.sock'])
+  await Promise.all(
+    names
+      .filter(n => ours.has(n) || /^service-\d+\.log$/.test(n))
+      .map(n => rm(join(outDir, n), { recursive: true, force: true }))
+  )
+}
 
 /**
  * The evidence files of a run (relative to outDir), as the artifact holds them. result.json is always

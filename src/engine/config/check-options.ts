@@ -25,6 +25,8 @@ export interface CheckOptions {
   workdir: string | null
   guest: GuestKind
   unikraftVersion: string
+  /** The version was asked for (input or config), not a default: it is never swapped for the Linux baseline. */
+  unikraftVersionGiven: boolean
   kernel: string | null
   /** The kernel store to take pinned versions from (already read and checked), or null. */
   kernelStore: KernelStore | null

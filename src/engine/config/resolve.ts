@@ -298,6 +298,7 @@ export async function resolveCheckOptions(raw: RawInputs, ctx: ResolveContext): 
     workdir: typeof workdirV === 'string' ? workdirV : null,
     guest,
     unikraftVersion,
+    unikraftVersionGiven: versionSrc !== undefined,
     kernelStore,
     kernel,
     kraftkitVersion,

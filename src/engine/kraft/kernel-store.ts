@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { ConfigurationError, InfrastructureError } from '../errors.js'
+import { ConfigurationError, describeInput, InfrastructureError } from '../errors.js'
 import { compareVersions } from '../setup/version-compare.js'
 
 export const STORE_MANIFEST = 'manifest.json'
@@ -38,7 +38,7 @@ export function readKernelStore(dir: string, input = 'kernel-store'): KernelStor
   const bad = (why: string): ConfigurationError =>
     new ConfigurationError(
       input,
-      `Input '${input}' must be a directory with a ${STORE_MANIFEST} listing kernels ({ "kernels": [{ "version", "variant", "file", "sha256", "bytes", "sources", "config" }] }), got '${dir}': ${why}`
+      `${describeInput(input)} must be a directory with a ${STORE_MANIFEST} listing kernels ({ "kernels": [{ "version", "variant", "file", "sha256", "bytes", "sources", "config" }] }), got '${dir}': ${why}`
     )
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw bad('no such directory')
   if (!existsSync(path)) throw bad(`no ${STORE_MANIFEST}`)

@@ -128,12 +128,15 @@ export function resolveClosure(programPath: string, opts: ClosureOptions = {}): 
   if (!resolved || !resolved.stats.isFile()) {
     throw new ConfigurationError(
       'rootfs',
-      `'${guest}' is not a file in ${r.sysroot === '/' ? 'the host' : `'${r.sysroot}'`}`
+      `Input 'rootfs' must be binary:PATH of a program file, got 'binary:${programPath}': '${guest}' is not a file in ${r.sysroot === '/' ? 'the host' : `'${r.sysroot}'`}`
     )
   }
   const progElf = r.elf(resolved.path)
   if (progElf instanceof ElfFormatError)
-    throw new ConfigurationError('rootfs', `'${guest}' is not an ELF program (${progElf.message})`)
+    throw new ConfigurationError(
+      'rootfs',
+      `Input 'rootfs' must be binary:PATH of an ELF program, got 'binary:${programPath}': ${progElf.message}`
+    )
 
   const files = new Map<string, ClosureFile>()
   const addFiles = (res: ResolvedPath, role: ClosureFile['role']): void => {

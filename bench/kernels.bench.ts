@@ -23,6 +23,20 @@ import type { BenchResult } from './run.js'
 
 const root = new URL('..', import.meta.url).pathname
 const CLI = join(root, 'dist/cli.js')
+/** The QEMU flags a person types for a headless TCG boot with the console on stdout (the reference runs). */
+const BARE_QEMU = [
+  '-accel',
+  'tcg',
+  '-cpu',
+  'max',
+  '-m',
+  '256',
+  '-display',
+  'none',
+  '-serial',
+  'stdio',
+  '-no-reboot'
+]
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
 /** A kernel-sized file (the 0.16.3 `trace` image is 610 800 bytes) in a one-entry store. */
@@ -111,17 +125,7 @@ async function bareRedis(kernel: string, cpio: string, port: number): Promise<nu
   const q = spawn(
     'qemu-system-x86_64',
     [
-      '-accel',
-      'tcg',
-      '-cpu',
-      'max',
-      '-m',
-      '256',
-      '-display',
-      'none',
-      '-serial',
-      'stdio',
-      '-no-reboot',
+      ...BARE_QEMU,
       '-kernel',
       kernel,
       '-initrd',
@@ -257,17 +261,7 @@ async function realKernels(storeDir: string, work: string): Promise<BenchResult[
       oursN.push(cliCheck([empty, '--kernel', nativeImage]).ms)
       const t = performance.now()
       spawnSync('qemu-system-x86_64', [
-        '-accel',
-        'tcg',
-        '-cpu',
-        'max',
-        '-m',
-        '256',
-        '-display',
-        'none',
-        '-serial',
-        'stdio',
-        '-no-reboot',
+        ...BARE_QEMU,
         '-device',
         'isa-debug-exit,iobase=0x501,iosize=0x04',
         '-kernel',

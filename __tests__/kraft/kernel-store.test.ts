@@ -142,6 +142,36 @@ describe('verifiedKernelPath', () => {
   })
 })
 
+/** The bundled CLI on the tiny binary:/bin/true app with this store; stdout and stderr together. */
+function cliWithStore(
+  store: string,
+  out: string,
+  extra: string[] = []
+): { status: number | null; output: string } {
+  const r = spawnSync(
+    process.execPath,
+    [
+      join(root, 'dist/cli.js'),
+      'run',
+      work,
+      '--kernel-store',
+      store,
+      ...extra,
+      '--rootfs',
+      'binary:/bin/true',
+      '--cmd',
+      '/bin/true',
+      '--accel',
+      'tcg',
+      '--quiet',
+      '--out',
+      join(work, out)
+    ],
+    { encoding: 'utf8', timeout: 120_000 }
+  )
+  return { status: r.status, output: r.stdout + r.stderr }
+}
+
 describe('a check with a kernel store (real QEMU, no KraftKit)', () => {
   const check = async (store: string, extra: Record<string, string>) => {
     const options = await resolveCheckOptions(
@@ -192,60 +222,18 @@ describe('a check with a kernel store (real QEMU, no KraftKit)', () => {
       join(dir, entries[0].file),
       Buffer.concat([readFileSync(join(dir, entries[0].file)), Buffer.from([0])])
     )
-    const r = spawnSync(
-      process.execPath,
-      [
-        join(root, 'dist/cli.js'),
-        'run',
-        work,
-        '--kernel-store',
-        dir,
-        '--rootfs',
-        'binary:/bin/true',
-        '--cmd',
-        '/bin/true',
-        '--accel',
-        'tcg',
-        '--quiet',
-        '--out',
-        join(work, 'cli-out')
-      ],
-      { encoding: 'utf8', timeout: 60_000 }
-    )
+    const r = cliWithStore(dir, 'cli-out')
     expect(r.status).toBe(3)
-    expect(r.stdout + r.stderr).toContain(
-      `${join(dir, entries[0].file)} does not match the kernel store's manifest`
-    )
+    expect(r.output).toContain(`${join(dir, entries[0].file)} does not match the kernel store's manifest`)
   }, 90_000)
 
   it('a release the store lacks, asked for by name, is an error naming what the store has (never the Linux baseline)', () => {
     const { dir } = makeStore('lacks', ['0.16.3'])
-    const r = spawnSync(
-      process.execPath,
-      [
-        join(root, 'dist/cli.js'),
-        'run',
-        work,
-        '--kernel-store',
-        dir,
-        '--unikraft-version',
-        '0.99.0',
-        '--rootfs',
-        'binary:/bin/true',
-        '--cmd',
-        '/bin/true',
-        '--accel',
-        'tcg',
-        '--quiet',
-        '--out',
-        join(work, 'cli-lacks')
-      ],
-      // KraftKit cannot be downloaded on these machines (no github.com), as on any offline runner.
-      { encoding: 'utf8', timeout: 120_000 }
-    )
+    // KraftKit cannot be downloaded on these machines (no github.com), as on any offline runner.
+    const r = cliWithStore(dir, 'cli-lacks', ['--unikraft-version', '0.99.0'])
     expect(r.status).toBe(3)
-    expect(r.stdout + r.stderr).toMatch(/Unikraft 0\.99\.0 could not be had: /)
-    expect(r.stdout + r.stderr).toContain('the kernel store has 0.16.3; give a prebuilt image with --kernel')
-    expect(r.stdout + r.stderr).not.toContain('Linux baseline')
+    expect(r.output).toMatch(/Unikraft 0\.99\.0 could not be had: /)
+    expect(r.output).toContain('the kernel store has 0.16.3; give a prebuilt image with --kernel')
+    expect(r.output).not.toContain('Linux baseline')
   }, 150_000)
 })

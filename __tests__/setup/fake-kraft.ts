@@ -57,6 +57,8 @@ switch (cmd) {
     const kf = fs.readFileSync(path.join(dir, 'Kraftfile'), 'utf8')
     if (!kf.includes('app-elfloader')) fail('no template in Kraftfile')
     if (process.env.FAKE_KRAFT_OFFLINE) fail('could not complete build: could not pull all components: dial tcp: lookup github.com: no such host')
+    // A build of some minutes, as a real one (interruption tests)
+    if (process.env.FAKE_KRAFT_BUILD_SECONDS) spawnSync('sleep', [process.env.FAKE_KRAFT_BUILD_SECONDS])
     fs.mkdirSync(path.join(dir, '.unikraft', 'build'), { recursive: true })
     fs.writeFileSync(path.join(dir, '.unikraft', 'build', 'elfloader_' + o['--plat'] + '-' + o['--arch']), 'built kernel\n' + kf)
     break

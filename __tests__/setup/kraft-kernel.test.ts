@@ -3,7 +3,7 @@ import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { nodeCommandRunner } from '../../src/engine/command-runner.js'
-import { ConfigurationError, InfrastructureError } from '../../src/engine/errors.js'
+import { ConfigurationError, InfrastructureError, InterruptedError } from '../../src/engine/errors.js'
 import { buildProbeKernel } from '../../src/engine/vm/probe-kernel.js'
 import { ensureUnikraftKernel, type KernelDeps } from '../../src/engine/kraft/kraft-kernel.js'
 import { generateKraftfile, kernelCacheKey } from '../../src/engine/kraft/kraftfile.js'
@@ -168,6 +168,24 @@ describe('ensureUnikraftKernel', () => {
     )
     await expect(run).rejects.toMatchObject({ hint: expect.stringMatching(/--kernel.*guest: linux/) })
   })
+
+  it('a signal during a kraft build ends it at once: interrupted, no kernel, not a build failure', async () => {
+    process.env.FAKE_KRAFT_BUILD_SECONDS = '60'
+    try {
+      const abort = new AbortController()
+      const started = performance.now()
+      setTimeout(() => abort.abort('SIGTERM'), 300)
+      const run = ensureUnikraftKernel(
+        { unikraftVersion: '0.18.0', arch: 'x86_64', kraftPath: kraft, workDir: join(work, 'w') },
+        deps({ signal: abort.signal })
+      )
+      await expect(run).rejects.toThrow(InterruptedError)
+      await expect(run).rejects.toThrow('interrupted by SIGTERM during kraft build of Unikraft 0.18.0')
+      expect(performance.now() - started).toBeLessThan(10_000)
+    } finally {
+      delete process.env.FAKE_KRAFT_BUILD_SECONDS
+    }
+  }, 30_000)
 
   it('pinned: builds the generated Kraftfile once, then comes from the cross-run cache', async () => {
     const cache = dirCache(join(work, 'gh-cache'))

@@ -5,7 +5,7 @@ import { q as quoteWord, i as compilePattern, j as formatPattern, k as statusMat
 import { openSync, readSync, closeSync, readFileSync, readdirSync, lstatSync, createReadStream, statSync, realpathSync, mkdirSync, createWriteStream, writeFileSync, rmSync, readlinkSync, constants } from 'node:fs';
 import 'node:string_decoder';
 import { a as diagnose, h as hintFor } from './diagnose2.js';
-import { b as badInput, I as InfrastructureError, d as describeError, C as ConfigurationError, g as throwIfInterrupted, a as asEnvironmentError, t as toError, e as errorKind } from './errors.js';
+import { b as badInput, I as InfrastructureError, g as throwIfInterrupted, d as describeError, C as ConfigurationError, a as asEnvironmentError, t as toError, e as errorKind } from './errors.js';
 import { s as silentLogger, e as ensureQemu, r as rdseedWarning, i as installKraftkit } from './qemu-setup.js';
 import { i as inspectKernelImage, s as startVm, f as rememberQemuVersion, g as emptyArgumentIndexes } from './start-vm.js';
 import { createHash, randomBytes } from 'node:crypto';
@@ -785,6 +785,7 @@ async function runKraft(argv, what, cwd, logFile, deps, timeoutMs) {
             cwd,
             env: kraftEnv(),
             timeoutMs,
+            signal: deps.signal,
             onStdoutLine: l => deps.logger.debug(l),
             onStderrLine: l => deps.logger.debug(l)
         });
@@ -793,6 +794,7 @@ async function runKraft(argv, what, cwd, logFile, deps, timeoutMs) {
         throw new InfrastructureError(`${what} failed: ${err.message}`, NETWORK_HINT, { cause: err });
     }
     await writeFile(logFile, `$ ${argv.join(' ')}\n${r.stdout}${r.stderr ? `\n--- stderr ---\n${r.stderr}` : ''}`);
+    throwIfInterrupted(deps.signal, what);
     if (r.code !== 0) {
         const how = r.timedOut
             ? `timed out after ${Math.round(timeoutMs / 1000)} s`
@@ -4916,7 +4918,12 @@ async function prepareGuest(options, deps, work, persist, setKraftkit) {
                 arch: options.arch,
                 kraftPath,
                 workDir: join(deps.cacheDir, 'unikraft')
-            }, { runner: deps.runner, logger: deps.logger, persistentCache: deps.persistentCache });
+            }, {
+                runner: deps.runner,
+                logger: deps.logger,
+                persistentCache: deps.persistentCache,
+                signal: deps.signal
+            });
             if (k.persist)
                 persist.push(k.persist);
             if (options.runner === 'kraft' && !kraftPath) {

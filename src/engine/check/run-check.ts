@@ -359,7 +359,12 @@ async function prepareGuest(
           kraftPath,
           workDir: join(deps.cacheDir, 'unikraft')
         },
-        { runner: deps.runner, logger: deps.logger, persistentCache: deps.persistentCache }
+        {
+          runner: deps.runner,
+          logger: deps.logger,
+          persistentCache: deps.persistentCache,
+          signal: deps.signal
+        }
       )
       if (k.persist) persist.push(k.persist)
       if (options.runner === 'kraft' && !kraftPath) {

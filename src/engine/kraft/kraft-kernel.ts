@@ -4,7 +4,7 @@
 import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { CommandRunner, RunResult } from '../command-runner.js'
-import { badInput, InfrastructureError } from '../errors.js'
+import { badInput, InfrastructureError, throwIfInterrupted } from '../errors.js'
 import type { Logger } from '../logger.js'
 import { inspectKernelImage } from '../vm/kernel-image.js'
 import type { PersistEntry, PersistentCache } from '../setup/tool-cache.js'
@@ -79,6 +79,8 @@ export interface KernelDeps {
   persistentCache?: PersistentCache
   pullTimeoutMs?: number
   buildTimeoutMs?: number
+  /** Aborted by a signal: a running `kraft pkg pull` or `kraft build` is ended at once. */
+  signal?: AbortSignal
 }
 
 export interface UnikraftKernel {
@@ -119,6 +121,7 @@ async function runKraft(
       cwd,
       env: kraftEnv(),
       timeoutMs,
+      signal: deps.signal,
       onStdoutLine: l => deps.logger.debug(l),
       onStderrLine: l => deps.logger.debug(l)
     })
@@ -129,6 +132,7 @@ async function runKraft(
     logFile,
     `$ ${argv.join(' ')}\n${r.stdout}${r.stderr ? `\n--- stderr ---\n${r.stderr}` : ''}`
   )
+  throwIfInterrupted(deps.signal, what)
   if (r.code !== 0) {
     const how = r.timedOut
       ? `timed out after ${Math.round(timeoutMs / 1000)} s`

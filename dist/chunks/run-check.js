@@ -3774,7 +3774,9 @@ async function ensureHostPackages(packages, deps) {
         ['apt-get', 'update', '-qq'],
         ['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...missing]
     ]) {
-        const r = await deps.runner.run(privileged(argv, p), { env, timeoutMs: 15 * 60_000 });
+        const r = await deps.runner.run(privileged(argv, p), { env, timeoutMs: 15 * 60_000, signal: deps.signal });
+        // Ended by a signal: the check stops here, it is no failed install.
+        throwIfInterrupted(deps.signal, 'the package install');
         if (r.code !== 0) {
             throw new InfrastructureError(`'${argv.join(' ')}' failed (exit ${r.code ?? r.signal}): ${r.stderr.trim().split('\n').slice(-3).join(' ')}`, 'check that the Debian archive is reachable');
         }

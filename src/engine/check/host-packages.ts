@@ -1,6 +1,6 @@
 // Debian packages a `binary:` root filesystem is taken from (config key `packages`): installed
 // with apt when missing, so a fresh machine can run an example built from its own binaries.
-import { InfrastructureError } from '../errors.js'
+import { InfrastructureError, throwIfInterrupted } from '../errors.js'
 import { detectPrivileges, privileged } from '../setup/privileges.js'
 import type { EngineDeps } from './engine-deps.js'
 
@@ -38,7 +38,9 @@ export async function ensureHostPackages(packages: readonly string[], deps: Engi
     ['apt-get', 'update', '-qq'],
     ['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...missing]
   ]) {
-    const r = await deps.runner.run(privileged(argv, p), { env, timeoutMs: 15 * 60_000 })
+    const r = await deps.runner.run(privileged(argv, p), { env, timeoutMs: 15 * 60_000, signal: deps.signal })
+    // Ended by a signal: the check stops here, it is no failed install.
+    throwIfInterrupted(deps.signal, 'the package install')
     if (r.code !== 0) {
       throw new InfrastructureError(
         `'${argv.join(' ')}' failed (exit ${r.code ?? r.signal}): ${r.stderr.trim().split('\n').slice(-3).join(' ')}`,

@@ -15,16 +15,19 @@ const RUN_FILES = {
     qemuPid: 'qemu.pid',
     baselineDir: 'baseline'
 };
+/** Removes the entries of `dir` whose names `match` (directories with what they hold); returns their names. */
+async function removeMatching(dir, match) {
+    const names = (await readdir(dir).catch(() => [])).filter(match);
+    await Promise.all(names.map(n => rm(join(dir, n), { recursive: true, force: true })));
+    return names;
+}
 /**
  * Removes what an earlier run left in the same directory (its evidence, its baseline run), so the
  * directory and the artifact hold this run's files only. Nothing else in it is touched.
  */
 async function clearRunFiles(outDir) {
-    const names = await readdir(outDir).catch(() => []);
     const ours = new Set([...Object.values(RUN_FILES), 'linux-initrd.cpio', 'qmp.sock']);
-    await Promise.all(names
-        .filter(n => ours.has(n) || /^service-\d+\.log$/.test(n))
-        .map(n => rm(join(outDir, n), { recursive: true, force: true })));
+    await removeMatching(outDir, n => ours.has(n) || /^service-\d+\.log$/.test(n));
 }
 /**
  * The evidence files of a run (relative to outDir), as the artifact holds them. result.json is always
@@ -54,12 +57,7 @@ function makeScratchDir(tempDir) {
 }
 /** Removes every scratch directory a check left in `tempDir` (the runner's RUNNER_TEMP). */
 async function removeScratchDirs(tempDir) {
-    if (!tempDir)
-        return [];
-    const names = await readdir(tempDir).catch(() => []);
-    const gone = names.filter(n => SCRATCH.test(n));
-    await Promise.all(gone.map(n => rm(join(tempDir, n), { recursive: true, force: true })));
-    return gone;
+    return tempDir ? removeMatching(tempDir, n => SCRATCH.test(n)) : [];
 }
 
 export { RUN_FILES as R, clearRunFiles as c, listRunFiles as l, makeScratchDir as m, removeScratchDirs as r };

@@ -186,13 +186,14 @@ export async function runCheck(options: CheckOptions, outDir: string, deps: Engi
         workdir: workdir ?? undefined,
         manifest: built.manifest
       })
+    }
+    // The root filesystem cannot run (missing library, not PIE...): named before any boot, and never
+    // packed (it can be gigabytes): nothing will boot it.
+    const blocked = computeVerdict({ probes: [], findings: preflightFindings, allow: options.allow })
+    if (built && blocked.verdict !== 'fail') {
       // Unikraft's ukcpio reads plain newc only: a gzip archive given as rootfs is repacked from its tree.
       const gzipCpio = built.source.kind === 'cpio' && built.source.gzip
-      const cannotRun =
-        computeVerdict({ probes: [], findings: preflightFindings, allow: options.allow }).verdict === 'fail'
-      // A tree preflight already rejected is never packed (it can be gigabytes): nothing will boot it.
-      if (cannotRun) initrd = undefined
-      else if (built.cpioPath && !(gzipCpio && guest === 'unikraft')) initrd = built.cpioPath
+      if (built.cpioPath && !(gzipCpio && guest === 'unikraft')) initrd = built.cpioPath
       else {
         initrd = join(work, 'initrd.cpio')
         await packDirectory(built.treeDir, initrd, { hardlinks: guest === 'linux' ? 'link' : 'copy' })
@@ -202,9 +203,7 @@ export async function runCheck(options: CheckOptions, outDir: string, deps: Engi
 
     const probes = defaultProbes(options.probes as ProbeSpec[], options, guest)
     const ports = [...options.ports]
-    const blocked = computeVerdict({ probes: [], findings: preflightFindings, allow: options.allow })
     if (blocked.verdict === 'fail') {
-      // The root filesystem cannot run (missing library, not PIE...): named before any boot.
       deps.logger.info(`Preflight found problems; not booting: ${blocked.summary}`)
     } else {
       main = await phase('boot', `Booting on ${guest === 'linux' ? 'the Linux baseline' : 'Unikraft'}`, () =>

@@ -16,18 +16,20 @@ export const RUN_FILES = {
   baselineDir: 'baseline'
 } as const
 
+/** Removes the entries of `dir` whose names `match` (directories with what they hold); returns their names. */
+export async function removeMatching(dir: string, match: (name: string) => boolean): Promise<string[]> {
+  const names = (await readdir(dir).catch(() => [] as string[])).filter(match)
+  await Promise.all(names.map(n => rm(join(dir, n), { recursive: true, force: true })))
+  return names
+}
+
 /**
  * Removes what an earlier run left in the same directory (its evidence, its baseline run), so the
  * directory and the artifact hold this run's files only. Nothing else in it is touched.
  */
 export async function clearRunFiles(outDir: string): Promise<void> {
-  const names = await readdir(outDir).catch(() => [] as string[])
   const ours = new Set<string>([...Object.values(RUN_FILES), 'linux-initrd.cpio', 'qmp.sock'])
-  await Promise.all(
-    names
-      .filter(n => ours.has(n) || /^service-\d+\.log$/.test(n))
-      .map(n => rm(join(outDir, n), { recursive: true, force: true }))
-  )
+  await removeMatching(outDir, n => ours.has(n) || /^service-\d+\.log$/.test(n))
 }
 
 /**

@@ -1,8 +1,9 @@
 // The check's scratch directory (the root filesystem tree, the packed initrd): made in the temp dir
 // under one name pattern, removed by the check itself, and by the action's post step after a main
 // step that was killed before it could clean up.
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { mkdtemp } from 'node:fs/promises'
 import { join } from 'node:path'
+import { removeMatching } from './run-files.js'
 
 const PREFIX = 'unikraft-compat-'
 /** What mkdtemp makes of PREFIX: six more characters. The run directory (`unikraft-compat/`) never matches. */
@@ -14,9 +15,5 @@ export function makeScratchDir(tempDir: string): Promise<string> {
 
 /** Removes every scratch directory a check left in `tempDir` (the runner's RUNNER_TEMP). */
 export async function removeScratchDirs(tempDir: string | undefined): Promise<string[]> {
-  if (!tempDir) return []
-  const names = await readdir(tempDir).catch(() => [] as string[])
-  const gone = names.filter(n => SCRATCH.test(n))
-  await Promise.all(gone.map(n => rm(join(tempDir, n), { recursive: true, force: true })))
-  return gone
+  return tempDir ? removeMatching(tempDir, n => SCRATCH.test(n)) : []
 }

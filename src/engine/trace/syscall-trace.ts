@@ -3,6 +3,7 @@
 // returns, mixed into the app's own output) and Linux's `strace -f` (`[pid] name(args) = result`).
 // Parsing streams line by line, never throws, and keeps memory bounded: a trace past `maxCalls`
 // is cut and says so.
+import { errnoCode, errnoName } from '../diagnose/errno.js'
 import { LINUX_SYSCALLS } from '../diagnose/linux-syscalls.js'
 
 /** What a call returned: a value, an error (errno name and number), or nothing (exit_group). */
@@ -29,66 +30,6 @@ export interface ParsedTrace {
   truncated: boolean
 }
 
-/** Linux errno numbers and names, for both tracers' results. */
-const ERRNO: Record<number, string> = {
-  1: 'EPERM',
-  2: 'ENOENT',
-  3: 'ESRCH',
-  4: 'EINTR',
-  5: 'EIO',
-  6: 'ENXIO',
-  7: 'E2BIG',
-  8: 'ENOEXEC',
-  9: 'EBADF',
-  10: 'ECHILD',
-  11: 'EAGAIN',
-  12: 'ENOMEM',
-  13: 'EACCES',
-  14: 'EFAULT',
-  16: 'EBUSY',
-  17: 'EEXIST',
-  18: 'EXDEV',
-  19: 'ENODEV',
-  20: 'ENOTDIR',
-  21: 'EISDIR',
-  22: 'EINVAL',
-  23: 'ENFILE',
-  24: 'EMFILE',
-  25: 'ENOTTY',
-  26: 'ETXTBSY',
-  27: 'EFBIG',
-  28: 'ENOSPC',
-  29: 'ESPIPE',
-  30: 'EROFS',
-  31: 'EMLINK',
-  32: 'EPIPE',
-  33: 'EDOM',
-  34: 'ERANGE',
-  36: 'ENAMETOOLONG',
-  38: 'ENOSYS',
-  39: 'ENOTEMPTY',
-  40: 'ELOOP',
-  61: 'ENODATA',
-  75: 'EOVERFLOW',
-  88: 'ENOTSOCK',
-  92: 'ENOPROTOOPT',
-  93: 'EPROTONOSUPPORT',
-  95: 'EOPNOTSUPP',
-  97: 'EAFNOSUPPORT',
-  98: 'EADDRINUSE',
-  99: 'EADDRNOTAVAIL',
-  101: 'ENETUNREACH',
-  104: 'ECONNRESET',
-  107: 'ENOTCONN',
-  110: 'ETIMEDOUT',
-  111: 'ECONNREFUSED',
-  115: 'EINPROGRESS'
-}
-
-export function errnoName(code: number): string {
-  return ERRNO[code] ?? `E${code}`
-}
-
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]/g
 /** A call's start: a known system call name and `(`, anywhere on the line (app output may precede it). */
 const CALL_START = /([a-z_][a-z0-9_]{1,30})\(/g
@@ -103,8 +44,7 @@ function readOutcome(result: string): CallOutcome | null {
   if (uk) return { kind: 'error', errno: errnoName(Number(uk[1])), code: Number(uk[1]) }
   const linux = /^-1 (E[A-Z0-9]+)\b/.exec(r)
   if (linux) {
-    const code = Object.entries(ERRNO).find(([, n]) => n === linux[1])?.[0]
-    return { kind: 'error', errno: linux[1], code: code ? Number(code) : null }
+    return { kind: 'error', errno: linux[1], code: errnoCode(linux[1]) }
   }
   if (/^-\d+ E[A-Z]/.test(r)) return null
   return r === '' ? null : { kind: 'ok', value: r.split(/\s+\(/)[0] }

@@ -3,7 +3,7 @@
 import * as core from '@actions/core'
 import { join } from 'node:path'
 import { toError } from '../engine/errors.js'
-import { listRunFiles, RUN_FILES } from '../engine/check/run-files.js'
+import { listRunFiles, RUN_FILES } from '../engine/run-files.js'
 import { removeScratchDirs } from '../engine/check/scratch.js'
 import { killFromPidFile, killVmFromPidFile } from '../engine/vm/index.js'
 import { createActionsLogger } from './actions-logger.js'

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises'
 import { diagnose } from '../diagnose/index.js'
 import { InfrastructureError } from '../errors.js'
-import type { Finding } from '../diagnose/finding.js'
+import type { Finding } from '../finding.js'
 import { computeVerdict, runProbes, type ProbeResult, type ProbeSpec, type Verdict } from '../probe/index.js'
 import { startKraftVm } from '../kraft/kraft-runner.js'
 import { startVm } from '../vm/index.js'

@@ -1,5 +1,6 @@
 // Starts the config's host services before the boot and stops them after it, keeping their logs.
 import { spawn, type ChildProcess } from 'node:child_process'
+import { serviceLogName } from '../run-files.js'
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
@@ -103,7 +104,7 @@ export async function startServices(
   }
   try {
     for (const [i, spec] of specs.entries()) {
-      const name = `service-${i + 1}.log`
+      const name = serviceLogName(i)
       const log = createWriteStream(join(outDir, name))
       streams.push(log)
       logs.push(name)

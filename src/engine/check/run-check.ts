@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { splitWordsFor } from '../config/shell-words.js'
 import type { CheckOptions } from '../config/check-options.js'
-import type { Finding } from '../diagnose/finding.js'
+import type { Finding } from '../finding.js'
 import { differential } from '../diagnose/index.js'
 import { hintFor } from '../diagnose/catalog.js'
 import {
@@ -47,7 +47,7 @@ import { ensureHostPackages } from './host-packages.js'
 import { runOnGuest, type GuestRun } from './guest-run.js'
 import { prepareOutDir } from './out-dir.js'
 import { makeScratchDir } from './scratch.js'
-import { clearRunFiles, listRunFiles, RUN_FILES } from './run-files.js'
+import { clearRunFiles, listRunFiles, RUN_FILES } from '../run-files.js'
 
 export { listRunFiles, RUN_FILES }
 

@@ -3,7 +3,7 @@
 // step that was killed before it could clean up.
 import { mkdtemp } from 'node:fs/promises'
 import { join } from 'node:path'
-import { removeMatching } from './run-files.js'
+import { removeMatching } from '../run-files.js'
 
 const PREFIX = 'unikraft-compat-'
 /** What mkdtemp makes of PREFIX: six more characters. The run directory (`unikraft-compat/`) never matches. */

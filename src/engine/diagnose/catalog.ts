@@ -1,6 +1,6 @@
 // Every finding id diagnosis can produce: default severity, meaning, a typical evidence line and the
 // hint shown to the user. docs/findings.md documents the same table (a test keeps them in step).
-import type { Severity } from './finding.js'
+import type { Severity } from '../finding.js'
 
 export interface CatalogEntry {
   severity: Severity

@@ -13,7 +13,7 @@ import {
 import { FINDINGS, hintFor, type FindingId } from './catalog.js'
 import { isFirmwareLine, normalizeLine } from './console-normalizer.js'
 import { describeErrno } from './errno.js'
-import type { Finding, Severity } from './finding.js'
+import type { Finding, Severity } from '../finding.js'
 import { parseKernelLine, type KernelLevel } from './kernel-line.js'
 import type { LineSink } from './keyword-scanner.js'
 import { classifyQemuMessage } from './qemu-messages.js'

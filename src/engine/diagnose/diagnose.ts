@@ -4,7 +4,7 @@
 import { createReadStream } from 'node:fs'
 import { CONSOLE_KEYWORDS } from './console-keywords.js'
 import { ConsoleRules } from './console-rules.js'
-import type { Finding } from './finding.js'
+import type { Finding } from '../finding.js'
 import { KeywordAutomaton } from './keyword-automaton.js'
 import { KeywordLineScanner } from './keyword-scanner.js'
 import { mergeFindings, runFindings, type RunContext } from './run-rules.js'

@@ -1,7 +1,7 @@
 // The differential verdict: the same root filesystem and command on Unikraft and on the Linux
 // baseline. Failing only on Unikraft is a Unikraft compatibility gap; failing on both means the app
 // or its root filesystem is broken, whatever Unikraft does.
-import type { Finding } from './finding.js'
+import type { Finding } from '../finding.js'
 
 export interface SideOutcome {
   findings: Finding[]

@@ -1,5 +1,5 @@
 // What `unikraft-compat diagnose LOG [--json]` prints, and its exit status.
-import type { Finding } from './finding.js'
+import type { Finding } from '../finding.js'
 
 /** `{ "findings": [ { "id", "severity", "line", "evidence", "detail", "hint" } ] }`, indented. */
 export function formatFindingsJson(findings: readonly Finding[]): string {

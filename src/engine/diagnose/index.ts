@@ -16,4 +16,4 @@ export {
   type ConsoleSegment
 } from './console-normalizer.js'
 export { FINDINGS, FINDING_IDS, type FindingId } from './catalog.js'
-export type { Finding, Severity } from './finding.js'
+export type { Finding, Severity } from '../finding.js'

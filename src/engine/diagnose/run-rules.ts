@@ -3,7 +3,7 @@
 // evidence wins), errors first, in log order.
 import { FINDINGS, hintFor, type FindingId } from './catalog.js'
 import type { ConsoleSummary } from './console-rules.js'
-import type { Finding, Severity } from './finding.js'
+import type { Finding, Severity } from '../finding.js'
 import { classifyQemuMessage } from './qemu-messages.js'
 
 export interface ProbeOutcome {

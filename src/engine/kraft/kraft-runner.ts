@@ -3,6 +3,7 @@
 // (`<runtime>/<uid>/machine.log` = console, `qemu.log` = QEMU's output), copied as it grows because
 // `kraft rm` (and `--rm`) deletes it; the end state comes from `kraft ps`.
 import { randomBytes } from 'node:crypto'
+import { RUN_FILES } from '../run-files.js'
 import { createServer } from 'node:net'
 import { appendFile, mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -182,8 +183,8 @@ export async function startKraftVm(spec: KraftVmSpec, deps: KraftVmDeps): Promis
   const ownRuntime = !spec.runtimeDir
   const runtimeDir = spec.runtimeDir ?? (await mkdtemp(join(tmpdir(), 'ukc-kr-')))
   const env = kraftEnv({ runtimeDir })
-  const consolePath = join(spec.outDir, 'console.log')
-  const qemuLogPath = join(spec.outDir, 'qemu-stderr.log')
+  const consolePath = join(spec.outDir, RUN_FILES.console)
+  const qemuLogPath = join(spec.outDir, RUN_FILES.qemuStderr)
   const kraftLogPath = join(spec.outDir, 'kraft.log')
   await writeFile(consolePath, '')
   await writeFile(qemuLogPath, '')

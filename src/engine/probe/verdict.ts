@@ -4,7 +4,7 @@
 // `pass`: all probes passed and no error finding remains. The allow-list turns the listed ids' error and
 // warning findings into notes marked `allowed`, e.g. `process.fork-unsupported` for redis's BGSAVE.
 import { describeError } from '../errors.js'
-import type { Finding } from '../diagnose/finding.js'
+import type { Finding } from '../finding.js'
 import type { ProbeResult } from './probe-types.js'
 
 export type { Verdict } from '../report/result.js'

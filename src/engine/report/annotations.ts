@@ -1,7 +1,7 @@
 // Plans GitHub annotations from findings: which level, which file and line of the app (Dockerfile,
 // Kraftfile, config file), and which findings overflow GitHub's 10-per-level limit into the summary.
 // Pure: the action hands the plan to GitHub's core toolkit, which does the escaping of the command syntax.
-import type { Finding } from '../diagnose/finding.js'
+import type { Finding } from '../finding.js'
 import { findingTitle } from './finding-titles.js'
 import { configKeyLine, probeEntryLine } from './config-lines.js'
 import { dockerfileLineFor } from './dockerfile-lines.js'

@@ -1,6 +1,6 @@
 // Finds lines in unikraft-compat.yml for annotations: a top-level key, and the `probes:` entry a
 // probe finding is about. A line scan, not a YAML parse: it only has to point, never to interpret.
-import type { Finding } from '../diagnose/finding.js'
+import type { Finding } from '../finding.js'
 
 /** 1-based line of `key:` (the shallowest one), or null. */
 export function configKeyLine(text: string, key: string): number | null {

@@ -1,7 +1,7 @@
 // Finds the Dockerfile line a loader finding belongs to: the COPY/ADD of the final stage that mentions
 // the file the finding is about (or the program that needs it), else the final stage's FROM line.
 import { basename } from 'node:path'
-import type { Finding } from '../diagnose/finding.js'
+import type { Finding } from '../finding.js'
 
 export interface DockerInstruction {
   /** 1-based line where the instruction starts. */

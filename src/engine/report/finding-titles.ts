@@ -1,6 +1,6 @@
 // Short human titles for finding ids (annotation titles, summary headings). Ids the table does not
 // know still get a title: the detail, else the first words of the evidence.
-import type { Finding } from '../diagnose/finding.js'
+import type { Finding } from '../finding.js'
 import { stripAnsi, truncateText } from './text-escape.js'
 
 const TITLES: Record<string, string> = {

@@ -1,7 +1,7 @@
 // The job summary (GitHub-flavoured markdown, at most 1 MiB per step): verdict, probes, findings with
 // evidence and hints, versions, the timeline as a mermaid gantt, the baseline, and the console's tail.
 // Everything that came from the app or the log is escaped or fenced: it is untrusted text.
-import type { Finding } from '../diagnose/finding.js'
+import type { Finding } from '../finding.js'
 import { findingTitle } from './finding-titles.js'
 import { type CheckResult, describeGuest, formatMs, type Verdict } from './result.js'
 import { renderGantt, timelineFacts } from './timeline-phases.js'

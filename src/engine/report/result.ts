@@ -1,6 +1,6 @@
 // The result of one check (`result.json`, `--json`): the one versioned record every report,
 // output and the compatibility matrix are rendered from. docs/result-schema.md documents each field.
-import type { Finding } from '../diagnose/finding.js'
+import type { Finding } from '../finding.js'
 import type { Accel, GuestKind, VmEndReason, VmResult } from '../vm/vm-types.js'
 
 /**

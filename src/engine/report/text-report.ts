@@ -1,7 +1,7 @@
 // The CLI's compact end report: verdict, probes, findings with evidence and hints, timeline, and where
 // the artifacts are. ANSI colour only when asked (the CLI decides: a terminal, and no NO_COLOR).
 // Text from the guest is stripped of control sequences either way: a log must not drive the terminal.
-import type { Finding } from '../diagnose/finding.js'
+import type { Finding } from '../finding.js'
 import { findingTitle } from './finding-titles.js'
 import { type CheckResult, describeGuest, formatMs, type Verdict } from './result.js'
 import { timelineFacts } from './timeline-phases.js'

@@ -1,7 +1,7 @@
 // Preflight: what the tree lacks for the command to start, found by reading files before any
 // boot: the program, its PIE-ness and machine, its interpreter, its libraries, a script's
 // interpreter, and whether the guest has the memory to unpack the tree at all.
-import type { Finding, Severity } from '../diagnose/finding.js'
+import type { Finding, Severity } from '../finding.js'
 import { ElfFormatError, isElfMagic, parseShebang, readElf, readHead, type ElfInfo } from './elf.js'
 import { ClosureResolver, DEFAULT_LIBRARY_DIRS, resolveClosure } from './closure.js'
 import { buildManifest, type Manifest } from './manifest.js'

@@ -2,6 +2,7 @@
 // stderr, QMP events, deadlines, and a teardown that always completes (QMP quit, SIGTERM, SIGKILL
 // of QEMU's process group, within 2 s). Every input is checked before anything is started.
 import { spawn } from 'node:child_process'
+import { RUN_FILES } from '../run-files.js'
 import { randomBytes } from 'node:crypto'
 import { closeSync, openSync, writeSync } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
@@ -60,7 +61,7 @@ type StopCause = NonNullable<EndEvidence['stopCause']>
 
 /** Unix socket paths are limited to about 108 bytes; a long outDir gets its socket in the temp dir. */
 function qmpSocketPath(outDir: string): string {
-  const inOut = join(outDir, 'qmp.sock')
+  const inOut = join(outDir, RUN_FILES.qmpSocket)
   return Buffer.byteLength(inOut) <= 100
     ? inOut
     : join(tmpdir(), `ukc-qmp-${randomBytes(6).toString('hex')}.sock`)
@@ -114,7 +115,7 @@ export async function startVm(spec: VmSpec, deps: VmDeps): Promise<VmHandle> {
   // 3. Files and ports.
   const outDir = resolve(spec.outDir)
   await mkdir(outDir, { recursive: true })
-  const pidFile = join(outDir, 'qemu.pid')
+  const pidFile = join(outDir, RUN_FILES.qemuPid)
   const qmpPath = qmpSocketPath(outDir)
   await rm(qmpPath, { force: true })
   let initrd = spec.initrd
@@ -125,7 +126,7 @@ export async function startVm(spec: VmSpec, deps: VmDeps): Promise<VmHandle> {
       (await ensureBusybox(deps.cacheDir ?? join(tmpdir(), 'unikraft-compat-cache'), { runner }))
     const built = await prepareLinuxInitrd({
       appInitrd: spec.initrd,
-      outPath: join(outDir, 'linux-initrd.cpio'),
+      outPath: join(outDir, RUN_FILES.linuxInitrd),
       cmd: spec.cmd,
       env: spec.env,
       cwd: spec.cwd,
@@ -154,8 +155,8 @@ export async function startVm(spec: VmSpec, deps: VmDeps): Promise<VmHandle> {
   })
   log.debug(`VM: ${JSON.stringify(argv)}`)
 
-  const consoleLog = join(outDir, 'console.log')
-  const qemuStderrLog = join(outDir, 'qemu-stderr.log')
+  const consoleLog = join(outDir, RUN_FILES.console)
+  const qemuStderrLog = join(outDir, RUN_FILES.qemuStderr)
   const capture = new ConsoleCapture({ path: consoleLog, cap: spec.consoleCap, now: elapsed })
   const stderrFd = openSync(qemuStderrLog, 'w')
   let stderrTail = ''

@@ -1,0 +1,66 @@
+// The files one run leaves in its output directory, and which of them are its evidence (the artifact).
+// Shared by the pipeline (result.json's `artifacts`) and the action's post step (uploads after a cancel).
+import { readdir, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+
+/** Files of a run, relative to its outDir. */
+export const RUN_FILES = {
+  result: 'result.json',
+  console: 'console.log',
+  qemuStderr: 'qemu-stderr.log',
+  manifest: 'rootfs-manifest.json',
+  buildLog: 'docker-build.log',
+  /** While a Docker build runs: its pid, for the post step after a killed main. */
+  dockerBuildPid: 'docker-build.pid',
+  qemuPid: 'qemu.pid',
+  /** QEMU's monitor socket, while the VM runs. */
+  qmpSocket: 'qmp.sock',
+  /** The Linux baseline's initrd (the app's tree plus the init), while it runs. */
+  linuxInitrd: 'linux-initrd.cpio',
+  /** The system-call trace of the app on the Linux baseline (strace), apart from the console. */
+  strace: 'strace.log',
+  baselineDir: 'baseline'
+} as const
+
+/** The log of host service `index` (0-based), as `services:` starts them. */
+export const serviceLogName = (index: number): string => `service-${index + 1}.log`
+const SERVICE_LOG = /^service-\d+\.log$/
+
+/** Removes the entries of `dir` whose names `match` (directories with what they hold); returns their names. */
+export async function removeMatching(dir: string, match: (name: string) => boolean): Promise<string[]> {
+  const names = (await readdir(dir).catch(() => [] as string[])).filter(match)
+  await Promise.all(names.map(n => rm(join(dir, n), { recursive: true, force: true })))
+  return names
+}
+
+/**
+ * Removes what an earlier run left in the same directory (its evidence, its baseline run), so the
+ * directory and the artifact hold this run's files only. Nothing else in it is touched.
+ */
+export async function clearRunFiles(outDir: string): Promise<void> {
+  const ours = new Set<string>(Object.values(RUN_FILES))
+  await removeMatching(outDir, n => ours.has(n) || SERVICE_LOG.test(n))
+}
+
+/**
+ * The evidence files of a run (relative to outDir), as the artifact holds them. result.json is always
+ * named (the uploader skips it when a cancelled run never wrote it).
+ */
+export async function listRunFiles(outDir: string): Promise<string[]> {
+  const wanted = [
+    RUN_FILES.console,
+    RUN_FILES.qemuStderr,
+    RUN_FILES.buildLog,
+    RUN_FILES.manifest,
+    RUN_FILES.strace
+  ]
+  const found: string[] = [RUN_FILES.result]
+  for (const dir of ['', RUN_FILES.baselineDir]) {
+    const names = await readdir(join(outDir, dir)).catch(() => [] as string[])
+    for (const n of names) {
+      if (wanted.includes(n as (typeof wanted)[number]) || SERVICE_LOG.test(n))
+        found.push(dir ? `${dir}/${n}` : n)
+    }
+  }
+  return found
+}

@@ -42,11 +42,13 @@ import 'string_decoder';
 import 'child_process';
 import 'timers';
 import 'node:fs';
-import './chunks/index.js';
+import './chunks/kernel-store.js';
 import './chunks/find-program.js';
-import './chunks/version-compare.js';
+import './chunks/index.js';
 import 'process';
 import 'buffer';
+import './chunks/version-compare.js';
+import './chunks/sources.js';
 import './chunks/memory.js';
 
 // The one reader of the action's inputs: every input of the table, as the raw strings the engine
@@ -172,10 +174,10 @@ async function runMain() {
             kraftfile: rel(options.kraftfile),
             configFile: rel(options.configFile),
             dockerfileText: await text(options.dockerfile),
-            configText: await text(options.configFile)
+            options
         });
         for (const a of annotations) {
-            const props = { title: a.title, file: a.file, startLine: a.startLine };
+            const props = { title: a.title, file: a.file, startLine: a.startLine, startColumn: a.startColumn };
             if (a.level === 'error')
                 error(a.message, props);
             else if (a.level === 'warning')
@@ -196,7 +198,7 @@ async function runMain() {
         }
         info(escapeLogText(result.summary));
         if (result.verdict !== 'pass' && options.failOn === 'error') {
-            setFailed([result.summary, kernelAdvice(options, result)].filter(Boolean).join(' '));
+            setFailed([result.summary, result.error?.hint].filter(Boolean).join(' '));
         }
     }
     catch (thrown) {
@@ -211,21 +213,6 @@ async function runMain() {
         process.off('SIGTERM', onSignal);
         mainEnded();
     }
-}
-/**
- * The action has no Linux fallback for a Unikraft kernel that could not be had (the CLI has): when
- * setup failed after QEMU was found and no `kernel` was given, say how to get past it.
- */
-function kernelAdvice(options, result) {
-    const failedGettingKernel = options.guest === 'unikraft' &&
-        !options.kernel &&
-        result.verdict === 'error' &&
-        result.error?.kind === 'infrastructure' &&
-        result.qemu !== null &&
-        result.timeline.setupMs === null;
-    return failedGettingKernel
-        ? 'No Unikraft kernel could be had: give a prebuilt Unikraft ELF-loader image with the `kernel` input (skips KraftKit), run where github.com and unikraft.org are reachable, or use `guest: linux` for the Linux baseline only.'
-        : '';
 }
 /**
  * The run directory's name: the artifact name when it is a plain one, else made filesystem-safe and

@@ -1,7 +1,8 @@
 import { i as info, w as warning } from './chunks/core.js';
 import { join } from 'node:path';
 import { t as toError } from './chunks/errors.js';
-import { R as RUN_FILES, r as removeScratchDirs, l as listRunFiles } from './chunks/scratch.js';
+import { R as RUN_FILES, l as listRunFiles } from './chunks/run-files.js';
+import { r as removeScratchDirs } from './chunks/scratch.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs';

@@ -48,6 +48,7 @@ const CASES: [string, string, string, string][] = [
   ['unikraft-version', 'v0.17.0', 'unikraft-version', 'latest or a release like'],
   ['unikraft-version', '0.17', 'unikraft-version', 'latest or a release like'],
   ['baseline', 'sometimes', 'baseline', 'one of auto, always, never'],
+  ['trace', 'sometimes', 'trace', 'one of auto, always, never'],
   ['runner', 'docker', 'runner', 'one of qemu, kraft'],
   ['arch', 'arm64', 'arch', 'one of x86_64'],
   ['kraftkit-version', '../../etc', 'kraftkit-version', 'a KraftKit release like'],

@@ -9,7 +9,12 @@ import { nodeCommandRunner } from '../../src/engine/command-runner.js'
 import { InfrastructureError } from '../../src/engine/errors.js'
 import { createMemoryLogger } from '../../src/engine/logger.js'
 import { installKraftkit } from '../../src/engine/setup/kraftkit-install.js'
-import { buildKraftTarball, sha256, startReleaseServer, type ReleaseServer } from '../engine/setup/release-server.js'
+import {
+  buildKraftTarball,
+  sha256,
+  startReleaseServer,
+  type ReleaseServer
+} from '../engine/setup/release-server.js'
 
 const VERSION = '0.11.6'
 const TARBALL = `kraft_${VERSION}_linux_amd64.tar.gz`

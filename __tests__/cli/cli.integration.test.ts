@@ -186,7 +186,7 @@ describe('run', () => {
     expect(r.code).toBe(1)
     const result = JSON.parse(r.stdout)
     expect(result.verdict).toBe('fail')
-    expect(result.schemaVersion).toBe(1)
+    expect(result.schemaVersion).toBe(2)
     expect(readFileSync(join(work, 'broken-json', 'result.json'), 'utf8')).toContain(
       '"loader.missing-library"'
     )

@@ -1,73 +1,14 @@
+import { i as inputOfKey, C as CONFIG_KEYS } from './sources.js';
 import { f as findingTitle } from './finding-titles.js';
 import { basename } from 'node:path';
 import { s as stripAnsi, t as truncateText } from './text-escape.js';
-
-/** 1-based line of `key:` (the shallowest one), or null. */
-function configKeyLine(text, key) {
-    const quoted = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const re = new RegExp(`^(\\s*)["']?${quoted}["']?\\s*:`);
-    let best = null;
-    const lines = text.split(/\r?\n/);
-    for (let i = 0; i < lines.length; i++) {
-        const m = re.exec(lines[i]);
-        if (m && (best === null || m[1].length < best.indent))
-            best = { line: i + 1, indent: m[1].length };
-    }
-    return best?.line ?? null;
-}
-/**
- * The line of the `probes:` list item the finding is about (by `data.index`, else by the probe's
- * target text), else the `probes:` line itself; null when the file has no `probes:` key.
- */
-function probeEntryLine(text, f) {
-    const lines = text.split(/\r?\n/);
-    const keyLine = configKeyLine(text, 'probes');
-    if (keyLine === null)
-        return null;
-    const keyIndent = indentOf(lines[keyLine - 1]);
-    const items = [];
-    let itemIndent = -1;
-    for (let i = keyLine; i < lines.length; i++) {
-        const line = lines[i];
-        const trimmed = line.trim();
-        if (trimmed === '' || trimmed.startsWith('#'))
-            continue;
-        const indent = indentOf(line);
-        const isItem = trimmed === '-' || trimmed.startsWith('- ');
-        if (indent < keyIndent || (indent === keyIndent && !isItem))
-            break;
-        if (isItem && (itemIndent === -1 || indent === itemIndent)) {
-            itemIndent = indent;
-            items.push({ line: i + 1, text: line });
-        }
-        else if (items.length > 0)
-            items[items.length - 1].text += `\n${line}`;
-    }
-    const index = f.data?.index;
-    if (typeof index === 'number' && Number.isInteger(index) && index >= 0 && index < items.length) {
-        return items[index].line;
-    }
-    for (const wanted of probeTexts(f)) {
-        const hit = items.find(item => item.text.includes(wanted));
-        if (hit)
-            return hit.line;
-    }
-    return keyLine;
-}
-function probeTexts(f) {
-    const out = [];
-    for (const key of ['target', 'probe']) {
-        const v = f.data?.[key];
-        if (typeof v === 'string' && v)
-            out.push(v);
-    }
-    if (f.detail)
-        out.push(f.detail);
-    return out;
-}
-function indentOf(line) {
-    return line.length - line.trimStart().length;
-}
+import './errors.js';
+import 'node:fs/promises';
+import './index.js';
+import 'node:os';
+import 'process';
+import 'buffer';
+import './inputs.js';
 
 // Finds the Dockerfile line a loader finding belongs to: the COPY/ADD of the final stage that mentions
 // the file the finding is about (or the program that needs it), else the final stage's FROM line.
@@ -139,6 +80,11 @@ function mentions(args, name) {
     return new RegExp(`(^|[\\s/"'\\[,=])${quoted}($|[\\s/"'\\],])`).test(args);
 }
 
+/** Findings about one option, beyond the config and probe families (whose key the finding names). */
+const FINDING_KEYS = {
+    'memory.out-of-memory': 'memory',
+    'config.empty-argument': 'cmd'
+};
 /** GitHub shows at most 10 errors and 10 warnings per step (and notices alike). */
 const MAX_ANNOTATIONS_PER_LEVEL = 10;
 const MAX_MESSAGE = 4000;
@@ -155,7 +101,8 @@ function planAnnotations(findings, ctx = {}) {
             continue;
         }
         used[level]++;
-        annotations.push({ level, title: findingTitle(f), message: annotationMessage(f), ...target(f, ctx) });
+        const { via, ...at } = placement(f, ctx);
+        annotations.push({ level, title: findingTitle(f), message: annotationMessage(f, via), ...at });
     }
     return { annotations, overflow };
 }
@@ -169,41 +116,89 @@ function annotationLevel(f) {
         return 'warning';
     return null;
 }
-function annotationMessage(f) {
+function annotationMessage(f, via) {
     const where = f.line !== null ? ` (${f.source === 'console' ? 'console log' : f.source} line ${f.line})` : '';
     const parts = [`Evidence${where}: ${stripAnsi(f.evidence).trim()}`, `Hint: ${stripAnsi(f.hint).trim()}`];
     if (f.allowed)
         parts.unshift('Accepted by the allow-list (a known limitation).');
+    if (via)
+        parts.push(via);
     return truncateText(parts.join('\n'), MAX_MESSAGE);
 }
-function target(f, ctx) {
+function placement(f, ctx) {
     const family = f.id.split('.')[0];
     if (family === 'loader' && ctx.dockerfile) {
         const line = ctx.dockerfileText !== undefined ? dockerfileLineFor(ctx.dockerfileText, f) : null;
-        return withLine(ctx.dockerfile, line);
+        return line === null ? { file: ctx.dockerfile } : { file: ctx.dockerfile, startLine: line };
     }
-    if ((family === 'probe' || f.source === 'probe') && ctx.configFile) {
-        if (ctx.configText === undefined)
-            return { file: ctx.configFile };
-        const line = probeEntryLine(ctx.configText, f);
-        // No `probes:` key: the probe came from an input or an option, not from this file.
-        return line === null ? {} : withLine(ctx.configFile, line);
+    if (family === 'probe' || f.source === 'probe') {
+        return configPlacement({ key: 'probes', item: probeItem(f, ctx) }, ctx, true);
     }
-    if (family === 'config' && ctx.configFile) {
-        const key = typeof f.data?.key === 'string' ? f.data.key : (f.detail ?? '');
-        const line = ctx.configText !== undefined && key ? configKeyLine(ctx.configText, key) : null;
-        return withLine(ctx.configFile, line);
-    }
-    if (f.id === 'memory.out-of-memory' && ctx.configFile && ctx.configText !== undefined) {
-        const line = configKeyLine(ctx.configText, 'memory');
-        return line === null ? {} : withLine(ctx.configFile, line);
+    const fixedKey = FINDING_KEYS[f.id];
+    if (fixedKey)
+        return configPlacement({ key: fixedKey, item: null }, ctx, false);
+    if (family === 'config') {
+        const path = configPathOf(typeof f.data?.key === 'string' ? f.data.key : (f.detail ?? ''));
+        // A finding about something the file has no key for (the config file itself): the file.
+        if (path === null)
+            return ctx.configFile ? { file: ctx.configFile } : {};
+        return configPlacement(path, ctx, true);
     }
     if ((family === 'kraft' || family === 'entry') && ctx.kraftfile)
         return { file: ctx.kraftfile };
     return {};
 }
-function withLine(file, line) {
-    return line === null ? { file } : { file, startLine: line };
+/**
+ * The config file's line of `key` (or of its list item) when the file's value won; nothing when
+ * the default won; when an input overrode the file's key, no file and the input named instead.
+ */
+function configPlacement(path, ctx, fileWithoutOrigins) {
+    const file = ctx.configFile;
+    if (!file)
+        return {};
+    const origins = ctx.options?.origins;
+    if (!origins)
+        return fileWithoutOrigins ? { file } : {};
+    const { sources, configPositions } = origins;
+    const keyAt = configPositions[path.key];
+    if (sources[path.key] === 'config') {
+        const at = (path.item !== null ? configPositions[path.item] : undefined) ?? keyAt;
+        return at ? { file, startLine: at.line, startColumn: at.column } : { file };
+    }
+    const input = inputOfKey(path.key);
+    if (sources[path.key] === 'input' && input !== null && keyAt) {
+        return {
+            via: `Set by input '${input}', which overrides config key '${path.key}' (${file}:${keyAt.line}).`
+        };
+    }
+    return {};
+}
+/** The `probes[i]` entry a probe finding is about: by `data.index`, else by the probe's target. */
+function probeItem(f, ctx) {
+    const probes = ctx.options?.probes ?? [];
+    const index = f.data?.index;
+    if (typeof index === 'number' && Number.isInteger(index) && index >= 0 && index < probes.length) {
+        return `probes[${index}]`;
+    }
+    const wanted = [f.data?.target, f.data?.probe, f.detail].filter((v) => typeof v === 'string');
+    const i = probes.findIndex(p => wanted.includes(p.target));
+    return i < 0 ? null : `probes[${i}]`;
+}
+/**
+ * The config key a finding names: `memory`, `probes[1]`, a label `config key 'probes[1]' (file:7)`,
+ * or an input (`probe[2]` is the input of `probes`, counted from 1); null when it names no key.
+ */
+function configPathOf(name) {
+    const text = /^config key '([^']+)'/.exec(name)?.[1] ?? name.trim();
+    const m = /^([a-z][a-z-]*)(?:\[(\d+)\])?$/.exec(text);
+    if (!m)
+        return null;
+    if (m[1] === 'probe')
+        return { key: 'probes', item: null };
+    const key = CONFIG_KEYS.find(k => k === m[1]);
+    if (key === undefined)
+        return null;
+    return { key, item: m[2] === undefined ? null : `${key}[${Number(m[2])}]` };
 }
 
 export { MAX_ANNOTATIONS_PER_LEVEL, annotationLevel, planAnnotations };

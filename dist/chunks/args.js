@@ -47,9 +47,10 @@ function runInputs(parsed) {
         raw[i.name] = Array.isArray(v) ? v.join('\n') : String(v);
     }
     if (parsed.positionals[0] !== undefined) {
-        if (raw.app !== undefined)
-            throw new UsageError('app', 'Give the app directory either as APP_DIR or as --app, not both');
-        raw.app = parsed.positionals[0];
+        const app = 'app';
+        if (raw[app] !== undefined)
+            throw new UsageError(app, `Give the app directory either as APP_DIR or as --${app}, not both`);
+        raw[app] = parsed.positionals[0];
     }
     return raw;
 }

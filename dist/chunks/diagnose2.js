@@ -1,8 +1,121 @@
 import { createReadStream } from 'node:fs';
 import 'node:string_decoder';
 
-// The keywords that pick the console lines worth giving to the rules (src/engine/diagnose/
-// console-rules.ts): every line a rule can claim contains one of them, case-insensitively.
+// Names of the x86_64 Linux system calls (from asm/unistd_64.h), to recognise a call named in an
+// application's error message ("sendfile() failed (38: Function not implemented)").
+const NAMES$1 = `
+_sysctl accept accept4 access acct add_key adjtimex afs_syscall alarm arch_prctl bind bpf brk
+capget capset chdir chmod chown chroot clock_adjtime clock_getres clock_gettime clock_nanosleep
+clock_settime clone clone3 close close_range connect copy_file_range creat create_module
+delete_module dup dup2 dup3 epoll_create epoll_create1 epoll_ctl epoll_ctl_old epoll_pwait
+epoll_pwait2 epoll_wait epoll_wait_old eventfd eventfd2 execve execveat exit exit_group faccessat
+faccessat2 fadvise64 fallocate fanotify_init fanotify_mark fchdir fchmod fchmodat fchown fchownat
+fcntl fdatasync fgetxattr finit_module flistxattr flock fork fremovexattr fsconfig fsetxattr
+fsmount fsopen fspick fstat fstatfs fsync ftruncate futex futex_waitv futimesat get_kernel_syms
+get_mempolicy get_robust_list get_thread_area getcpu getcwd getdents getdents64 getegid geteuid
+getgid getgroups getitimer getpeername getpgid getpgrp getpid getpmsg getppid getpriority getrandom
+getresgid getresuid getrlimit getrusage getsid getsockname getsockopt gettid gettimeofday getuid
+getxattr init_module inotify_add_watch inotify_init inotify_init1 inotify_rm_watch io_cancel
+io_destroy io_getevents io_pgetevents io_setup io_submit io_uring_enter io_uring_register
+io_uring_setup ioctl ioperm iopl ioprio_get ioprio_set kcmp kexec_file_load kexec_load keyctl kill
+landlock_add_rule landlock_create_ruleset landlock_restrict_self lchown lgetxattr link linkat
+listen listxattr llistxattr lookup_dcookie lremovexattr lseek lsetxattr lstat madvise mbind
+membarrier memfd_create memfd_secret migrate_pages mincore mkdir mkdirat mknod mknodat mlock mlock2
+mlockall mmap modify_ldt mount mount_setattr move_mount move_pages mprotect mq_getsetattr mq_notify
+mq_open mq_timedreceive mq_timedsend mq_unlink mremap msgctl msgget msgrcv msgsnd msync munlock
+munlockall munmap name_to_handle_at nanosleep newfstatat nfsservctl open open_by_handle_at
+open_tree openat openat2 pause perf_event_open personality pidfd_getfd pidfd_open pidfd_send_signal
+pipe pipe2 pivot_root pkey_alloc pkey_free pkey_mprotect poll ppoll prctl pread64 preadv preadv2
+prlimit64 process_madvise process_mrelease process_vm_readv process_vm_writev pselect6 ptrace
+putpmsg pwrite64 pwritev pwritev2 query_module quotactl quotactl_fd read readahead readlink
+readlinkat readv reboot recvfrom recvmmsg recvmsg remap_file_pages removexattr rename renameat
+renameat2 request_key restart_syscall rmdir rseq rt_sigaction rt_sigpending rt_sigprocmask
+rt_sigqueueinfo rt_sigreturn rt_sigsuspend rt_sigtimedwait rt_tgsigqueueinfo sched_get_priority_max
+sched_get_priority_min sched_getaffinity sched_getattr sched_getparam sched_getscheduler
+sched_rr_get_interval sched_setaffinity sched_setattr sched_setparam sched_setscheduler sched_yield
+seccomp security select semctl semget semop semtimedop sendfile sendmmsg sendmsg sendto
+set_mempolicy set_mempolicy_home_node set_robust_list set_thread_area set_tid_address setdomainname
+setfsgid setfsuid setgid setgroups sethostname setitimer setns setpgid setpriority setregid
+setresgid setresuid setreuid setrlimit setsid setsockopt settimeofday setuid setxattr shmat shmctl
+shmdt shmget shutdown sigaltstack signalfd signalfd4 socket socketpair splice stat statfs statx
+swapoff swapon symlink symlinkat sync sync_file_range syncfs sysfs sysinfo syslog tee tgkill time
+timer_create timer_delete timer_getoverrun timer_gettime timer_settime timerfd_create
+timerfd_gettime timerfd_settime times tkill truncate tuxcall umask umount2 uname unlink unlinkat
+unshare uselib userfaultfd ustat utime utimensat utimes vfork vhangup vmsplice vserver wait4 waitid
+write writev
+`;
+const LINUX_SYSCALLS = new Set(NAMES$1.split(/\s+/).filter(Boolean));
+
+// Evidence of unsupported system calls and fork, in the three forms a log can show it:
+// the strace build (`name(args) = Function not implemented (-38)`, lib/syscall_shim/uk_prsyscall.c),
+// the debug build (`syscall "name" is not available`), and the app's own error messages
+// (`sendfile() failed (38: Function not implemented)`), where the call name is recognised from the
+// Linux system call table.
+/** glibc probes these at every start and copes without them. */
+const TOLERATED_SYSCALLS = new Set(['set_robust_list', 'rseq', 'clone3']);
+const STRACE_NAME = /^([a-z_][a-z0-9_]{0,39})\(/;
+/** A line of the syscall shim's strace output, or null. */
+function parseStraceLine(text) {
+    const m = STRACE_NAME.exec(text);
+    if (!m)
+        return null;
+    const eq = text.lastIndexOf(') = ');
+    if (eq < m[0].length - 1)
+        return null;
+    const result = text.slice(eq + 4).trim();
+    if (result === '')
+        return null;
+    return { name: m[1], args: text.slice(m[0].length, eq), result };
+}
+function isEnosysResult(result) {
+    return result.startsWith('Function not implemented') || result.endsWith('(-38)');
+}
+/** clone without CLONE_VM (a fork) refused, or fork/vfork itself failing. */
+function isForkRefusal(call) {
+    const failed = /\(-\d{1,4}\)$/.test(call.result);
+    if (!failed)
+        return false;
+    if (call.name === 'fork' || call.name === 'vfork')
+        return true;
+    return call.name === 'clone' && !call.args.includes('CLONE_VM') && call.result.endsWith('(-95)');
+}
+const DEBUG_UNAVAILABLE = /\b(?:syscall|system call) "([^"\s]{1,64})" is not available/i;
+/** `syscall "io_uring_setup" is not available` (debug builds) -> the name. */
+function debugUnavailableSyscall(msg) {
+    return DEBUG_UNAVAILABLE.exec(msg)?.[1] ?? null;
+}
+const ENOSYS_TEXT = /Function not implemented|\bENOSYS\b|\berrno[ =:]{0,2}38\b/;
+/** An error message carrying ENOSYS in one of its usual spellings. */
+function mentionsEnosys(text) {
+    return ENOSYS_TEXT.test(text);
+}
+const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]{1,39}/g;
+/**
+ * System call names an error message mentions as calls: a known name followed by `(`, `:`, ` ->`
+ * or ` failed` (`sendfile() failed`, `epoll_pwait2: Function not implemented`).
+ */
+function syscallNamesIn(text) {
+    const names = [];
+    IDENTIFIER.lastIndex = 0;
+    for (let m = IDENTIFIER.exec(text); m; m = IDENTIFIER.exec(text)) {
+        const name = m[0];
+        if (!LINUX_SYSCALLS.has(name) || names.includes(name))
+            continue;
+        const after = text.slice(m.index + name.length, m.index + name.length + 8);
+        if (/^(?:\(|:|\s?->|\s+failed)/.test(after))
+            names.push(name);
+    }
+    return names;
+}
+const FORK_WORD = /\bv?fork\b/i;
+const REFUSED = /not supported|not implemented|\bENOSYS\b|\bEOPNOTSUPP\b/i;
+/** An app's message that fork failed because the kernel refused it. */
+function mentionsForkRefused(text) {
+    return FORK_WORD.test(text) && REFUSED.test(text);
+}
+
+// The keywords that pick the console lines worth giving to the rules (console-rules.ts and the
+// rules-*.ts families): every line a rule can claim contains one of them, case-insensitively.
 /**
  * Lower-case keywords, one of which every line a rule can claim contains (the keyword scanner hands
  * the rules only such lines, plus the lines a rule asks for as context).
@@ -25,6 +138,8 @@ const CONSOLE_KEYWORDS = [
     'find an initrd',
     'cpio header',
     'cpio archive',
+    'failed to mount',
+    'vfs.rootfs',
     'weak main',
     // loader and C library (glibc prints without a level)
     'failed to execute',
@@ -35,6 +150,8 @@ const CONSOLE_KEYWORDS = [
     'shared object',
     'thread-local storage',
     'tls block',
+    'dlsym',
+    'undefined symbol',
     // system calls and processes
     'function not implemented',
     'enosys',
@@ -53,12 +170,19 @@ const CONSOLE_KEYWORDS = [
     'rip:',
     'crashing',
     'kernel panic',
+    'fatally exited',
     // memory
     'out of memory',
     'allocate memory',
     'enough memory',
     'enomem',
     'failed to load content',
+    'user space heaps',
+    'increase heap',
+    'thread stack',
+    'allocate stack',
+    'main thread',
+    'page summary memory',
     // host and QEMU
     'kvm kernel module',
     'initialize kvm',
@@ -214,8 +338,10 @@ function pushSegment(text, out) {
 //   [<secs>.<usecs>] <LEVEL>: [<library>] <file.c @ line> message
 // Timestamp, library and source name are each optional (build options), and the source line number
 // changes between releases, so rules match the message only, never the prefix.
-// One anchored attempt per segment; every part is bounded, so no backtracking blow-up.
-const PREFIX = /^(?:\[ *\d{1,12}\.\d{1,9}\] ?)?(dbg|Info|Warn|ERR|CRIT): *(?:\[([^\]\s]{1,64})\] *)?(?:<[^<>\s]{1,128} @ *\d{1,7}> ?)?/;
+// One anchored attempt per segment; every part is bounded, so no backtracking blow-up. Also read:
+// the caller `{r:0x126aaf,f:0x11f50}` (CONFIG_LIBUKDEBUG_PRINT_CALLER) and the old source name
+// without brackets, `rootfs.c @ 85   : ` (older releases: the 2020-21 logs of app-python3#1 and #5).
+const PREFIX = /^(?:\[ *\d{1,12}\.\d{1,9}\] ?)?(dbg|Info|Warn|ERR|CRIT): *(?:\{[^{}\s]{1,64}\} *)?(?:\[([^\]\s]{1,64})\] *)?(?:<[^<>\s]{1,128} @ *\d{1,7}> ?|[\w.-]{1,64}\.c @ *\d{1,7} *: ?)?/;
 function parseKernelLine(text) {
     const m = PREFIX.exec(text);
     if (!m)
@@ -223,50 +349,53 @@ function parseKernelLine(text) {
     return { level: m[1], lib: m[2] ?? null, msg: text.slice(m[0].length) };
 }
 
-// The Unikraft version, from the banner (lib/ukboot/banner.c) or the Info-level boot line:
-//   ASCII art ("Powered by" + 5 lines of art + right-aligned `Calypso 0.17.0~484ff209`),
-//   the classic art ("Welcome to" + 4 lines), MINIMAL (`Powered by Unikraft Calypso (0.17.0~484ff209)`),
-//   and `Unikraft Calypso (0.17.0~484ff209)` printed by the platform at Info level.
-/** Lines of art between `Powered by` (or `Welcome to`) and the version line. */
-const BANNER_ART_LINES = 7;
-// UK_FULLVERSION: <maj>.<min>.<patch>[extra][~<sha>[-dirty...]]
-const FULL_VERSION = /^(\d{1,4}\.\d{1,4}\.\d{1,4})([^~\s()]{0,32})(?:~([0-9A-Za-z]{1,64})[^\s()]{0,32})?$/;
-const CODENAME = /^[A-Za-z][\w-]{0,31}$/;
-function fromParts(codename, full, form) {
-    const v = FULL_VERSION.exec(full);
-    if (!v || !CODENAME.test(codename))
-        return null;
-    return { version: v[1], codename, commit: v[3] ?? null, full, form };
-}
-/** `Powered by` alone, or the classic `Welcome to  _ __` art: a banner whose version comes later. */
-function isBannerStart(text) {
+// QEMU's own messages (its stderr, or the console when QEMU wrote there): KVM that does not work,
+// a kernel file it could not open or boot, and its other fatal errors.
+const KVM_ACCESS = /(?:Could not access KVM kernel module|failed to initialize kvm): ([^\n]{1,120})/i;
+const KVM_MSR = /failed to set MSR(?: (0x[0-9a-fA-F]{1,16}))?/i;
+const KVM_BROKEN = /KVM internal error|KVM: entry failed|kvm run failed|emulation failure/i;
+const DEV_KVM = /\/dev\/kvm[^\n]{0,40}?(Permission denied|No such file or directory|Operation not permitted)/;
+const KERNEL_NOT_FOUND = /could not (?:open|load) kernel(?: file)? '([^'\n]{0,4096})'/i;
+const KERNEL_INVALID = /Error while loading elf kernel|Error loading uncompressed kernel without PVH ELF Note|linux kernel too old to load a ram disk|invalid kernel header|Cannot load x86-64 image, give a 32bit one|multiboot knows VBE/i;
+const QEMU_PREFIX = /^qemu(?:-system-[\w-]{1,32})?: ([^\n]{1,300})/;
+// Cheap gate: every message below mentions one of these.
+const MAY_BE_QEMU = /kvm|msr|emulation|kernel|^qemu/i;
+const NOISE = /terminating on signal|^warning:|: warning:/i;
+/** What a QEMU message line means, or null for a line QEMU did not write. */
+function classifyQemuMessage(text) {
     const t = text.trim();
-    return t === 'Powered by' || /^Welcome to +_/.test(t);
-}
-// One anchored attempt: the codename, one space, the version, nothing else on the line.
-const VERSION_LINE = /^\s*([A-Za-z][\w-]{0,31}) (\d{1,4}\.\d{1,4}\.\d{1,4}[^\s()]{0,100})\s*$/;
-/** The right-aligned `Calypso 0.17.0~484ff209` line that ends the ASCII-art banner. */
-function parseBannerVersionLine(text) {
-    const m = VERSION_LINE.exec(text);
-    return m ? fromParts(m[1], m[2], 'ascii') : null;
-}
-const MINIMAL = /^Powered by Unikraft ([^\s()]{1,32}) \(([^\s()]{1,100})\)/;
-const INFO = /\bUnikraft ([A-Z][\w-]{0,31}) \(([^\s()]{1,100})\)/;
-/** `Powered by Unikraft Calypso (0.17.0~484ff209)` */
-function parseMinimalBanner(text) {
-    const m = MINIMAL.exec(text.trim());
-    return m ? fromParts(m[1], m[2], 'minimal') : null;
-}
-/** `Info: [libkvmplat] <bootinfo.c @ 56> Unikraft Calypso (0.17.0~484ff209)` (message part). */
-function parseInfoVersion(msg) {
-    if (msg.startsWith('Powered by'))
+    if (!MAY_BE_QEMU.test(t))
         return null;
-    const m = INFO.exec(msg);
-    return m ? fromParts(m[1], m[2], 'info') : null;
+    const access = KVM_ACCESS.exec(t);
+    if (access)
+        return { kind: 'vmm.kvm-unusable', detail: access[1].trim() };
+    const msr = KVM_MSR.exec(t);
+    if (msr)
+        return { kind: 'vmm.kvm-unusable', detail: msr[1] ? `failed to set MSR ${msr[1]}` : 'failed to set MSR' };
+    const broken = KVM_BROKEN.exec(t);
+    if (broken)
+        return { kind: 'vmm.kvm-unusable', detail: broken[0] };
+    const dev = DEV_KVM.exec(t);
+    if (dev)
+        return { kind: 'vmm.kvm-unusable', detail: `/dev/kvm: ${dev[1]}` };
+    const missing = KERNEL_NOT_FOUND.exec(t);
+    if (missing)
+        return { kind: 'vmm.kernel-not-found', detail: missing[1] };
+    const invalid = KERNEL_INVALID.exec(t);
+    if (invalid)
+        return { kind: 'kernel-invalid', detail: t.replace(/^qemu(?:-system-[\w-]{1,32})?: /, '') };
+    const qemu = QEMU_PREFIX.exec(t);
+    if (qemu)
+        return NOISE.test(t) ? { kind: 'ignore' } : { kind: 'vmm.qemu-error', detail: qemu[1] };
+    return null;
 }
 
+/** The detail when there is one, else a general wording. */
 const about = (detail, fallback) => detail ?? fallback;
-const FINDINGS = {
+
+// Findings of the boot: the banner, no output at all, the init table, the RNG, the root filesystem,
+// the application's entry point.
+const BOOT_FINDINGS = {
     'boot.banner': {
         severity: 'note',
         meaning: 'Unikraft booted past its init table; detail and data carry version, codename and commit.',
@@ -288,7 +417,8 @@ const FINDINGS = {
         example: 'ERR:  [libukboot] <boot.c @  427> Init function at 0x1246f0 returned error -95',
         hint: d => `An init function failed with ${about(d, 'an error')}; the lines just above it name the library. ` +
             'Common causes: no hardware RNG (boot.rng-unavailable), too little memory to unpack the root ' +
-            'filesystem (memory.out-of-memory), an unreadable initrd (boot.initrd-failed).'
+            'filesystem (memory.out-of-memory), an unreadable initrd (boot.initrd-failed), a root ' +
+            'filesystem that could not be mounted (boot.root-mount-failed).'
     },
     'boot.rng-unavailable': {
         severity: 'error',
@@ -306,104 +436,38 @@ const FINDINGS = {
             '`vfs.fstab=[ "initrd0:/:extract::ramfs=1:" ]` before `--` on the kernel command line; ' +
             '"Bad magic number" means the archive is not newc cpio (or is compressed).'
     },
+    'boot.root-mount-failed': {
+        severity: 'error',
+        meaning: 'Unikraft could not mount its root filesystem (/) from the device or filesystem its configuration names.',
+        example: 'CRIT: [libvfscore] rootfs.c @ 85 : Failed to mount /: 0',
+        hint: d => `Unikraft could not mount / (${about(d, 'the configured root filesystem')}). Give the guest the ` +
+            'root filesystem the image expects, or rebuild it for the one you pass: a 9p share ' +
+            '(CONFIG_LIBVFSCORE_ROOTFS_9PFS; QEMU `-fsdev local,id=fs0,path=DIR,security_model=none ' +
+            '-device virtio-9p-pci,fsdev=fs0,mount_tag=<CONFIG_LIBVFSCORE_ROOTDEV, default rootfs>`), an ' +
+            'initrd (CONFIG_LIBVFSCORE_ROOTFS_INITRD and `-initrd`), chosen at run time with `vfs.rootfs=` ' +
+            'and `vfs.rootdev=` (0.14 and older) or `vfs.fstab=[ "initrd0:/:extract::ramfs=1:" ]` (0.15 on).'
+    },
     'entry.weak-main': {
         severity: 'error',
         meaning: 'The image has no application main(): the weak default ran instead.',
         example: 'weak main() called. Symbol was not replaced!',
         hint: () => "Link the application into the image (the Makefile/Kraftfile must list the app's sources or " +
             'library); to run a Linux binary use the ELF loader image (app-elfloader) with the program after `--`.'
-    },
-    'loader.missing-executable': {
-        severity: 'error',
-        meaning: 'The program named on the command line does not exist in the root filesystem.',
-        example: 'ERR:  [appelfloader] ... hello: Failed to execute /hello: No such file or directory',
-        hint: d => `${about(d, 'The program')} is not in the root filesystem: check \`cmd\` (an absolute path ` +
-            'inside the root filesystem, case-sensitive) and that the file, and every symlink on the way, ' +
-            'is in the archive.'
-    },
-    'loader.not-pie': {
-        severity: 'error',
-        meaning: 'The executable is not position-independent; the ELF loader runs only PIE (ET_DYN) programs.',
-        example: 'hello-nopie: ELF executable is not position-independent!',
-        hint: d => `Rebuild ${about(d, 'the program')} as a position-independent executable: \`-fPIE -pie\` ` +
-            '(the default of Debian/Ubuntu compilers), `-static-pie` for static binaries, ' +
-            '`-buildmode=pie` for Go.'
-    },
-    'loader.bad-executable': {
-        severity: 'error',
-        meaning: 'The ELF loader could not open or parse the program (format, machine, ABI or permissions).',
-        example: 'hello: Parsing of ELF image failed: Exec format error (-8)',
-        hint: d => `The ELF loader rejected ${about(d, 'the program')}. It runs x86_64 Linux ELF executables ` +
-            '(PIE, ELFOSABI_LINUX or NONE) with the execute bit; a script needs its interpreter as the ' +
-            'program (`/bin/sh /app/run.sh`).'
-    },
-    'loader.missing-interpreter': {
-        severity: 'error',
-        meaning: 'The dynamic loader the executable asks for is not in the root filesystem.',
-        example: 'hello: Failed to load program interpreter /lib64/ld-linux-x86-64.so.2: No such file or directory',
-        hint: d => `Copy the dynamic loader ${about(d, '(PT_INTERP)')} into the root filesystem at that path, ` +
-            'with the shared libraries the program needs (`ldd <program>`), or link the program statically ' +
-            '(`-static-pie`).'
-    },
-    'loader.missing-library': {
-        severity: 'error',
-        meaning: 'A shared library the program needs is not in the root filesystem.',
-        example: 'hello: error while loading shared libraries: libssl.so.3: cannot open shared object file',
-        hint: d => `Copy ${about(d, 'the library')} and its own dependencies (\`ldd <program>\` on the same ` +
-            'distribution) into the root filesystem where the loader searches (/lib/x86_64-linux-gnu, ' +
-            '/usr/lib/x86_64-linux-gnu, /lib64), or point LD_LIBRARY_PATH at them with `env`.'
-    },
-    'loader.tls-setup-failed': {
-        severity: 'error',
-        meaning: 'The C library could not set up thread-local storage (arch_prctl(ARCH_SET_FS) missing).',
-        example: 'cannot set %fs base address for thread-local storage',
-        hint: () => 'The image lacks the TLS support glibc needs: use an ELF-loader image built with the ' +
-            'system-call shim handler and userland TLS (CONFIG_LIBSYSCALL_SHIM_HANDLER_ULTLS), e.g. the ' +
-            'catalog base image, or a newer Unikraft.'
-    },
-    'syscall.unsupported': {
-        severity: 'error',
-        meaning: 'System calls the app needed returned ENOSYS: error when the app reported it, warning when ' +
-            'only the kernel trace shows it.',
-        example: 'io_uring_setup(0x4, 0x0, ...) = Function not implemented (-38)',
-        hint: d => `Unikraft does not implement ${about(d, 'a system call the app used')}. Turn off the app ` +
-            'feature that needs it (many apps fall back), use a Unikraft build whose libraries provide it, ' +
-            'or allow-list `syscall.unsupported` if the app copes.'
-    },
-    'syscall.tolerated': {
-        severity: 'note',
-        meaning: 'System calls glibc probes at every start and does without (set_robust_list, rseq, clone3).',
-        example: 'rseq(0x400400ca0, 0x20, ...) = Function not implemented (-38)',
-        hint: () => 'Harmless: glibc falls back when these are missing.'
-    },
-    'process.fork-unsupported': {
-        severity: 'error',
-        meaning: 'The app tried to fork; Unikraft runs a single process (a known limitation).',
-        example: 'Cloning thread without CLONE_VM being set: Creating of new address spaces are currently not supported.',
-        hint: () => 'Run the app in the foreground without worker processes (redis: `daemonize no`, no BGSAVE or ' +
-            '`save ""`; nginx: `daemon off; master_process off;`). If it keeps working, allow-list ' +
-            '`process.fork-unsupported`.'
-    },
-    'process.rlimit-unsupported': {
-        severity: 'warning',
-        meaning: 'Unikraft rejected a resource limit the app set (setrlimit/prlimit).',
-        example: 'ERR:  [libposix_process] Unsupported resource 6',
-        hint: d => `Unikraft does not support this resource limit${d ? ` (${d})` : ''}; usually harmless. If the app ` +
-            'stops on it, remove or lower the limit in its configuration.'
-    },
-    'process.rlimit-ignored': {
-        severity: 'note',
-        meaning: 'Unikraft ignored a resource limit update (ERR-level line, harmless; redis prints it on every start).',
-        example: 'ERR:  [libposix_process] ... Ignore updating resource 7: cur = 10032, max = 10032',
-        hint: () => 'Harmless: Unikraft does not enforce this limit.'
-    },
+    }
+};
+
+// Findings of crashes (traps, page faults, assertions, crash screens) and of memory: out of memory,
+// the ELF loader's heap, the allocators' harmless complaints.
+const CRASH_MEMORY_FINDINGS = {
     'crash.page-fault': {
         severity: 'error',
-        meaning: 'The guest crashed on a page fault (an access to an unmapped address).',
+        meaning: 'The guest crashed on a page fault (an access to an unmapped address); data has the access, address and reason.',
         example: 'CRIT: [libukvmem] ... Cannot handle write page fault at 0x0 (ec: 0x2): Bad address (14).',
         hint: d => `A page fault (${about(d, 'unmapped address')}) stopped the guest: at 0x0 it is a NULL pointer, ` +
-            'often an error return the app did not check after an unsupported call. Compare with the Linux ' +
-            'baseline and resolve RIP with `addr2line -e <image>.dbg <RIP>`.'
+            'often an error return the app did not check after an unsupported call. Runtimes that fault on ' +
+            'purpose and catch SIGSEGV (the JVM, MySQL, MongoDB) crash here because Unikraft does not turn ' +
+            'page faults into signals. Compare with the Linux baseline and resolve RIP with ' +
+            '`addr2line -e <image>.dbg <RIP>`.'
     },
     'crash.trap': {
         severity: 'error',
@@ -430,19 +494,57 @@ const FINDINGS = {
     },
     'crash.other': {
         severity: 'error',
-        meaning: 'The guest crashed (register dump and "Crashing", a crash screen or a panic) with no named cause.',
-        example: 'CRIT: [libkvmplat] <trace.c @   41> RIP: 0000000000124e12 CS: 0008',
-        hint: d => `The guest crashed without naming the cause${d ? ` (${d})` : ''}. In native images a page ` +
-            'fault prints no headline: resolve RIP with `addr2line -e <image>.dbg <RIP>`; raise the log ' +
-            'level (CONFIG_LIBUKDEBUG_PRINTK_INFO) for more context.'
+        meaning: 'The guest crashed (register dump and "Crashing", a crash screen, a panic, or KraftKit\'s ' +
+            '"machine fatally exited") with no trap, page fault or assertion named; detail is the reason ' +
+            'an explicit crash printed, else RIP.',
+        example: 'CRIT: Unikraft Crash - Kiviuq (0.20.0~667ac92)',
+        hint: d => `The guest crashed${d ? ` (${d})` : ' without naming the cause'}. From 0.20 the crash screen ` +
+            'does not print the trap: a page fault or trap shows only `Unikraft Crash` and the registers. ' +
+            'Resolve RIP with `addr2line -e <image>.dbg <RIP>`, and raise the log level ' +
+            '(CONFIG_LIBUKDEBUG_PRINTK_INFO) for the lines before the crash.'
     },
     'memory.out-of-memory': {
         severity: 'error',
-        meaning: 'The guest ran out of memory (for example while unpacking the root filesystem).',
+        meaning: "The guest ran out of memory: unpacking the root filesystem, the ELF loader's heap, a thread " +
+            "stack, a page request of the buddy allocator, or the app's own allocation.",
         example: 'ERR:  [libukcpio] ... Failed to load content: Input/output error (5)',
-        hint: d => `Out of memory${d ? ` (${d})` : ''}: give the guest more (\`memory: 256M\` or more). The root ` +
-            'filesystem is unpacked into RAM, so memory must exceed its size plus what the app uses.'
+        hint: d => {
+            const base = `Out of memory${d ? ` (${d})` : ''}: give the guest more (\`memory: 256M\` or more).`;
+            if (d?.startsWith('page allocation'))
+                return (`${base} The buddy allocator (libukallocbbuddy) hands out 2^order contiguous pages, so one ` +
+                    'large allocation needs up to twice its size free in one piece: allocate less at once, or ' +
+                    'build with another allocator (CONFIG_LIBUKBOOT_INITTLSF or CONFIG_LIBUKBOOT_INITMIMALLOC ' +
+                    'instead of CONFIG_LIBUKBOOT_INITBBUDDY).');
+            if (d === 'thread stack' || d === 'main thread')
+                return (`${base} Each thread's stack takes 2^CONFIG_STACK_SIZE_PAGE_ORDER pages: lower that order ` +
+                    "or the app's thread count if it starts many threads.");
+            if (d?.startsWith('heap'))
+                return (`${base} The ELF loader reserves its brk heap (CONFIG_APPELFLOADER_BRK_NBPAGES pages, 2 MiB ` +
+                    'by default) at the first brk(): memory must hold it besides the root filesystem.');
+            return (`${base} The root filesystem is unpacked into RAM, so memory must exceed its size plus what ` +
+                'the app uses.');
+        }
     },
+    'memory.heap-limit': {
+        severity: 'warning',
+        meaning: 'The ELF loader (0.12 and older) refused a second brk heap or to grow its one heap past its fixed size; error when the guest then ran out of memory.',
+        example: 'CRIT: [appelfloader] <brk.c @ 27> Cannot handle multiple user space heaps: Not implemented!',
+        hint: d => `The ELF loader's brk() failed (${about(d, 'its single fixed heap')}); glibc's malloc then falls ` +
+            'back to mmap, so this is usually harmless. If the app runs out of memory, raise ' +
+            'CONFIG_APPELFLOADER_BRK_NBPAGES (the heap size in 4 KiB pages) or use an ELF loader from 0.13 ' +
+            'on, which handles repeated brk() calls.'
+    },
+    'memory.region-skipped': {
+        severity: 'note',
+        meaning: 'The buddy allocator left a memory region unused, too small after page alignment (an ERR-level line that good boots print).',
+        example: 'ERR:  [libukallocbbuddy] <bbuddy.c @  489> 1000: Failed to add memory region 7ae000-7af000: Not enough space after applying page alignments',
+        hint: () => 'Harmless: the boot goes on with the other memory regions (unikraft#1505).'
+    }
+};
+
+// Findings of the application's own failures (network, /proc, exit status, probes), of unrecognised
+// kernel errors, and of QEMU and KVM.
+const HOST_APP_FINDINGS = {
     'net.address-family-unsupported': {
         severity: 'error',
         meaning: 'The app used an address family the image lacks: IPv6 (a [::] listener) or Unix domain sockets (socketpair, AF_UNIX).',
@@ -512,9 +614,75 @@ const FINDINGS = {
         example: 'http:80/ failed: connection reset',
         hint: () => 'The app did not answer as expected: the other findings usually say why. If it booted and ' +
             'shows no error, check it listens on 0.0.0.0 and the probed port, or raise `timeout` (TCG is slow).'
+    }
+};
+
+// Findings of the ELF loader and the C library's dynamic loader: the program, its interpreter, its
+// shared libraries and symbols, thread-local storage.
+const LOADER_FINDINGS = {
+    'loader.missing-executable': {
+        severity: 'error',
+        meaning: 'The program named on the command line does not exist in the root filesystem.',
+        example: 'ERR:  [appelfloader] ... hello: Failed to execute /hello: No such file or directory',
+        hint: d => `${about(d, 'The program')} is not in the root filesystem: check \`cmd\` (an absolute path ` +
+            'inside the root filesystem, case-sensitive) and that the file, and every symlink on the way, ' +
+            'is in the archive.'
     },
-    // Found before boot (preflight, src/engine/rootfs/preflight.ts) or by the pipeline itself; listed
-    // here so that every id the product emits has one documented meaning and severity.
+    'loader.not-pie': {
+        severity: 'error',
+        meaning: 'The executable is not position-independent; the ELF loader runs only PIE (ET_DYN) programs.',
+        example: 'hello-nopie: ELF executable is not position-independent!',
+        hint: d => `Rebuild ${about(d, 'the program')} as a position-independent executable: \`-fPIE -pie\` ` +
+            '(the default of Debian/Ubuntu compilers), `-static-pie` for static binaries, ' +
+            '`-buildmode=pie` for Go.'
+    },
+    'loader.bad-executable': {
+        severity: 'error',
+        meaning: 'The ELF loader could not open or parse the program (format, machine, ABI or permissions).',
+        example: 'hello: Parsing of ELF image failed: Exec format error (-8)',
+        hint: d => `The ELF loader rejected ${about(d, 'the program')}. It runs x86_64 Linux ELF executables ` +
+            '(PIE, ELFOSABI_LINUX or NONE) with the execute bit; a script needs its interpreter as the ' +
+            'program (`/bin/sh /app/run.sh`).'
+    },
+    'loader.missing-interpreter': {
+        severity: 'error',
+        meaning: 'The dynamic loader the executable asks for is not in the root filesystem.',
+        example: 'hello: Failed to load program interpreter /lib64/ld-linux-x86-64.so.2: No such file or directory',
+        hint: d => `Copy the dynamic loader ${about(d, '(PT_INTERP)')} into the root filesystem at that path, ` +
+            'with the shared libraries the program needs (`ldd <program>`), or link the program statically ' +
+            '(`-static-pie`).'
+    },
+    'loader.missing-library': {
+        severity: 'error',
+        meaning: 'A shared library the program needs is not in the root filesystem.',
+        example: 'hello: error while loading shared libraries: libssl.so.3: cannot open shared object file',
+        hint: d => `Copy ${about(d, 'the library')} and its own dependencies (\`ldd <program>\` on the same ` +
+            'distribution) into the root filesystem where the loader searches (/lib/x86_64-linux-gnu, ' +
+            '/usr/lib/x86_64-linux-gnu, /lib64), or point LD_LIBRARY_PATH at them with `env`.'
+    },
+    'loader.tls-setup-failed': {
+        severity: 'error',
+        meaning: 'The C library could not set up thread-local storage (arch_prctl(ARCH_SET_FS) missing).',
+        example: 'cannot set %fs base address for thread-local storage',
+        hint: () => 'The image lacks the TLS support glibc needs: use an ELF-loader image built with the ' +
+            'system-call shim handler and userland TLS (CONFIG_LIBSYSCALL_SHIM_HANDLER_ULTLS), e.g. the ' +
+            'catalog base image, or a newer Unikraft.'
+    },
+    'loader.symbol-not-found': {
+        severity: 'error',
+        meaning: "A symbol lookup failed: dlsym() found nothing, or the dynamic loader found no definition (warning when the program only lost a feature, e.g. jemalloc's background threads).",
+        example: '<jemalloc>: Error in dlsym(RTLD_NEXT, "pthread_create"). Cannot enable background_thread',
+        hint: d => `The program could not look up ${about(d, 'a symbol')}. In a statically linked program (static ` +
+            'PIE) dlsym() finds nothing, so jemalloc runs without background threads (harmless unless the ' +
+            'app enables them: redis `jemalloc-bg-thread no`); link it dynamically and ship its libraries ' +
+            'to get them. "undefined symbol" means a library of another version than the program was ' +
+            'built against: copy the libraries from the same distribution release as the program.'
+    }
+};
+
+// Findings made before boot (preflight, src/engine/rootfs/preflight.ts) or by the pipeline itself;
+// listed in the catalog so that every id the product emits has one documented meaning and severity.
+const PIPELINE_FINDINGS = {
     'loader.not-elf': {
         severity: 'error',
         meaning: 'Preflight: the command is neither an ELF program nor a #! script, or its ELF header is damaged.',
@@ -558,14 +726,342 @@ const FINDINGS = {
         hint: () => 'Fix the input or config key named in the message (the build log is in the artifacts).'
     }
 };
+
+// Findings of the running program's requests to the kernel: system calls, fork, resource limits.
+const RUNTIME_FINDINGS = {
+    'syscall.unsupported': {
+        severity: 'error',
+        meaning: 'System calls the app needed returned ENOSYS: error when the app reported it, warning when ' +
+            'only the kernel trace shows it.',
+        example: 'io_uring_setup(0x4, 0x0, ...) = Function not implemented (-38)',
+        hint: d => `Unikraft does not implement ${about(d, 'a system call the app used')}. Turn off the app ` +
+            'feature that needs it (many apps fall back), use a Unikraft build whose libraries provide it, ' +
+            'or allow-list `syscall.unsupported` if the app copes.'
+    },
+    'syscall.tolerated': {
+        severity: 'note',
+        meaning: 'System calls glibc probes at every start and does without (set_robust_list, rseq, clone3).',
+        example: 'rseq(0x400400ca0, 0x20, ...) = Function not implemented (-38)',
+        hint: () => 'Harmless: glibc falls back when these are missing.'
+    },
+    'process.fork-unsupported': {
+        severity: 'error',
+        meaning: 'The app tried to fork; Unikraft runs a single process (a known limitation).',
+        example: 'Cloning thread without CLONE_VM being set: Creating of new address spaces are currently not supported.',
+        hint: () => 'Run the app in the foreground without worker processes (redis: `daemonize no`, no BGSAVE or ' +
+            '`save ""`; nginx: `daemon off; master_process off;`). If it keeps working, allow-list ' +
+            '`process.fork-unsupported`.'
+    },
+    'process.rlimit-unsupported': {
+        severity: 'warning',
+        meaning: 'Unikraft rejected a resource limit the app set (setrlimit/prlimit).',
+        example: 'ERR:  [libposix_process] Unsupported resource 6',
+        hint: d => `Unikraft does not support this resource limit${d ? ` (${d})` : ''}; usually harmless. If the app ` +
+            'stops on it, remove or lower the limit in its configuration.'
+    },
+    'process.rlimit-ignored': {
+        severity: 'note',
+        meaning: 'Unikraft ignored a resource limit update (ERR-level line, harmless; redis prints it on every start).',
+        example: 'ERR:  [libposix_process] ... Ignore updating resource 7: cur = 10032, max = 10032',
+        hint: () => 'Harmless: Unikraft does not enforce this limit.'
+    }
+};
+
+// Findings made from system-call traces (src/engine/trace/trace-findings.ts): the two sides' traces
+// aligned call by call, and what a trace showed that the console did not.
+const TRACE_FINDINGS = {
+    'syscall.divergence': {
+        severity: 'error',
+        meaning: 'The first system call where Unikraft differs from Linux on the same root filesystem and command: same call, another outcome, or a call Unikraft never reached because the app had stopped; error when the app failed, warning when it kept working. data: syscall, args, linux, unikraft, linuxIndex, unikraftIndex.',
+        example: 'Linux (baseline/strace.log line 212: sendfile(12, 13, [0] => [615], 615) = 615); Unikraft (unikraft-trace/console.log line 418: sendfile(...) = Function not implemented (-38))',
+        hint: d => `${about(d, 'This system call')} behaves differently on Unikraft: turn off the app feature that uses it (nginx: \`sendfile off;\`, \`tcp_nopush off;\`), enable the Unikraft library that provides it, or compare the two traces from this call on.`
+    },
+    'fs.sysfs-missing': {
+        severity: 'warning',
+        meaning: 'The app opened a /sys path that Unikraft does not have (it has no sysfs); seen in the traces.',
+        example: 'openat(AT_FDCWD, "/sys/devices/system/cpu/online", O_RDONLY) = No such file or directory (-2)',
+        hint: d => `Unikraft has no sysfs (${about(d, 'the /sys path')}): configure the app not to need it, or ship a static copy of the file in the root filesystem.`
+    },
+    'trace.unavailable': {
+        severity: 'note',
+        meaning: 'A system-call trace was wanted (`trace: always`, or `auto` after a failed run) but could not be taken, e.g. no trace kernel for the version: the run went untraced.',
+        example: 'the kernel store has no trace kernel for Unikraft 0.17.0: the run was not traced',
+        hint: () => 'Give a kernel store holding the `trace` variant of this Unikraft version (`kernel-store`, see docs/setup.md "Kernel stores"), or set `trace: never`.'
+    }
+};
+
+// Every finding id diagnosis can produce: default severity, meaning, a typical evidence line and the
+// hint shown to the user, assembled from one table per family. docs/findings.md documents the same
+// table (a test keeps them in step).
+const FINDINGS = {
+    ...BOOT_FINDINGS,
+    ...LOADER_FINDINGS,
+    ...RUNTIME_FINDINGS,
+    ...CRASH_MEMORY_FINDINGS,
+    ...HOST_APP_FINDINGS,
+    ...PIPELINE_FINDINGS,
+    ...TRACE_FINDINGS
+};
 function hintFor(id, detail) {
     return FINDINGS[id].hint(detail);
+}
+
+const lowerOf = (seg) => (seg.lower ??= seg.text.toLowerCase());
+const seenOf = (seg) => ({ line: seg.line, evidence: seg.text });
+/** Longest evidence kept (a whole line usually fits). */
+const MAX_EVIDENCE = 500;
+const clip = (text, max = MAX_EVIDENCE) => text.length > max ? `${text.slice(0, max - 1)}…` : text;
+/** The console's findings so far, in the order found. */
+class FindingSink {
+    found = new Map();
+    level = null;
+    /** The last finding made from a CRIT line: an explicit crash prints its reason that way. */
+    lastCrit = null;
+    /** The level of the segment the rules look at next (it decides lastCrit); null once all are read. */
+    begin(level) {
+        this.level = level;
+    }
+    /** Adds a finding unless the same id (and detail, unless `once`) is there; returns its key. */
+    add(id, seen, detail, extra = {}) {
+        const key = extra.once ? id : `${id}\u0000${detail ?? ''}`;
+        if (this.found.has(key))
+            return key;
+        const finding = {
+            id,
+            severity: extra.severity ?? FINDINGS[id].severity,
+            line: seen?.line ?? null,
+            evidence: clip(seen?.evidence ?? ''),
+            detail: detail === null ? null : clip(detail, 200),
+            hint: hintFor(id, detail),
+            source: 'console'
+        };
+        if (extra.data)
+            finding.data = extra.data;
+        this.found.set(key, finding);
+        if (this.level === 'CRIT' && seen)
+            this.lastCrit = { key, line: seen.line };
+        return key;
+    }
+    has(key) {
+        return this.found.has(key);
+    }
+    get(key) {
+        return this.found.get(key);
+    }
+    /** Whether any finding with this id was made. */
+    hasId(id) {
+        for (const f of this.found.values())
+            if (f.id === id)
+                return true;
+        return false;
+    }
+    /** Takes a finding back (a line that turned out to belong to something else). */
+    remove(key) {
+        const f = this.found.get(key);
+        this.found.delete(key);
+        if (this.lastCrit?.key === key)
+            this.lastCrit = null;
+        return f;
+    }
+    get size() {
+        return this.found.size;
+    }
+    all() {
+        return [...this.found.values()];
+    }
+}
+function bannerData(v) {
+    return { version: v.version, codename: v.codename, commit: v.commit };
+}
+/** The last whitespace-separated word of `text` (the program name before `: Failed to ...`). */
+function lastToken(text, separators = /\s/) {
+    let i = text.length;
+    while (i > 0 && !separators.test(text[i - 1]))
+        i--;
+    return text.slice(i);
+}
+
+// What the application itself says: its exit status (Unikraft's `main returned`, an exit_group the
+// kernel reports, the Linux baseline's status line) and failures of known kinds it reports (an address
+// family or socket option the network stack lacks, a /proc file).
+class AppRules {
+    sink;
+    exitStatus = null;
+    constructor(sink) {
+        this.sink = sink;
+    }
+    exitRule(seg) {
+        const { msg, text } = seg;
+        if (!msg.includes('returned') && !text.includes('UNIKRAFT_COMPAT_EXIT=') && !text.includes('exit_group('))
+            return false;
+        // Unikraft's `main returned <n>`, the ELF loader's exit_group with a negative status, the
+        // Linux baseline's status line, and `exit_group(<n>) = ?` from a kernel that reports exits.
+        const m = /exit_group\((-?\d{1,10})\)\s*=\s*\?\s*$/.exec(text) ??
+            /\bmain returned (-?\d{1,10})\b/.exec(msg) ??
+            /\bApplication returned error code (-?\d{1,10})\b/.exec(msg) ??
+            /\bUNIKRAFT_COMPAT_EXIT=(-?\d{1,10})\b/.exec(text);
+        if (!m)
+            return false;
+        // The last status printed is the program's (an ELF loader may print one per program).
+        this.exitStatus = { ...seenOf(seg), status: Number(m[1]) };
+        return true;
+    }
+    finish() {
+        if (!this.exitStatus)
+            return;
+        const { status } = this.exitStatus;
+        this.sink.add('app.exit-status', this.exitStatus, String(status), {
+            once: true,
+            severity: status === 0 ? 'note' : 'error',
+            data: { status }
+        });
+    }
+    /** Failures of known kinds the app reports itself: network features, /proc. */
+    appRule(seg) {
+        const { text } = seg;
+        if (!text.includes('Address family') && !text.includes('Protocol not') && !text.includes('/proc/'))
+            return false;
+        if (text.includes('Address family not supported by protocol')) {
+            this.sink.add('net.address-family-unsupported', seenOf(seg), /\[::\]|AF_INET6|IPv6/.test(text) ? 'IPv6' : /socketpair|AF_UNIX|unix/i.test(text) ? 'AF_UNIX' : null);
+            return true;
+        }
+        if (text.includes('Protocol not available')) {
+            const option = /setsockopt\(([A-Z0-9_]{1,40})\)/.exec(text)?.[1] ?? null;
+            this.sink.add('net.option-unsupported', seenOf(seg), option);
+            return true;
+        }
+        const proc = /(\/proc\/[^\s"':,)]{0,200})/.exec(text);
+        if (proc && seg.level === null && /No such file|cannot open|failed to open|could not open/i.test(text)) {
+            this.sink.add('fs.procfs-missing', seenOf(seg), proc[1]);
+            return true;
+        }
+        return false;
+    }
+}
+
+// The Unikraft version, from the banner (lib/ukboot/banner.c) or the Info-level boot line:
+//   ASCII art ("Powered by" + 5 lines of art + right-aligned `Calypso 0.17.0~484ff209`),
+//   the classic art ("Welcome to" + 4 lines), MINIMAL (`Powered by Unikraft Calypso (0.17.0~484ff209)`),
+//   and `Unikraft Calypso (0.17.0~484ff209)` printed by the platform at Info level.
+/** Lines of art between `Powered by` (or `Welcome to`) and the version line. */
+const BANNER_ART_LINES = 7;
+// UK_FULLVERSION: <maj>.<min>.<patch>[extra][~<sha>[-dirty...]]
+const FULL_VERSION = /^(\d{1,4}\.\d{1,4}\.\d{1,4})([^~\s()]{0,32})(?:~([0-9A-Za-z]{1,64})[^\s()]{0,32})?$/;
+const CODENAME = /^[A-Za-z][\w-]{0,31}$/;
+function fromParts(codename, full, form) {
+    const v = FULL_VERSION.exec(full);
+    if (!v || !CODENAME.test(codename))
+        return null;
+    return { version: v[1], codename, commit: v[3] ?? null, full, form };
+}
+/** `Calypso` and `0.17.0~484ff209` as printed elsewhere (the crash screen), when they are a version. */
+function parseVersionParts(codename, full) {
+    return fromParts(codename, full, 'info');
+}
+/** `Powered by` alone, or the classic `Welcome to  _ __` art: a banner whose version comes later. */
+function isBannerStart(text) {
+    const t = text.trim();
+    return t === 'Powered by' || /^Welcome to +_/.test(t);
+}
+// One anchored attempt: the codename, one space, the version, nothing else on the line.
+const VERSION_LINE = /^\s*([A-Za-z][\w-]{0,31}) (\d{1,4}\.\d{1,4}\.\d{1,4}[^\s()]{0,100})\s*$/;
+/** The right-aligned `Calypso 0.17.0~484ff209` line that ends the ASCII-art banner. */
+function parseBannerVersionLine(text) {
+    const m = VERSION_LINE.exec(text);
+    return m ? fromParts(m[1], m[2], 'ascii') : null;
+}
+const MINIMAL = /^Powered by Unikraft ([^\s()]{1,32}) \(([^\s()]{1,100})\)/;
+const INFO = /\bUnikraft ([A-Z][\w-]{0,31}) \(([^\s()]{1,100})\)/;
+/** `Powered by Unikraft Calypso (0.17.0~484ff209)` */
+function parseMinimalBanner(text) {
+    const m = MINIMAL.exec(text.trim());
+    return m ? fromParts(m[1], m[2], 'minimal') : null;
+}
+/** `Info: [libkvmplat] <bootinfo.c @ 56> Unikraft Calypso (0.17.0~484ff209)` (message part). */
+function parseInfoVersion(msg) {
+    if (msg.startsWith('Powered by'))
+        return null;
+    const m = INFO.exec(msg);
+    return m ? fromParts(m[1], m[2], 'info') : null;
+}
+
+// The banner: `Powered by` and its art (the version comes seven lines later), the MINIMAL one-liner,
+// and the Info-level `Unikraft <Codename> (<version>)` line. The banner is printed after the init
+// table, so the Info line alone proves a boot only when no init function failed.
+class BannerRules {
+    sink;
+    /** Lines of art still expected before the version line. */
+    pending = 0;
+    banner = null;
+    infoLine = null;
+    constructor(sink) {
+        this.sink = sink;
+    }
+    /** The version the Info line showed, when it did. */
+    get info() {
+        return this.infoLine?.version ?? null;
+    }
+    /** The version, when the banner or the Info line showed it. */
+    get version() {
+        return this.banner ?? this.info;
+    }
+    /** A line while the banner's art is pending: true when it was the version line. */
+    versionLine(line, text) {
+        const version = parseBannerVersionLine(text);
+        if (version) {
+            this.pending = 0;
+            this.setBanner(version, line, text);
+            return true;
+        }
+        this.pending--;
+        return false;
+    }
+    rule(seg) {
+        if (seg.text.includes('Powered by') || seg.text.includes('Welcome to')) {
+            if (isBannerStart(seg.text)) {
+                this.pending = BANNER_ART_LINES;
+                return true;
+            }
+            const minimal = parseMinimalBanner(seg.text);
+            if (minimal) {
+                this.setBanner(minimal, seg.line, seg.text);
+                return true;
+            }
+        }
+        if (!seg.msg.includes('Unikraft'))
+            return false;
+        const info = parseInfoVersion(seg.msg);
+        if (info) {
+            this.infoLine ??= { ...seenOf(seg), version: info };
+            return true;
+        }
+        return false;
+    }
+    setBanner(version, line, text) {
+        if (this.banner)
+            return;
+        this.banner = version;
+        this.sink.add('boot.banner', { line, evidence: text.trim() }, `${version.codename} ${version.full}`, {
+            once: true,
+            data: bannerData(version)
+        });
+    }
+    /** Without the banner, the Info line still proves the boot when no init function failed. */
+    finish(initFailed) {
+        if (this.banner || !this.infoLine || initFailed)
+            return;
+        const v = this.infoLine.version;
+        this.sink.add('boot.banner', this.infoLine, `${v.codename} ${v.full}`, {
+            once: true,
+            data: bannerData(v)
+        });
+    }
 }
 
 // Names of the Linux errno values: Unikraft's boot and loader messages print them as numbers
 // (`-95`), its syscall trace as `(-38)`, strace as names.
 /** Linux errno numbers and names (asm-generic/errno*.h), for log messages and both tracers' results. */
-const NAMES$1 = {
+const NAMES = {
     1: 'EPERM',
     2: 'ENOENT',
     3: 'ESRCH',
@@ -619,418 +1115,37 @@ const NAMES$1 = {
     111: 'ECONNREFUSED',
     115: 'EINPROGRESS'
 };
-new Map(Object.entries(NAMES$1).map(([n, name]) => [name, Number(n)]));
+const CODES = new Map(Object.entries(NAMES).map(([n, name]) => [name, Number(n)]));
+/** `ENOSYS` for 38; an unknown number as `E<n>`. */
+function errnoName(code) {
+    return NAMES[code] ?? `E${code}`;
+}
+/** 38 for `ENOSYS`, or null. */
+function errnoCode(name) {
+    return CODES.get(name) ?? null;
+}
 /** `-95` -> `-95 (EOPNOTSUPP)`; unknown numbers are shown as they are. */
 function describeErrno(code) {
-    const name = NAMES$1[Math.abs(Number(code))];
+    const name = NAMES[Math.abs(Number(code))];
     return name ? `${code} (${name})` : code;
 }
 
-// QEMU's own messages (its stderr, or the console when QEMU wrote there): KVM that does not work,
-// a kernel file it could not open or boot, and its other fatal errors.
-const KVM_ACCESS = /(?:Could not access KVM kernel module|failed to initialize kvm): ([^\n]{1,120})/i;
-const KVM_MSR = /failed to set MSR(?: (0x[0-9a-fA-F]{1,16}))?/i;
-const KVM_BROKEN = /KVM internal error|KVM: entry failed|kvm run failed|emulation failure/i;
-const DEV_KVM = /\/dev\/kvm[^\n]{0,40}?(Permission denied|No such file or directory|Operation not permitted)/;
-const KERNEL_NOT_FOUND = /could not (?:open|load) kernel(?: file)? '([^'\n]{0,4096})'/i;
-const KERNEL_INVALID = /Error while loading elf kernel|Error loading uncompressed kernel without PVH ELF Note|linux kernel too old to load a ram disk|invalid kernel header|Cannot load x86-64 image, give a 32bit one|multiboot knows VBE/i;
-const QEMU_PREFIX = /^qemu(?:-system-[\w-]{1,32})?: ([^\n]{1,300})/;
-// Cheap gate: every message below mentions one of these.
-const MAY_BE_QEMU = /kvm|msr|emulation|kernel|^qemu/i;
-const NOISE = /terminating on signal|^warning:|: warning:/i;
-/** What a QEMU message line means, or null for a line QEMU did not write. */
-function classifyQemuMessage(text) {
-    const t = text.trim();
-    if (!MAY_BE_QEMU.test(t))
-        return null;
-    const access = KVM_ACCESS.exec(t);
-    if (access)
-        return { kind: 'vmm.kvm-unusable', detail: access[1].trim() };
-    const msr = KVM_MSR.exec(t);
-    if (msr)
-        return { kind: 'vmm.kvm-unusable', detail: msr[1] ? `failed to set MSR ${msr[1]}` : 'failed to set MSR' };
-    const broken = KVM_BROKEN.exec(t);
-    if (broken)
-        return { kind: 'vmm.kvm-unusable', detail: broken[0] };
-    const dev = DEV_KVM.exec(t);
-    if (dev)
-        return { kind: 'vmm.kvm-unusable', detail: `/dev/kvm: ${dev[1]}` };
-    const missing = KERNEL_NOT_FOUND.exec(t);
-    if (missing)
-        return { kind: 'vmm.kernel-not-found', detail: missing[1] };
-    const invalid = KERNEL_INVALID.exec(t);
-    if (invalid)
-        return { kind: 'kernel-invalid', detail: t.replace(/^qemu(?:-system-[\w-]{1,32})?: /, '') };
-    const qemu = QEMU_PREFIX.exec(t);
-    if (qemu)
-        return NOISE.test(t) ? { kind: 'ignore' } : { kind: 'vmm.qemu-error', detail: qemu[1] };
-    return null;
-}
-
-// Names of the x86_64 Linux system calls (from asm/unistd_64.h), to recognise a call named in an
-// application's error message ("sendfile() failed (38: Function not implemented)").
-const NAMES = `
-_sysctl accept accept4 access acct add_key adjtimex afs_syscall alarm arch_prctl bind bpf brk
-capget capset chdir chmod chown chroot clock_adjtime clock_getres clock_gettime clock_nanosleep
-clock_settime clone clone3 close close_range connect copy_file_range creat create_module
-delete_module dup dup2 dup3 epoll_create epoll_create1 epoll_ctl epoll_ctl_old epoll_pwait
-epoll_pwait2 epoll_wait epoll_wait_old eventfd eventfd2 execve execveat exit exit_group faccessat
-faccessat2 fadvise64 fallocate fanotify_init fanotify_mark fchdir fchmod fchmodat fchown fchownat
-fcntl fdatasync fgetxattr finit_module flistxattr flock fork fremovexattr fsconfig fsetxattr
-fsmount fsopen fspick fstat fstatfs fsync ftruncate futex futex_waitv futimesat get_kernel_syms
-get_mempolicy get_robust_list get_thread_area getcpu getcwd getdents getdents64 getegid geteuid
-getgid getgroups getitimer getpeername getpgid getpgrp getpid getpmsg getppid getpriority getrandom
-getresgid getresuid getrlimit getrusage getsid getsockname getsockopt gettid gettimeofday getuid
-getxattr init_module inotify_add_watch inotify_init inotify_init1 inotify_rm_watch io_cancel
-io_destroy io_getevents io_pgetevents io_setup io_submit io_uring_enter io_uring_register
-io_uring_setup ioctl ioperm iopl ioprio_get ioprio_set kcmp kexec_file_load kexec_load keyctl kill
-landlock_add_rule landlock_create_ruleset landlock_restrict_self lchown lgetxattr link linkat
-listen listxattr llistxattr lookup_dcookie lremovexattr lseek lsetxattr lstat madvise mbind
-membarrier memfd_create memfd_secret migrate_pages mincore mkdir mkdirat mknod mknodat mlock mlock2
-mlockall mmap modify_ldt mount mount_setattr move_mount move_pages mprotect mq_getsetattr mq_notify
-mq_open mq_timedreceive mq_timedsend mq_unlink mremap msgctl msgget msgrcv msgsnd msync munlock
-munlockall munmap name_to_handle_at nanosleep newfstatat nfsservctl open open_by_handle_at
-open_tree openat openat2 pause perf_event_open personality pidfd_getfd pidfd_open pidfd_send_signal
-pipe pipe2 pivot_root pkey_alloc pkey_free pkey_mprotect poll ppoll prctl pread64 preadv preadv2
-prlimit64 process_madvise process_mrelease process_vm_readv process_vm_writev pselect6 ptrace
-putpmsg pwrite64 pwritev pwritev2 query_module quotactl quotactl_fd read readahead readlink
-readlinkat readv reboot recvfrom recvmmsg recvmsg remap_file_pages removexattr rename renameat
-renameat2 request_key restart_syscall rmdir rseq rt_sigaction rt_sigpending rt_sigprocmask
-rt_sigqueueinfo rt_sigreturn rt_sigsuspend rt_sigtimedwait rt_tgsigqueueinfo sched_get_priority_max
-sched_get_priority_min sched_getaffinity sched_getattr sched_getparam sched_getscheduler
-sched_rr_get_interval sched_setaffinity sched_setattr sched_setparam sched_setscheduler sched_yield
-seccomp security select semctl semget semop semtimedop sendfile sendmmsg sendmsg sendto
-set_mempolicy set_mempolicy_home_node set_robust_list set_thread_area set_tid_address setdomainname
-setfsgid setfsuid setgid setgroups sethostname setitimer setns setpgid setpriority setregid
-setresgid setresuid setreuid setrlimit setsid setsockopt settimeofday setuid setxattr shmat shmctl
-shmdt shmget shutdown sigaltstack signalfd signalfd4 socket socketpair splice stat statfs statx
-swapoff swapon symlink symlinkat sync sync_file_range syncfs sysfs sysinfo syslog tee tgkill time
-timer_create timer_delete timer_getoverrun timer_gettime timer_settime timerfd_create
-timerfd_gettime timerfd_settime times tkill truncate tuxcall umask umount2 uname unlink unlinkat
-unshare uselib userfaultfd ustat utime utimensat utimes vfork vhangup vmsplice vserver wait4 waitid
-write writev
-`;
-const LINUX_SYSCALLS = new Set(NAMES.split(/\s+/).filter(Boolean));
-
-// Evidence of unsupported system calls and fork, in the three forms a log can show it:
-// the strace build (`name(args) = Function not implemented (-38)`, lib/syscall_shim/uk_prsyscall.c),
-// the debug build (`syscall "name" is not available`), and the app's own error messages
-// (`sendfile() failed (38: Function not implemented)`), where the call name is recognised from the
-// Linux system call table.
-/** glibc probes these at every start and copes without them. */
-const TOLERATED_SYSCALLS = new Set(['set_robust_list', 'rseq', 'clone3']);
-const STRACE_NAME = /^([a-z_][a-z0-9_]{0,39})\(/;
-/** A line of the syscall shim's strace output, or null. */
-function parseStraceLine(text) {
-    const m = STRACE_NAME.exec(text);
-    if (!m)
-        return null;
-    const eq = text.lastIndexOf(') = ');
-    if (eq < m[0].length - 1)
-        return null;
-    const result = text.slice(eq + 4).trim();
-    if (result === '')
-        return null;
-    return { name: m[1], args: text.slice(m[0].length, eq), result };
-}
-function isEnosysResult(result) {
-    return result.startsWith('Function not implemented') || result.endsWith('(-38)');
-}
-/** clone without CLONE_VM (a fork) refused, or fork/vfork itself failing. */
-function isForkRefusal(call) {
-    const failed = /\(-\d{1,4}\)$/.test(call.result);
-    if (!failed)
-        return false;
-    if (call.name === 'fork' || call.name === 'vfork')
-        return true;
-    return call.name === 'clone' && !call.args.includes('CLONE_VM') && call.result.endsWith('(-95)');
-}
-const DEBUG_UNAVAILABLE = /\b(?:syscall|system call) "([^"\s]{1,64})" is not available/i;
-/** `syscall "io_uring_setup" is not available` (debug builds) -> the name. */
-function debugUnavailableSyscall(msg) {
-    return DEBUG_UNAVAILABLE.exec(msg)?.[1] ?? null;
-}
-const ENOSYS_TEXT = /Function not implemented|\bENOSYS\b|\berrno[ =:]{0,2}38\b/;
-/** An error message carrying ENOSYS in one of its usual spellings. */
-function mentionsEnosys(text) {
-    return ENOSYS_TEXT.test(text);
-}
-const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]{1,39}/g;
-/**
- * System call names an error message mentions as calls: a known name followed by `(`, `:`, ` ->`
- * or ` failed` (`sendfile() failed`, `epoll_pwait2: Function not implemented`).
- */
-function syscallNamesIn(text) {
-    const names = [];
-    IDENTIFIER.lastIndex = 0;
-    for (let m = IDENTIFIER.exec(text); m; m = IDENTIFIER.exec(text)) {
-        const name = m[0];
-        if (!LINUX_SYSCALLS.has(name) || names.includes(name))
-            continue;
-        const after = text.slice(m.index + name.length, m.index + name.length + 8);
-        if (/^(?:\(|:|\s?->|\s+failed)/.test(after))
-            names.push(name);
-    }
-    return names;
-}
-const FORK_WORD = /\bv?fork\b/i;
-const REFUSED = /not supported|not implemented|\bENOSYS\b|\bEOPNOTSUPP\b/i;
-/** An app's message that fork failed because the kernel refused it. */
-function mentionsForkRefused(text) {
-    return FORK_WORD.test(text) && REFUSED.test(text);
-}
-
-// The console rules: each clean segment of the log goes through an ordered list of rules; the first
-// that recognises it claims it. State carries what needs context (the banner's version comes seven
-// lines after `Powered by`; a crash is "other" only if no headline named it; syscall names are
-// gathered over the whole run). Rules match messages, never source line numbers or file names.
-const lowerOf = (seg) => (seg.lower ??= seg.text.toLowerCase());
-/** Longest evidence kept (a whole line usually fits). */
-const MAX_EVIDENCE = 500;
-/** Unrecognised ERR/CRIT lines reported at most. */
-const MAX_UNKNOWN_ERRORS = 10;
-const clip = (text, max = MAX_EVIDENCE) => text.length > max ? `${text.slice(0, max - 1)}…` : text;
-class ConsoleRules {
-    found = new Map();
-    outputSeen = false;
-    bannerPending = 0;
-    banner = null;
-    info = null;
+// Unikraft's own root mount (lib/vfscore): `Failed to mount /: <n>` (0.5, app-python3#5),
+// `Failed to mount <dev> (<fs>) at /: <n>` (0.7 to 0.14), `Parameter 'vfs.rootfs' is invalid`.
+// `Failed to mount ramfs to "/"` is the initrd's extraction step: boot.initrd-failed.
+const ROOT_MOUNT = /\bFailed to mount (?:\/|([^\s()]{1,64}) \(([^\s()]{1,32})\) at \/): ?(-?\d{1,5})?/;
+const ROOTFS_PARAM = /Parameter 'vfs\.rootfs' is invalid/;
+class BootRules {
+    sink;
+    info;
     initFailed = false;
     oomSeen = false;
-    kernelProblem = null;
-    crashHeadline = false;
-    crashEvidence = null;
-    inCrash = false;
-    syscalls = new Map();
-    tolerated = new Map();
-    appEnosys = null;
-    loaderRejected = new Set();
-    exitStatus = null;
-    unknownErrors = 0;
-    rules = [
-        s => this.bannerRule(s),
-        s => this.crashRule(s),
-        s => this.bootRule(s),
-        s => this.loaderRule(s),
-        s => this.libraryRule(s),
-        s => this.processRule(s),
-        s => this.memoryRule(s),
-        s => this.hostRule(s),
-        s => this.exitRule(s),
-        s => this.appRule(s)
-    ];
-    /**
-     * One raw console line (escape sequences and CR still in, no `\n`). `matched`: it holds one of
-     * CONSOLE_KEYWORDS; lines without one only serve as context (first output, banner art).
-     */
-    line(lineNo, raw, matched = true) {
-        if (!matched && this.outputSeen && this.bannerPending > 0 && !raw.includes('\x1b')) {
-            // A line of the banner's art, or its version line: the common case needs no normalizing.
-            this.segment(lineNo, raw.endsWith('\r') ? raw.slice(0, -1) : raw, false);
-            return;
-        }
-        for (const text of normalizeLine(raw))
-            this.segment(lineNo, text, matched);
+    /** `info`: the version from the Info line, when seen (recorded with an init failure). */
+    constructor(sink, info) {
+        this.sink = sink;
+        this.info = info;
     }
-    /** Context the rules need beyond keyword lines: the first output, the banner's art. */
-    wantsAllLines() {
-        return !this.outputSeen || this.bannerPending > 0;
-    }
-    finish() {
-        this.finishBanner();
-        this.finishCrash();
-        this.finishSyscalls();
-        this.finishExit();
-        return {
-            findings: [...this.found.values()],
-            outputSeen: this.outputSeen,
-            kernelProblem: this.kernelProblem,
-            version: this.banner ?? this.info?.version ?? null
-        };
-    }
-    segment(line, text, matched) {
-        if (!this.outputSeen && !isFirmwareLine(text) && classifyQemuMessage(text) === null)
-            this.outputSeen = true;
-        if (this.bannerPending > 0) {
-            const version = parseBannerVersionLine(text);
-            if (version) {
-                this.bannerPending = 0;
-                this.setBanner(version, line, text);
-                return;
-            }
-            this.bannerPending--;
-        }
-        if (!matched)
-            return;
-        const k = parseKernelLine(text);
-        const seg = { line, text, level: k.level, lib: k.lib, msg: k.msg };
-        if (k.level === null) {
-            const call = parseStraceLine(text);
-            // `exit_group(3) = ?` has the shape of a traced call, but it is the program's exit status.
-            if (call && call.name !== 'exit_group') {
-                this.straceCall(seg, call);
-                return;
-            }
-        }
-        for (const rule of this.rules)
-            if (rule(seg))
-                return;
-        if (seg.level === 'ERR' || seg.level === 'CRIT')
-            this.unknownKernelError(seg);
-    }
-    add(id, seen, detail, extra = {}) {
-        const key = extra.once ? id : `${id}\u0000${detail ?? ''}`;
-        if (this.found.has(key))
-            return;
-        const finding = {
-            id,
-            severity: extra.severity ?? FINDINGS[id].severity,
-            line: seen?.line ?? null,
-            evidence: clip(seen?.evidence ?? ''),
-            detail: detail === null ? null : clip(detail, 200),
-            hint: hintFor(id, detail),
-            source: 'console'
-        };
-        if (extra.data)
-            finding.data = extra.data;
-        this.found.set(key, finding);
-    }
-    seen(seg) {
-        return { line: seg.line, evidence: seg.text };
-    }
-    // --- banner -------------------------------------------------------------------------------------
-    bannerRule(seg) {
-        if (seg.text.includes('Powered by') || seg.text.includes('Welcome to')) {
-            if (isBannerStart(seg.text)) {
-                this.bannerPending = BANNER_ART_LINES;
-                return true;
-            }
-            const minimal = parseMinimalBanner(seg.text);
-            if (minimal) {
-                this.setBanner(minimal, seg.line, seg.text);
-                return true;
-            }
-        }
-        if (!seg.msg.includes('Unikraft'))
-            return false;
-        if (seg.msg.startsWith('Unikraft Crash')) {
-            this.crashSeen(seg, null);
-            return true;
-        }
-        const info = parseInfoVersion(seg.msg);
-        if (info) {
-            this.info ??= { ...this.seen(seg), version: info };
-            return true;
-        }
-        return false;
-    }
-    setBanner(version, line, text) {
-        if (this.banner)
-            return;
-        this.banner = version;
-        this.add('boot.banner', { line, evidence: text.trim() }, `${version.codename} ${version.full}`, {
-            once: true,
-            data: bannerData(version)
-        });
-    }
-    finishBanner() {
-        // Without the banner, the Info line still proves the boot when no init function failed.
-        if (this.banner || !this.info || this.initFailed)
-            return;
-        const v = this.info.version;
-        this.add('boot.banner', this.info, `${v.codename} ${v.full}`, { once: true, data: bannerData(v) });
-    }
-    // --- crashes ------------------------------------------------------------------------------------
-    crashRule(seg) {
-        const { msg, text } = seg;
-        const lower = lowerOf(seg);
-        const trap = !lower.includes('trap')
-            ? null
-            : (/Unhandled Trap (\d{1,3}) \(([^()]{1,40})\)/i.exec(msg) ??
-                /\btrap ([a-z][a-z ]{1,30}) ip:/.exec(text));
-        if (trap) {
-            const name = trap.length === 3 ? trap[2] : trap[1];
-            const data = trap.length === 3 ? { trap: Number(trap[1]) } : undefined;
-            this.crashHeadline = true;
-            this.inCrash = true;
-            this.add('crash.trap', this.seen(seg), name.trim(), data ? { data } : {});
-            return true;
-        }
-        const pf = this.pageFault(seg);
-        if (pf !== undefined) {
-            this.crashHeadline = true;
-            this.inCrash = true;
-            this.add('crash.page-fault', this.seen(seg), pf);
-            return true;
-        }
-        const assertion = msg.includes('Assertion') ? assertionOf(msg) : null;
-        if (assertion !== null) {
-            this.crashHeadline = true;
-            this.inCrash = true;
-            this.add('crash.assertion', this.seen(seg), assertion);
-            return true;
-        }
-        const panic = text.includes('Kernel panic')
-            ? /Kernel panic - not syncing: ?([^\n]{0,200})/.exec(text)
-            : null;
-        if (panic) {
-            // The Linux baseline's /init ending takes the kernel down with it: its status line tells.
-            if (!panic[1].includes('Attempted to kill init')) {
-                this.crashHeadline = true;
-                this.inCrash = true;
-                this.add('crash.other', this.seen(seg), panic[1].trim() || null, { once: true });
-            }
-            return true;
-        }
-        const rip = lower.includes('rip:')
-            ? /^ ?(?:RIP|rip): ?(?:[0-9a-fA-F]{4}:)?([0-9a-fA-F]{6,16})\b/.exec(msg)
-            : null;
-        if (rip) {
-            this.crashSeen(seg, `0x${rip[1].replace(/^0+(?=.)/, '')}`);
-            return true;
-        }
-        if (seg.level === 'CRIT' && msg.startsWith('Crashing')) {
-            this.crashSeen(seg, null);
-            return true;
-        }
-        // Everything else a crash dump prints (registers, stack, memory) belongs to the crash.
-        return this.inCrash && seg.level === 'CRIT';
-    }
-    pageFault(seg) {
-        const lower = lowerOf(seg);
-        if (!lower.includes('page fault') && !lower.includes('segfault'))
-            return undefined;
-        const handle = /Cannot handle (\w{1,16}) page fault at (0x[0-9a-fA-F]{1,16})/.exec(seg.msg);
-        if (handle)
-            return `${handle[1]} at ${handle[2]}`;
-        const linux = /unable to handle page fault for address: ?([0-9a-fA-Fx]{1,18})|\bsegfault at ([0-9a-fA-F]{1,16})\b/.exec(seg.text);
-        if (linux)
-            return `at ${linux[1] ?? `0x${linux[2]}`}`;
-        if ((seg.level === 'CRIT' || seg.level === 'ERR') && /page fault/i.test(seg.msg)) {
-            const at = /(?:\bat|vaddr=?)\s*(0x[0-9a-fA-F]{1,16})/.exec(seg.msg);
-            return at ? `at ${at[1]}` : null;
-        }
-        return undefined;
-    }
-    crashSeen(seg, rip) {
-        this.inCrash = true;
-        if (!this.crashEvidence)
-            this.crashEvidence = { ...this.seen(seg), rip };
-        else if (rip && !this.crashEvidence.rip)
-            this.crashEvidence.rip = rip;
-    }
-    finishCrash() {
-        if (!this.crashEvidence || this.crashHeadline)
-            return;
-        const rip = this.crashEvidence.rip;
-        this.add('crash.other', this.crashEvidence, rip ? `RIP ${rip}` : null, {
-            once: true,
-            data: rip ? { rip } : undefined
-        });
-    }
-    // --- boot: init table, RNG, initrd --------------------------------------------------------------
-    bootRule(seg) {
+    rule(seg) {
         const { msg } = seg;
         // `Init function at 0x... returned error -95` (0.16, 0.17); `Early init function ...` and
         // similar wordings of other releases.
@@ -1043,36 +1158,68 @@ class ConsoleRules {
             const data = { error: Number(init[2]) };
             if (init[1])
                 data.function = init[1];
-            if (this.info)
-                Object.assign(data, bannerData(this.info.version));
-            this.add('boot.init-failed', this.seen(seg), describeErrno(init[2]), { once: true, data });
+            const info = this.info();
+            if (info)
+                Object.assign(data, bannerData(info));
+            this.sink.add('boot.init-failed', seenOf(seg), describeErrno(init[2]), { once: true, data });
             if (init[2] === '-12')
-                this.add('memory.out-of-memory', this.seen(seg), 'an init function ran out (ENOMEM)', { once: true });
+                this.sink.add('memory.out-of-memory', seenOf(seg), 'an init function ran out (ENOMEM)', {
+                    once: true
+                });
             return true;
         }
         if (this.isRngFailure(seg)) {
             const code = /\((-\d{1,5})\)/.exec(msg)?.[1] ?? null;
-            this.add('boot.rng-unavailable', this.seen(seg), code ? describeErrno(code) : null, { once: true });
+            this.sink.add('boot.rng-unavailable', seenOf(seg), code ? describeErrno(code) : null, { once: true });
             return true;
         }
         if (msg.includes('Failed to load content')) {
             // libukcpio could not write a file into the RAM filesystem: memory ran out while unpacking.
             this.oomSeen = true;
             const file = /^(\/[^\s:]{1,256}): Failed to load content/.exec(msg)?.[1];
-            this.add('memory.out-of-memory', this.seen(seg), 'unpacking the initrd', {
+            this.sink.add('memory.out-of-memory', seenOf(seg), 'unpacking the initrd', {
                 once: true,
                 data: file ? { file } : undefined
             });
             return true;
         }
+        if (this.rootMount(seg))
+            return true;
         if (this.isInitrdFailure(seg)) {
             // After an out-of-memory while unpacking, the extraction failure is its consequence.
             if (!this.oomSeen)
-                this.add('boot.initrd-failed', this.seen(seg), null, { once: true });
+                this.sink.add('boot.initrd-failed', seenOf(seg), null, { once: true });
             return true;
         }
         if (msg.includes('weak main() called')) {
-            this.add('entry.weak-main', this.seen(seg), null, { once: true });
+            this.sink.add('entry.weak-main', seenOf(seg), null, { once: true });
+            return true;
+        }
+        return false;
+    }
+    rootMount(seg) {
+        if (seg.level === null)
+            return false;
+        const { msg } = seg;
+        if (msg.includes('Failed to mount') && !msg.includes('Failed to mount ramfs to')) {
+            const m = ROOT_MOUNT.exec(msg);
+            if (!m)
+                return false;
+            const data = {};
+            if (m[3] !== undefined)
+                data.error = Number(m[3]);
+            if (m[2])
+                Object.assign(data, { device: m[1], filesystem: m[2] });
+            this.sink.add('boot.root-mount-failed', seenOf(seg), m[2] ? `${m[1]} (${m[2]})` : null, {
+                once: true,
+                data
+            });
+            return true;
+        }
+        if (msg.includes('vfs.rootfs') && ROOTFS_PARAM.test(msg)) {
+            this.sink.add('boot.root-mount-failed', seenOf(seg), 'no root filesystem type (vfs.rootfs)', {
+                once: true
+            });
             return true;
         }
         return false;
@@ -1105,8 +1252,200 @@ class ConsoleRules {
             /\b(?:initrd|cpio|ramfs)\b/i.test(msg) &&
             /\b(?:failed|could not|cannot|missing|not found|no image)\b/i.test(msg));
     }
-    // --- the ELF loader -----------------------------------------------------------------------------
-    loaderRule(seg) {
+}
+
+// Crashes: the line that names the reason (an unhandled trap, a page fault, an assertion, a panic,
+// or, since 0.20, the CRIT message an explicit crash prints just before its screen), then the dump
+// (registers, stack, `Crashing`, the `Unikraft Crash - <codename> (<version>)` screen). One crash is
+// one finding: the first named reason; the dump only supplies RIP and the version. A crash no line
+// names is crash.other, and so is KraftKit's `machine fatally exited` (the guest panicked) when the
+// console shows nothing else.
+const CRASH_SCREEN = /^Unikraft crash - ([A-Za-z][\w-]{0,31}) \(([^\s()]{1,100})\)/i;
+const UKVMEM_FAULT = /Cannot handle (\w{1,16}) page fault at (0x[0-9a-fA-F]{1,16})(?: \(ec: (0x[0-9a-fA-F]{1,8})\))?(?:: ([^\n]{1,80}))?/;
+/** An explicit crash prints its reason on the CRIT line just before the screen, or the one before. */
+const REASON_LINES = 2;
+class CrashRules {
+    sink;
+    retract;
+    headline = null;
+    evidence = null;
+    inCrash = false;
+    screen = null;
+    reason = null;
+    kraftFatal = null;
+    /** `retract(key)`: takes back a kernel.error that turned out to be a crash's reason. */
+    constructor(sink, retract) {
+        this.sink = sink;
+        this.retract = retract;
+    }
+    rule(seg) {
+        const { msg, text } = seg;
+        const lower = lowerOf(seg);
+        const trap = !lower.includes('trap')
+            ? null
+            : (/Unhandled Trap (\d{1,3}) \(([^()]{1,40})\)/i.exec(msg) ??
+                /\btrap ([a-z][a-z ]{1,30}) ip:/.exec(text));
+        if (trap) {
+            const name = trap.length === 3 ? trap[2] : trap[1];
+            const data = trap.length === 3 ? { trap: Number(trap[1]) } : undefined;
+            return this.named('crash.trap', seg, name.trim(), data);
+        }
+        const pf = this.pageFault(seg);
+        if (pf !== undefined) {
+            const first = this.headline === null;
+            this.named('crash.page-fault', seg, pf.detail, pf.data);
+            // The fault handler itself ran out of memory mapping the page (`: -12`, `Out of memory (12)`).
+            if (first && pf.enomem)
+                this.sink.add('memory.out-of-memory', seenOf(seg), 'mapping a page on a fault (ENOMEM)', {
+                    once: true
+                });
+            return true;
+        }
+        const assertion = msg.includes('Assertion') ? assertionOf(msg) : null;
+        if (assertion !== null)
+            return this.named('crash.assertion', seg, assertion);
+        const panic = text.includes('Kernel panic')
+            ? /Kernel panic - not syncing: ?([^\n]{0,200})/.exec(text)
+            : null;
+        if (panic) {
+            // The Linux baseline's /init ending takes the kernel down with it: its status line tells.
+            if (!panic[1].includes('Attempted to kill init'))
+                this.named('crash.other', seg, panic[1].trim() || null);
+            return true;
+        }
+        if (lower.includes('unikraft crash') && /^Unikraft crash\b/i.test(msg)) {
+            this.screenSeen(seg, CRASH_SCREEN.exec(msg));
+            return true;
+        }
+        const rip = lower.includes('rip:')
+            ? /^ ?(?:RIP|rip): ?(?:[0-9a-fA-F]{4}:)?([0-9a-fA-F]{6,16})\b/.exec(msg)
+            : null;
+        if (rip) {
+            this.dumpSeen(seg, `0x${rip[1].replace(/^0+(?=.)/, '')}`);
+            return true;
+        }
+        if (seg.level === 'CRIT' && msg.startsWith('Crashing')) {
+            this.dumpSeen(seg, null);
+            return true;
+        }
+        if (lower.includes('machine fatally exited')) {
+            this.kraftFatal ??= seenOf(seg);
+            return true;
+        }
+        // Everything else a crash dump prints (registers, stack, memory) belongs to the crash.
+        return this.inCrash && seg.level === 'CRIT';
+    }
+    /** A line naming the crash: the first one is the finding, later ones belong to the same crash. */
+    named(id, seg, detail, data) {
+        this.inCrash = true;
+        if (this.headline === null) {
+            const once = id === 'crash.other';
+            this.headline = this.sink.add(id, seenOf(seg), detail, data ? { data, once } : { once });
+        }
+        return true;
+    }
+    pageFault(seg) {
+        const lower = lowerOf(seg);
+        if (!lower.includes('page fault') && !lower.includes('segfault'))
+            return undefined;
+        const handle = UKVMEM_FAULT.exec(seg.msg);
+        if (handle) {
+            const data = { access: handle[1], address: handle[2] };
+            if (handle[3])
+                data.errorCode = handle[3];
+            const why = handle[4]?.replace(/\.$/, '').trim();
+            if (why)
+                data.reason = why;
+            const enomem = why !== undefined && /^-12$|\(12\)|out of memory/i.test(why);
+            return { detail: `${handle[1]} at ${handle[2]}`, data, enomem };
+        }
+        const linux = /unable to handle page fault for address: ?([0-9a-fA-Fx]{1,18})|\bsegfault at ([0-9a-fA-F]{1,16})\b/.exec(seg.text);
+        if (linux)
+            return { detail: `at ${linux[1] ?? `0x${linux[2]}`}` };
+        if ((seg.level === 'CRIT' || seg.level === 'ERR') && /page fault/i.test(seg.msg)) {
+            const at = /(?:\bat|vaddr=?)\s*(0x[0-9a-fA-F]{1,16})/.exec(seg.msg);
+            return { detail: at ? `at ${at[1]}` : null };
+        }
+        return undefined;
+    }
+    /** The crash screen (0.20: `Unikraft Crash - ...`; seen in 0.15 and 0.16 as `Unikraft crash - ...`). */
+    screenSeen(seg, screen) {
+        const v = screen ? parseVersionParts(screen[1], screen[2]) : null;
+        if (v)
+            this.screen ??= bannerData(v);
+        const last = this.sink.lastCrit;
+        if (this.headline === null && !this.reason && last && last.line >= seg.line - REASON_LINES) {
+            const f = this.sink.get(last.key);
+            if (f?.id === 'kernel.error') {
+                // An explicit crash's reason, which no rule knows: it names the crash.
+                this.retract(last.key);
+                this.reason = { line: f.line ?? seg.line, evidence: f.evidence, msg: f.detail ?? f.evidence };
+            }
+            else if (f?.severity === 'error') {
+                // A line some rule explained (an out-of-memory, a failed mount) is the crash's reason.
+                this.headline = last.key;
+            }
+        }
+        this.dumpSeen(seg, null);
+    }
+    dumpSeen(seg, rip) {
+        this.inCrash = true;
+        if (!this.evidence)
+            this.evidence = { ...seenOf(seg), rip };
+        else if (rip && !this.evidence.rip)
+            this.evidence.rip = rip;
+    }
+    finish() {
+        const rip = this.evidence?.rip ?? null;
+        if (this.headline === null && (this.evidence || this.reason)) {
+            const data = { ...this.screen };
+            if (rip)
+                data.rip = rip;
+            const detail = this.reason ? clip(this.reason.msg.trim(), 160) : rip ? `RIP ${rip}` : null;
+            const seen = this.reason ?? this.evidence;
+            this.headline = this.sink.add('crash.other', seen, detail, {
+                once: true,
+                data: Object.keys(data).length > 0 ? data : undefined
+            });
+        }
+        else if (this.headline !== null) {
+            // The named finding also carries what the dump showed.
+            const f = this.sink.get(this.headline);
+            if (f?.id.startsWith('crash.') && (this.screen || rip))
+                f.data = { ...this.screen, ...(rip ? { rip } : {}), ...f.data };
+        }
+        if (this.headline === null && this.kraftFatal)
+            this.sink.add('crash.other', this.kraftFatal, 'KraftKit: machine fatally exited', { once: true });
+    }
+}
+/** `Assertion failure: argc == 42` (Unikraft) or glibc's ``Assertion `x > 0' failed.`` */
+function assertionOf(msg) {
+    const uk = msg.indexOf('Assertion failure: ');
+    if (uk >= 0)
+        return msg.slice(uk + 'Assertion failure: '.length).trim() || null;
+    const glibc = msg.indexOf('Assertion `');
+    if (glibc >= 0) {
+        const end = msg.indexOf("' failed", glibc);
+        if (end > glibc)
+            return msg.slice(glibc + 'Assertion `'.length, end);
+    }
+    return null;
+}
+
+// The ELF loader (the program, its interpreter, its format) and the C library's dynamic loader (shared
+// libraries, symbols, thread-local storage); also the Linux baseline's /init when it cannot start the
+// program.
+class LoaderRules {
+    sink;
+    /** Programs a line already rejected (the `Parsing of ELF image failed` after it says nothing new). */
+    loaderRejected = new Set();
+    constructor(sink) {
+        this.sink = sink;
+    }
+    rule(seg) {
+        return this.program(seg) || this.library(seg);
+    }
+    program(seg) {
         const { msg } = seg;
         const exec = msg.indexOf(': Failed to execute ');
         if (exec >= 0) {
@@ -1117,15 +1456,15 @@ class ConsoleRules {
             const enoent = /No such file or directory/.test(reason);
             if (prog === '<interp>') {
                 if (enoent)
-                    this.add('loader.missing-interpreter', this.seen(seg), path);
+                    this.sink.add('loader.missing-interpreter', seenOf(seg), path);
                 else
-                    this.add('loader.bad-executable', this.seen(seg), `${path}: ${reason}`);
+                    this.sink.add('loader.bad-executable', seenOf(seg), `${path}: ${reason}`);
             }
             else if (enoent) {
-                this.add('loader.missing-executable', this.seen(seg), path);
+                this.sink.add('loader.missing-executable', seenOf(seg), path);
             }
             else {
-                this.add('loader.bad-executable', this.seen(seg), `${path}: ${reason}`);
+                this.sink.add('loader.bad-executable', seenOf(seg), `${path}: ${reason}`);
             }
             this.loaderRejected.add(prog);
             return true;
@@ -1133,10 +1472,10 @@ class ConsoleRules {
         const interp = /Failed to load program interpreter ([^\s:]{1,4096}):? ?([^\n]{0,200})/.exec(msg);
         if (interp) {
             if (/No such file or directory/.test(interp[2]) ||
-                this.found.has(`loader.missing-interpreter\u0000${interp[1]}`))
-                this.add('loader.missing-interpreter', this.seen(seg), interp[1]);
+                this.sink.has(`loader.missing-interpreter\u0000${interp[1]}`))
+                this.sink.add('loader.missing-interpreter', seenOf(seg), interp[1]);
             else
-                this.add('loader.bad-executable', this.seen(seg), `${interp[1]}: ${interp[2]}`);
+                this.sink.add('loader.bad-executable', seenOf(seg), `${interp[1]}: ${interp[2]}`);
             return true;
         }
         // The Linux baseline's /init (busybox env) when the program cannot start.
@@ -1145,25 +1484,25 @@ class ConsoleRules {
             : null;
         if (cant) {
             if (/No such file or directory/.test(cant[2]))
-                this.add('loader.missing-executable', this.seen(seg), cant[1]);
+                this.sink.add('loader.missing-executable', seenOf(seg), cant[1]);
             else
-                this.add('loader.bad-executable', this.seen(seg), `${cant[1]}: ${cant[2]}`);
+                this.sink.add('loader.bad-executable', seenOf(seg), `${cant[1]}: ${cant[2]}`);
             return true;
         }
         if (msg.includes('Program name missing')) {
-            this.add('loader.missing-executable', this.seen(seg), 'no program on the command line');
+            this.sink.add('loader.missing-executable', seenOf(seg), 'no program on the command line');
             return true;
         }
         const notInPath = /^ukc-init: (\S{1,256}): not found in PATH/.exec(msg);
         if (notInPath) {
-            this.add('loader.missing-executable', this.seen(seg), notInPath[1]);
+            this.sink.add('loader.missing-executable', seenOf(seg), notInPath[1]);
             return true;
         }
         const at = msg.indexOf(': ELF executable is not position-independent');
         if (at >= 0) {
             const prog = lastToken(msg.slice(0, at));
             this.loaderRejected.add(prog);
-            this.add('loader.not-pie', this.seen(seg), prog || null);
+            this.sink.add('loader.not-pie', seenOf(seg), prog || null);
             return true;
         }
         if (seg.level === null)
@@ -1172,7 +1511,7 @@ class ConsoleRules {
         if (bad) {
             const prog = lastToken(msg.slice(0, bad.index));
             this.loaderRejected.add(prog);
-            this.add('loader.bad-executable', this.seen(seg), `${prog}: ${bad[1]}`);
+            this.sink.add('loader.bad-executable', seenOf(seg), `${prog}: ${bad[1]}`);
             return true;
         }
         const parsing = msg.indexOf(': Parsing of ELF image failed');
@@ -1181,46 +1520,175 @@ class ConsoleRules {
             // The line before already said why (not PIE, wrong machine, ...).
             if (!this.loaderRejected.has(prog)) {
                 const why = msg.slice(parsing + ': Parsing of ELF image failed'.length).replace(/^:\s*/, '');
-                this.add('loader.bad-executable', this.seen(seg), `${prog}: ${why}`);
+                this.sink.add('loader.bad-executable', seenOf(seg), `${prog}: ${why}`);
             }
             return true;
         }
         return false;
     }
-    libraryRule(seg) {
+    library(seg) {
         const { text } = seg;
         const at = text.indexOf(': cannot open shared object file');
         if (at >= 0) {
             const lib = lastToken(text.slice(0, at), /[\s"'(]/);
-            this.add('loader.missing-library', this.seen(seg), lib || null);
+            this.sink.add('loader.missing-library', seenOf(seg), lib || null);
             return true;
         }
         const lower = lowerOf(seg);
         if ((lower.includes('thread-local storage') || lower.includes('tls block')) &&
             /cannot|failed|unable/.test(lower)) {
-            this.add('loader.tls-setup-failed', this.seen(seg), null, { once: true });
+            this.sink.add('loader.tls-setup-failed', seenOf(seg), null, { once: true });
+            return true;
+        }
+        return this.symbol(seg);
+    }
+    /**
+     * jemalloc's `<jemalloc>: Error in dlsym(RTLD_NEXT, "pthread_create"). Cannot enable
+     * background_thread` (a static program has no RTLD_NEXT), an app's `dlsym() "x" failed (...)`, and
+     * the dynamic loader's `symbol lookup error: ...: undefined symbol: x`.
+     */
+    symbol(seg) {
+        const { text } = seg;
+        const lower = lowerOf(seg);
+        if (!lower.includes('dlsym') && !lower.includes('undefined symbol'))
+            return false;
+        const undefinedSymbol = /undefined symbol: ?([^\s,()'"]{1,200})/.exec(text);
+        const dlsym = /\bdlsym\((?:[A-Z_]{1,20}, ?)?"([^"\n]{1,200})"\)/.exec(text) ??
+            /\bdlsym\(\) "([^"\n]{1,200})"/.exec(text);
+        if (!undefinedSymbol && !(dlsym && /error|fail|cannot|not found/i.test(text)))
+            return false;
+        const symbol = undefinedSymbol?.[1] ?? dlsym?.[1] ?? null;
+        // jemalloc then runs without its background threads: a lost feature, not a failure.
+        const optional = /Cannot enable background_thread/i.test(text);
+        this.sink.add('loader.symbol-not-found', seenOf(seg), symbol, {
+            severity: optional ? 'warning' : undefined,
+            data: optional ? { lost: 'background_thread' } : undefined
+        });
+        return true;
+    }
+}
+
+// Memory: out of memory (the ELF loader's heap, thread stacks, the buddy allocator's page requests,
+// the app's own messages), the ELF loader's single fixed brk heap, and the buddy allocator's harmless
+// complaint about a region too small to use. (Unpacking the initrd is the boot family's.)
+const PAGE_KIB = 4;
+/** `2 GiB` for order 19: a buddy request of order n is 2^n pages. */
+function orderSize(order) {
+    const kib = 2 ** order * PAGE_KIB;
+    if (kib >= 1024 * 1024)
+        return `${kib / (1024 * 1024)} GiB`;
+    if (kib >= 1024)
+        return `${kib / 1024} MiB`;
+    return `${kib} KiB`;
+}
+class MemoryRules {
+    sink;
+    /** Keys of memory.heap-limit findings: warnings unless memory ran out too. */
+    heapLimits = [];
+    constructor(sink) {
+        this.sink = sink;
+    }
+    rule(seg) {
+        const { text } = seg;
+        const lower = lowerOf(seg);
+        if (lower.includes('heap')) {
+            // app-elfloader brk.c (0.12 and older): one brk heap of CONFIG_APPELFLOADER_BRK_NBPAGES pages.
+            if (text.includes('Cannot handle multiple user space heaps'))
+                return this.heapLimit(seg, 'a second brk heap');
+            if (text.includes('Failed to increase heap'))
+                return this.heapLimit(seg, 'brk heap full');
+        }
+        if (lower.includes('stack') || lower.includes('main thread')) {
+            // uksched (0.10 and older): `Failed to allocate thread stack`, then ukboot's UK_CRASH `Could
+            // not create main thread`; ukallocstack (0.17 on): `Failed to allocate stack of size...`.
+            const stack = /Failed to allocate (?:thread )?stack\b|Failed to create stack VMA/.exec(text) ??
+                /Could not create main thread/.exec(text);
+            if (stack) {
+                const detail = stack[0].startsWith('Could') ? 'main thread' : 'thread stack';
+                this.sink.add('memory.out-of-memory', seenOf(seg), detail, { once: true });
+                return true;
+            }
+        }
+        if (!lower.includes('memory') && !lower.includes('enomem'))
+            return false;
+        if (lower.includes('memory region') && /after applying page alignments/.test(text)) {
+            // libukallocbbuddy at ERR level on good boots (unikraft#1505, #1553): the region stays unused.
+            const region = /Failed to add memory region ([0-9a-fA-Fx]{1,18}-[0-9a-fA-Fx]{1,18})/.exec(text);
+            this.sink.add('memory.region-skipped', seenOf(seg), region?.[1] ?? null, { once: true });
+            return true;
+        }
+        const heap = /Could not allocate memory for heap(?: \((\d{1,12} ?[KMG]i?B)\))?/.exec(text);
+        if (heap) {
+            const detail = heap[1] ? `heap (${heap[1]})` : 'heap';
+            this.sink.add('memory.out-of-memory', seenOf(seg), detail, { once: true });
+            return true;
+        }
+        const order = lower.includes('palloc') ? /palloc request of order (\d{1,2})\b/.exec(text) : null;
+        if (order) {
+            // The buddy allocator hands out 2^order contiguous pages (unikraft#1381: 1 GiB on a 4 GiB guest).
+            const n = Number(order[1]);
+            this.sink.add('memory.out-of-memory', seenOf(seg), `page allocation of order ${n} (${orderSize(n)})`, {
+                once: true,
+                data: { order: n }
+            });
+            return true;
+        }
+        if (text.includes('failed to reserve page summary memory')) {
+            // The Go runtime reserves its heap's address space up front (static-pie-apps#76).
+            this.sink.add('memory.out-of-memory', seenOf(seg), 'Go runtime reserving its heap', { once: true });
+            return true;
+        }
+        if (/out of memory|Cannot allocate memory|Could not allocate memory|Not enough memory|\bENOMEM\b/i.test(text)) {
+            this.sink.add('memory.out-of-memory', seenOf(seg), null, { once: true });
             return true;
         }
         return false;
     }
-    // --- system calls, fork, resource limits ---------------------------------------------------------
+    heapLimit(seg, detail) {
+        const key = this.sink.add('memory.heap-limit', seenOf(seg), detail);
+        if (!this.heapLimits.includes(key))
+            this.heapLimits.push(key);
+        return true;
+    }
+    /** The heap limit explains a failure when memory then ran out: an error. */
+    finish() {
+        if (!this.sink.hasId('memory.out-of-memory'))
+            return;
+        for (const key of this.heapLimits) {
+            const f = this.sink.get(key);
+            if (f)
+                f.severity = 'error';
+        }
+    }
+}
+
+// System calls the kernel lacks (strace and debug builds' lines, the app's own ENOSYS messages),
+// fork, and resource limits. glibc's start-up probes are gathered apart: they are harmless.
+class ProcessRules {
+    sink;
+    syscalls = new Map();
+    tolerated = new Map();
+    appEnosys = null;
+    constructor(sink) {
+        this.sink = sink;
+    }
     straceCall(seg, call) {
         if (isForkRefusal(call))
-            this.add('process.fork-unsupported', this.seen(seg), null, { once: true });
+            this.sink.add('process.fork-unsupported', seenOf(seg), null, { once: true });
         else if (isEnosysResult(call.result))
             this.noteSyscall(call.name, seg);
     }
     noteSyscall(name, seg) {
         const into = TOLERATED_SYSCALLS.has(name) ? this.tolerated : this.syscalls;
         if (!into.has(name))
-            into.set(name, this.seen(seg));
+            into.set(name, seenOf(seg));
     }
-    processRule(seg) {
+    rule(seg) {
         const { msg, text } = seg;
         const lower = lowerOf(seg);
         if (msg.includes('without CLONE_VM') ||
             (seg.level !== 'Info' && lower.includes('fork') && mentionsForkRefused(text))) {
-            this.add('process.fork-unsupported', this.seen(seg), null, { once: true });
+            this.sink.add('process.fork-unsupported', seenOf(seg), null, { once: true });
             return true;
         }
         const debug = lower.includes('is not available') ? debugUnavailableSyscall(msg) : null;
@@ -1236,7 +1704,7 @@ class ConsoleRules {
             // The app itself reported the failure (not only the kernel's trace): that makes it an error.
             const reported = names.length === 0 || names.some(n => !TOLERATED_SYSCALLS.has(n));
             if (seg.level === null && reported)
-                this.appEnosys ??= this.seen(seg);
+                this.appEnosys ??= seenOf(seg);
             // A kernel line naming no call is left to the catch-all for unrecognised ERR/CRIT lines.
             return seg.level === null || names.length > 0;
         }
@@ -1244,20 +1712,20 @@ class ConsoleRules {
             return false;
         const ignored = /Ignore updating resource (\d{1,3})/.exec(msg);
         if (ignored) {
-            this.add('process.rlimit-ignored', this.seen(seg), `resource ${ignored[1]}`);
+            this.sink.add('process.rlimit-ignored', seenOf(seg), `resource ${ignored[1]}`);
             return true;
         }
         const unsupported = /Unsupported resource (\d{1,3})/.exec(msg);
         if (unsupported) {
-            this.add('process.rlimit-unsupported', this.seen(seg), `resource ${unsupported[1]}`);
+            this.sink.add('process.rlimit-unsupported', seenOf(seg), `resource ${unsupported[1]}`);
             return true;
         }
         return false;
     }
-    finishSyscalls() {
+    finish() {
         if (this.tolerated.size > 0) {
             const names = [...this.tolerated.keys()];
-            this.add('syscall.tolerated', this.tolerated.values().next().value ?? null, names.join(', '), {
+            this.sink.add('syscall.tolerated', this.tolerated.values().next().value ?? null, names.join(', '), {
                 once: true,
                 data: { syscalls: names }
             });
@@ -1266,30 +1734,96 @@ class ConsoleRules {
             return;
         const names = [...this.syscalls.keys()];
         const first = this.syscalls.values().next().value ?? this.appEnosys;
-        this.add('syscall.unsupported', first ?? null, names.length > 0 ? names.join(', ') : null, {
+        this.sink.add('syscall.unsupported', first ?? null, names.length > 0 ? names.join(', ') : null, {
             once: true,
             severity: this.appEnosys ? 'error' : 'warning',
             data: { syscalls: names, reportedByApp: this.appEnosys !== null }
         });
     }
-    // --- memory -------------------------------------------------------------------------------------
-    memoryRule(seg) {
-        const { text } = seg;
-        const lower = lowerOf(seg);
-        if (!lower.includes('memory') && !lower.includes('enomem'))
-            return false;
-        const heap = /Could not allocate memory for heap(?: \((\d{1,12} ?[KMG]i?B)\))?/.exec(text);
-        if (heap) {
-            this.add('memory.out-of-memory', this.seen(seg), heap[1] ? `heap (${heap[1]})` : 'heap', { once: true });
-            return true;
+}
+
+/** Unrecognised ERR/CRIT lines reported at most. */
+const MAX_UNKNOWN_ERRORS = 10;
+class ConsoleRules {
+    sink = new FindingSink();
+    outputSeen = false;
+    kernelProblem = null;
+    unknownErrors = 0;
+    banner = new BannerRules(this.sink);
+    boot = new BootRules(this.sink, () => this.banner.info);
+    crash = new CrashRules(this.sink, key => this.retractKernelError(key));
+    loader = new LoaderRules(this.sink);
+    process = new ProcessRules(this.sink);
+    memory = new MemoryRules(this.sink);
+    app = new AppRules(this.sink);
+    rules = [
+        s => this.banner.rule(s),
+        s => this.crash.rule(s),
+        s => this.boot.rule(s),
+        s => this.loader.rule(s),
+        s => this.process.rule(s),
+        s => this.memory.rule(s),
+        s => this.hostRule(s),
+        s => this.app.exitRule(s),
+        s => this.app.appRule(s)
+    ];
+    /**
+     * One raw console line (escape sequences and CR still in, no `\n`). `matched`: it holds one of
+     * CONSOLE_KEYWORDS; lines without one only serve as context (first output, banner art).
+     */
+    line(lineNo, raw, matched = true) {
+        if (!matched && this.outputSeen && this.banner.pending > 0 && !raw.includes('\x1b')) {
+            // A line of the banner's art, or its version line: the common case needs no normalizing.
+            this.segment(lineNo, raw.endsWith('\r') ? raw.slice(0, -1) : raw, false);
+            return;
         }
-        if (/out of memory|Cannot allocate memory|Could not allocate memory|Not enough memory|\bENOMEM\b/i.test(text)) {
-            this.add('memory.out-of-memory', this.seen(seg), null, { once: true });
-            return true;
-        }
-        return false;
+        for (const text of normalizeLine(raw))
+            this.segment(lineNo, text, matched);
     }
-    // --- QEMU's own messages -------------------------------------------------------------------------
+    /** Context the rules need beyond keyword lines: the first output, the banner's art. */
+    wantsAllLines() {
+        return !this.outputSeen || this.banner.pending > 0;
+    }
+    finish() {
+        this.sink.begin(null);
+        this.banner.finish(this.boot.initFailed);
+        this.crash.finish();
+        this.process.finish();
+        this.memory.finish();
+        this.app.finish();
+        return {
+            findings: this.sink.all(),
+            outputSeen: this.outputSeen,
+            kernelProblem: this.kernelProblem,
+            version: this.banner.version
+        };
+    }
+    segment(line, text, matched) {
+        this.sink.begin(null);
+        if (!this.outputSeen && !isFirmwareLine(text) && classifyQemuMessage(text) === null)
+            this.outputSeen = true;
+        if (this.banner.pending > 0 && this.banner.versionLine(line, text))
+            return;
+        if (!matched)
+            return;
+        const k = parseKernelLine(text);
+        const seg = { line, text, level: k.level, lib: k.lib, msg: k.msg };
+        this.sink.begin(seg.level);
+        if (k.level === null) {
+            const call = parseStraceLine(text);
+            // `exit_group(3) = ?` has the shape of a traced call, but it is the program's exit status.
+            if (call && call.name !== 'exit_group') {
+                this.process.straceCall(seg, call);
+                return;
+            }
+        }
+        for (const rule of this.rules)
+            if (rule(seg))
+                return;
+        if (seg.level === 'ERR' || seg.level === 'CRIT')
+            this.unknownKernelError(seg);
+    }
+    /** QEMU's own messages, when they reach the console. */
     hostRule(seg) {
         const q = classifyQemuMessage(seg.text);
         if (!q)
@@ -1297,89 +1831,22 @@ class ConsoleRules {
         if (q.kind === 'kernel-invalid')
             this.kernelProblem ??= q.detail;
         else if (q.kind !== 'ignore')
-            this.add(q.kind, this.seen(seg), q.detail, { once: true });
+            this.sink.add(q.kind, seenOf(seg), q.detail, { once: true });
         return true;
-    }
-    // --- exit status --------------------------------------------------------------------------------
-    exitRule(seg) {
-        const { msg, text } = seg;
-        if (!msg.includes('returned') && !text.includes('UNIKRAFT_COMPAT_EXIT=') && !text.includes('exit_group('))
-            return false;
-        // Unikraft's `main returned <n>`, the ELF loader's exit_group with a negative status, the
-        // Linux baseline's status line, and `exit_group(<n>) = ?` from a kernel that reports exits.
-        const m = /exit_group\((-?\d{1,10})\)\s*=\s*\?\s*$/.exec(text) ??
-            /\bmain returned (-?\d{1,10})\b/.exec(msg) ??
-            /\bApplication returned error code (-?\d{1,10})\b/.exec(msg) ??
-            /\bUNIKRAFT_COMPAT_EXIT=(-?\d{1,10})\b/.exec(text);
-        if (!m)
-            return false;
-        // The last status printed is the program's (an ELF loader may print one per program).
-        this.exitStatus = { ...this.seen(seg), status: Number(m[1]) };
-        return true;
-    }
-    finishExit() {
-        if (!this.exitStatus)
-            return;
-        const { status } = this.exitStatus;
-        this.add('app.exit-status', this.exitStatus, String(status), {
-            once: true,
-            severity: status === 0 ? 'note' : 'error',
-            data: { status }
-        });
-    }
-    // --- app-level failures of known kinds ----------------------------------------------------------
-    appRule(seg) {
-        const { text } = seg;
-        if (!text.includes('Address family') && !text.includes('Protocol not') && !text.includes('/proc/'))
-            return false;
-        if (text.includes('Address family not supported by protocol')) {
-            this.add('net.address-family-unsupported', this.seen(seg), /\[::\]|AF_INET6|IPv6/.test(text) ? 'IPv6' : /socketpair|AF_UNIX|unix/i.test(text) ? 'AF_UNIX' : null);
-            return true;
-        }
-        if (text.includes('Protocol not available')) {
-            const option = /setsockopt\(([A-Z0-9_]{1,40})\)/.exec(text)?.[1] ?? null;
-            this.add('net.option-unsupported', this.seen(seg), option);
-            return true;
-        }
-        const proc = /(\/proc\/[^\s"':,)]{0,200})/.exec(text);
-        if (proc && seg.level === null && /No such file|cannot open|failed to open|could not open/i.test(text)) {
-            this.add('fs.procfs-missing', this.seen(seg), proc[1]);
-            return true;
-        }
-        return false;
     }
     unknownKernelError(seg) {
         if (this.unknownErrors >= MAX_UNKNOWN_ERRORS)
             return;
         const detail = clip(`${seg.lib ? `[${seg.lib}] ` : ''}${seg.msg.trim()}`, 160);
-        const before = this.found.size;
-        this.add('kernel.error', this.seen(seg), detail);
-        if (this.found.size > before)
+        const before = this.sink.size;
+        this.sink.add('kernel.error', seenOf(seg), detail);
+        if (this.sink.size > before)
             this.unknownErrors++;
     }
-}
-function bannerData(v) {
-    return { version: v.version, codename: v.codename, commit: v.commit };
-}
-/** The last whitespace-separated word of `text` (the program name before `: Failed to ...`). */
-function lastToken(text, separators = /\s/) {
-    let i = text.length;
-    while (i > 0 && !separators.test(text[i - 1]))
-        i--;
-    return text.slice(i);
-}
-/** `Assertion failure: argc == 42` (Unikraft) or glibc's ``Assertion `x > 0' failed.`` */
-function assertionOf(msg) {
-    const uk = msg.indexOf('Assertion failure: ');
-    if (uk >= 0)
-        return msg.slice(uk + 'Assertion failure: '.length).trim() || null;
-    const glibc = msg.indexOf('Assertion `');
-    if (glibc >= 0) {
-        const end = msg.indexOf("' failed", glibc);
-        if (end > glibc)
-            return msg.slice(glibc + 'Assertion `'.length, end);
+    retractKernelError(key) {
+        if (this.sink.remove(key))
+            this.unknownErrors--;
     }
-    return null;
 }
 
 // The keyword automaton: Aho-Corasick over bytes, case-insensitive, as one flat Uint16 table so the
@@ -2071,4 +2538,4 @@ function diagnoseFile(path, context = {}) {
     return diagnoseStream(createReadStream(path, { highWaterMark: SLICE_BYTES }), context);
 }
 
-export { diagnose as a, diagnoseFile as d, hintFor as h };
+export { LINUX_SYSCALLS as L, TOLERATED_SYSCALLS as T, diagnose as a, errnoName as b, diagnoseFile as d, errnoCode as e, hintFor as h };

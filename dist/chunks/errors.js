@@ -121,4 +121,4 @@ function describeError(err) {
     return e.stack ?? e.message;
 }
 
-export { ConfigurationError as C, ExitCode as E, InfrastructureError as I, asEnvironmentError as a, badInput as b, configKeyLabel as c, describeError as d, errorKind as e, InterruptedError as f, throwIfInterrupted as g, describeInput as h, interruptedExitCode as i, toError as t };
+export { ConfigurationError as C, ExitCode as E, InfrastructureError as I, asEnvironmentError as a, badInput as b, configKeyLabel as c, describeError as d, errorKind as e, InterruptedError as f, describeInput as g, throwIfInterrupted as h, interruptedExitCode as i, toError as t };

@@ -1,6 +1,6 @@
 // The one list of inputs and outputs. action.yml, the action's input reader and the CLI's options
 // are all derived from (and tested against) this table, so they cannot drift apart.
-const INPUTS = [
+const INPUT_TABLE = [
     {
         name: 'app',
         metavar: 'DIR',
@@ -99,6 +99,12 @@ const INPUTS = [
         description: 'auto (rerun on the Linux baseline when the Unikraft run fails), always or never.'
     },
     {
+        name: 'trace',
+        metavar: 'WHEN',
+        default: 'auto',
+        description: 'auto (trace both sides, Unikraft and the Linux baseline, when the Unikraft run failed and a trace kernel exists for its version), always (trace every run) or never.'
+    },
+    {
         name: 'allow',
         metavar: 'IDS',
         multiline: true,
@@ -122,5 +128,16 @@ const INPUTS = [
         description: 'error (fail the step on fail or error verdicts) or never (report only).'
     }
 ];
+/** The inputs, in action.yml's order: the literal table seen as uniform descriptors. */
+const INPUTS = INPUT_TABLE;
+const INPUT_NAMES = new Set(INPUTS.map(i => i.name));
+/** Narrows a name read at run time (a CLI option, a key of untyped input) to an InputName. */
+function isInputName(name) {
+    return INPUT_NAMES.has(name);
+}
+/** The documented default of an input (undefined: none, or computed by the engine). */
+function inputDefault(name) {
+    return INPUTS.find(i => i.name === name)?.default;
+}
 
-export { INPUTS as I };
+export { INPUTS as I, isInputName as a, inputDefault as i };

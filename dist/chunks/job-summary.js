@@ -1,7 +1,7 @@
 import { f as findingTitle } from './finding-titles.js';
 import { d as describeGuest, f as formatMs } from './result.js';
-import { r as renderGantt, t as timelineFacts } from './timeline-phases.js';
-import { e as escapeMarkdownInline, a as escapeMarkdownWithCode, c as codeFence, t as truncateText, s as stripAnsi } from './text-escape.js';
+import { d as divergenceFinding, a as divergenceSentence, b as divergenceEvidence, s as syscallRows, l as leftOutLine, t as traceFacts, c as traceNotes, r as renderGantt, e as timelineFacts, o as oneLine, S as SYSCALL_NAME_MAX } from './timeline-phases.js';
+import { e as escapeMarkdownInline, c as codeFence, a as escapeMarkdownWithCode, t as truncateText, s as stripAnsi } from './text-escape.js';
 import 'node:fs';
 import 'node:path';
 import 'node:url';
@@ -9,13 +9,18 @@ import 'node:url';
 const JOB_SUMMARY_LIMIT = 1024 * 1024;
 const EVIDENCE_MAX = 4000;
 const CONSOLE_LINE_MAX = 1000;
+/** Rows of the system-call table; the rest are counted below it (result.json has them all). */
+const SYSCALL_TABLE_ROWS = 30;
 const VERDICT_MARK = { pass: '✅ pass', fail: '❌ fail', error: '⚠️ error' };
 function renderJobSummary(r, opts = {}) {
+    // The divergence is shown with the traces, first; the findings list leaves it out.
+    const divergence = divergenceFinding(r);
     const parts = [
         headline(r),
+        syscallsSection(r, divergence),
         errorSection(r),
         probesSection(r),
-        findingsSection(r),
+        findingsSection(r, divergence),
         baselineSection(r),
         overflowSection(opts.overflow ?? []),
         versionsSection(r),
@@ -57,21 +62,67 @@ function probesSection(r) {
         ...rows
     ].join('\n');
 }
-function findingsSection(r) {
-    if (r.findings.length === 0)
+function syscallsSection(r, finding) {
+    const s = r.syscalls;
+    if (!s)
         return null;
-    const shown = r.findings.filter(f => f.severity !== 'note' || f.allowed);
-    const notes = r.findings.filter(f => f.severity === 'note' && !f.allowed);
+    const out = ['### System calls: Unikraft compared with Linux'];
+    if (s.divergence && finding)
+        out.push('', findingHeading(finding));
+    out.push('', `${s.divergence ? '**First divergence:** ' : ''}${pieces(divergenceSentence(s))}`);
+    if (s.divergence) {
+        const e = divergenceEvidence(s.divergence, finding);
+        out.push('', codeFence(`Linux:    ${e.linux}\nUnikraft: ${e.unikraft}`, 'text'));
+        if (finding)
+            out.push('', `**Hint:** ${escapeMarkdownWithCode(finding.hint)}`);
+    }
+    const rows = syscallRows(s);
+    if (rows.length > 0) {
+        const shown = rows.slice(0, SYSCALL_TABLE_ROWS);
+        out.push('', '| System call | Calls on Linux | Calls on Unikraft | Status on Unikraft |', '|---|--:|--:|---|', ...shown.map(syscallRow));
+        if (rows.length > shown.length)
+            out.push('', escapeMarkdownInline(leftOutLine(rows.slice(shown.length))));
+    }
+    out.push('', `Traced: ${escapeMarkdownInline(traceFacts(s))}.`);
+    const notes = traceNotes(s);
+    if (notes.length > 0)
+        out.push('', '**Notes:**', '', ...notes.map(n => `- ${escapeMarkdownInline(n)}`));
+    return out.join('\n');
+}
+const ROW_MARK = ['❌ ', '❌ ', '⚠️ ', '', '', '', ''];
+function syscallRow(row) {
+    const count = (n) => (n === null ? 'not traced' : n === 0 ? '—' : String(n));
+    return `| <code>${escapeMarkdownInline(oneLine(row.syscall, SYSCALL_NAME_MAX))}</code> | ${count(row.linux)} | ${count(row.unikraft)} | ${ROW_MARK[row.rank]}${escapeMarkdownInline(oneLine(row.status, 200))} |`;
+}
+/** A sentence with its code pieces as `<code>`, everything escaped. */
+function pieces(p) {
+    return p.map(x => ('code' in x ? `<code>${escapeMarkdownInline(x.code)}</code>` : escapeMarkdownInline(x.text))).join('');
+}
+function findingsSection(r, skip) {
+    const findings = r.findings.filter(f => f !== skip);
+    if (findings.length === 0)
+        return null;
+    const shown = findings.filter(f => f.severity !== 'note' || f.allowed);
+    const notes = findings.filter(f => f.severity === 'note' && !f.allowed);
     const blocks = shown.map(findingBlock);
     if (notes.length > 0) {
         blocks.push(`**Notes:**\n\n${notes.map(f => `- ${escapeMarkdownInline(findingTitle(f))}${lineRef(f)}`).join('\n')}`);
     }
     return `### Findings\n\n${blocks.join('\n\n')}`;
 }
+function findingHeading(f) {
+    const mark = f.allowed
+        ? '☑️ allowed'
+        : f.severity === 'error'
+            ? '❌ error'
+            : f.severity === 'warning'
+                ? '⚠️ warning'
+                : 'ℹ️ note';
+    return `#### ${mark}: ${escapeMarkdownInline(findingTitle(f))}`;
+}
 function findingBlock(f) {
-    const mark = f.allowed ? '☑️ allowed' : f.severity === 'error' ? '❌ error' : '⚠️ warning';
     return [
-        `#### ${mark}: ${escapeMarkdownInline(findingTitle(f))}`,
+        findingHeading(f),
         '',
         `Source: ${escapeMarkdownInline(f.source)}${lineRef(f)}`,
         '',
@@ -197,4 +248,4 @@ function limitMarkdown(text, maxBytes) {
     return `${cut}${closing}${marker}`;
 }
 
-export { JOB_SUMMARY_LIMIT, limitMarkdown, renderJobSummary };
+export { JOB_SUMMARY_LIMIT, SYSCALL_TABLE_ROWS, limitMarkdown, renderJobSummary };

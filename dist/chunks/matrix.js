@@ -3,17 +3,19 @@ import { a as appIdOf } from './resolve.js';
 import { join, relative, sep } from 'node:path';
 import { C as ConfigurationError } from './errors.js';
 import { m as mainFinding } from './result.js';
-import { w as writeTextAtomic, l as loadResultFile, R as RESULT_FILE_NAME } from './result-file.js';
 import { t as truncateText, b as escapeXml, e as escapeMarkdownInline } from './text-escape.js';
+import { w as writeTextAtomic, l as loadResultFile, R as RESULT_FILE_NAME } from './result-file.js';
 import { p as parse, U as UsageError, C as COMMON_OPTIONS } from './args.js';
 import 'node:fs';
-import './index.js';
+import './kernel-store.js';
 import './find-program.js';
+import './index.js';
 import 'node:os';
-import 'node:crypto';
-import './version-compare.js';
 import 'process';
 import 'buffer';
+import 'node:crypto';
+import './version-compare.js';
+import './sources.js';
 import './inputs.js';
 import './memory.js';
 import 'node:url';
@@ -25,7 +27,7 @@ const MATRIX_SCHEMA_VERSION = 1;
 /** Which row and column a result belongs to: the requested coordinates first, else what it ran. */
 function cellOf(r, file) {
     const version = r.matrixCell?.version ?? r.unikraft?.version ?? (r.guest === 'linux' ? 'linux' : 'unknown');
-    return {
+    const cell = {
         app: r.matrixCell?.app ?? r.app.name,
         version,
         verdict: r.verdict,
@@ -36,6 +38,11 @@ function cellOf(r, file) {
         summary: r.summary,
         file
     };
+    if (r.syscalls?.traced.unikraft)
+        cell.unsupportedSyscalls = r.syscalls.unsupported
+            .filter(u => !u.tolerated)
+            .map(({ syscall, count }) => ({ syscall, count }));
+    return cell;
 }
 /** Oldest to newest by number; names that are not versions (`latest`, `main`) after them. */
 function sortVersions(versions) {
@@ -62,13 +69,38 @@ function sortVersions(versions) {
 function findCell(m, app, version) {
     return m.cells.find(c => c.app === app && c.version === version);
 }
-/** What a cell says in one line: `fail: loader.missing-library`, `error: infrastructure`, `pass`. */
+/**
+ * What a cell says in one line: `fail: loader.missing-library`, `error: infrastructure`, `pass`;
+ * `unsupported` is `2 ENOSYS` when the trace shows unsupported calls, else null.
+ */
 function cellLabel(c) {
-    return { verdict: c.verdict, reason: c.mainFinding ?? (c.verdict === 'error' ? c.errorKind : null) };
+    const n = c.unsupportedSyscalls?.length ?? 0;
+    return {
+        verdict: c.verdict,
+        reason: c.mainFinding ?? (c.verdict === 'error' ? c.errorKind : null),
+        unsupported: n > 0 ? `${n} ENOSYS` : null
+    };
+}
+/** At most this many unsupported calls are named in a cell's details. */
+const UNSUPPORTED_NAMED_MAX = 10;
+/**
+ * The cell's unsupported calls by name: `ENOSYS on Unikraft: openat ×2, sendfile ×1`; null when the
+ * Unikraft side was not traced. `name` shows each call (escape it there for the output's format).
+ */
+function unsupportedDetail(c, name = s => s) {
+    const u = c.unsupportedSyscalls;
+    if (!u)
+        return null;
+    if (u.length === 0)
+        return 'no unsupported system calls in the Unikraft trace';
+    const named = u.slice(0, UNSUPPORTED_NAMED_MAX).map(x => `${name(truncateText(x.syscall, 40))} ×${x.count}`);
+    const more = u.length > UNSUPPORTED_NAMED_MAX ? ` and ${u.length - UNSUPPORTED_NAMED_MAX} more` : '';
+    return `ENOSYS on Unikraft: ${named.join(', ')}${more}`;
 }
 
 // The matrix as an SVG heatmap: apps as rows, versions as columns, a coloured cell per result with
-// its verdict and main finding, and a legend. Sizes come from the text (no browser to measure it):
+// its verdict (and how many system calls Unikraft answered ENOSYS, when traced), its main finding,
+// and a legend. Sizes come from the text (no browser to measure it):
 // widths are estimated generously per character so labels never overflow their cells.
 const FONT = "'DejaVu Sans', Verdana, Geneva, 'Segoe UI', Arial, sans-serif";
 const PAD = 20;
@@ -93,7 +125,7 @@ function renderMatrixSvg(m) {
     const versions = m.versions.map(v => truncateText(v, LABEL_MAX_CHARS));
     const labelW = Math.max(90, ...apps.map(a => textWidth(a, 14, true))) + 24;
     const reasons = m.cells.map(c => truncateText(cellLabel(c).reason ?? '', REASON_MAX_CHARS));
-    const colW = Math.max(120, ...versions.map(v => textWidth(v, 14, true) + 24), ...reasons.map(r => textWidth(r, 12) + 20));
+    const colW = Math.max(120, ...versions.map(v => textWidth(v, 14, true) + 24), ...reasons.map(r => textWidth(r, 12) + 20), ...m.cells.map(c => textWidth(verdictText(c), 15, true) + 20));
     const gridX = PAD + labelW;
     const gridY = PAD + TITLE_H + HEADER_H;
     const gridW = m.versions.length * (colW + GAP);
@@ -114,10 +146,13 @@ function renderMatrixSvg(m) {
             const kind = c ? c.verdict : 'missing';
             const s = STYLE[kind];
             const reason = c ? truncateText(cellLabel(c).reason ?? '', REASON_MAX_CHARS) : '';
-            const tip = c ? `${app} × ${version}: ${c.summary}` : `${app} × ${version}: no result file`;
+            const enosys = c ? unsupportedDetail(c) : null;
+            const tip = c
+                ? `${app} × ${version}: ${c.summary}${enosys ? ` (${enosys})` : ''}`
+                : `${app} × ${version}: no result file`;
             const stroke = kind === 'missing' ? ' stroke="#afb8c1" stroke-dasharray="4 3"' : '';
             const verdictY = reason ? y + 24 : y + ROW_H / 2 + 6;
-            out.push(`<g><title>${escapeXml(tip)}</title>`, `<rect x="${cellX}" y="${y}" width="${colW}" height="${ROW_H}" rx="6" fill="${s.fill}"${stroke}/>`, `<text x="${cellX + colW / 2}" y="${verdictY}" font-size="15" font-weight="bold" text-anchor="middle" fill="${s.text}">${escapeXml(kind === 'missing' ? 'no result' : kind)}</text>`, reason
+            out.push(`<g><title>${escapeXml(tip)}</title>`, `<rect x="${cellX}" y="${y}" width="${colW}" height="${ROW_H}" rx="6" fill="${s.fill}"${stroke}/>`, `<text x="${cellX + colW / 2}" y="${verdictY}" font-size="15" font-weight="bold" text-anchor="middle" fill="${s.text}">${escapeXml(c ? verdictText(c) : 'no result')}</text>`, reason
                 ? `<text x="${cellX + colW / 2}" y="${y + 43}" font-size="12" text-anchor="middle" fill="${s.sub}">${escapeXml(reason)}</text>`
                 : '', '</g>');
         });
@@ -142,6 +177,11 @@ function renderMatrixSvg(m) {
         '</svg>',
         ''
     ].join('\n');
+}
+/** `fail`, or `fail · 2 ENOSYS` when the trace shows unsupported calls. */
+function verdictText(c) {
+    const { unsupported } = cellLabel(c);
+    return unsupported ? `${c.verdict} · ${unsupported}` : c.verdict;
 }
 function countLine(m) {
     const n = (v) => m.cells.filter(c => c.verdict === v).length;
@@ -199,8 +239,9 @@ function renderMatrixMarkdown(m) {
             const c = findCell(m, app, version);
             if (!c)
                 return '— no result';
-            const { reason } = cellLabel(c);
-            return reason ? `${MARK[c.verdict]}: <code>${escapeMarkdownInline(reason)}</code>` : MARK[c.verdict];
+            const { reason, unsupported } = cellLabel(c);
+            const label = reason ? `${MARK[c.verdict]}: <code>${escapeMarkdownInline(reason)}</code>` : MARK[c.verdict];
+            return unsupported ? `${label} · ${escapeMarkdownInline(unsupported)}` : label;
         });
         return `| ${escapeMarkdownInline(app)} | ${cells.join(' | ')} |`;
     });
@@ -208,6 +249,12 @@ function renderMatrixMarkdown(m) {
     const missing = m.apps.length * m.versions.length - m.cells.length;
     const totals = `${m.cells.length} result${m.cells.length === 1 ? '' : 's'}: ${count('pass')} pass, ${count('fail')} fail, ${count('error')} error${missing > 0 ? `; ${missing} cell${missing === 1 ? '' : 's'} without a result` : ''}.`;
     const out = ['### Unikraft compatibility matrix', '', header, rule, ...rows, '', totals];
+    const enosys = m.cells.filter(c => (c.unsupportedSyscalls?.length ?? 0) > 0);
+    if (enosys.length > 0) {
+        out.push('', 'System calls Unikraft answered ENOSYS (from the traces; glibc probes it tolerates left out):', '');
+        for (const c of enosys)
+            out.push(`- ${escapeMarkdownInline(c.app)} × ${escapeMarkdownInline(c.version)}: ${unsupportedDetail(c, n => `<code>${escapeMarkdownInline(n)}</code>`)}`);
+    }
     if (m.rejected.length > 0) {
         out.push('', `Result files not used (${m.rejected.length}):`, '');
         for (const r of m.rejected)

@@ -1,65 +1,257 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve, dirname, relative, sep, isAbsolute, basename, join } from 'node:path';
-import { C as ConfigurationError, b as badInput, c as configKeyLabel } from './errors.js';
-import { d as distExports, s as splitWordsFor, p as parseEnvLines, a as parseChoice, r as readKernelStore, S as STORE_MANIFEST, n as newestStoredVersion, b as parseProbe, c as parsePorts, g as guestPortsOf, e as parseDuration, f as parseBoolean, h as splitList } from './index.js';
-import { readFile } from 'node:fs/promises';
-import { I as INPUTS } from './inputs.js';
+import { b as badInput, C as ConfigurationError } from './errors.js';
+import { i as isKind, w as wrong, s as splitWords, S as ShellWordsError, m as must, p as parseDuration, c as commandSpec, e as exitSpec, a as consoleSpec, b as parsePatternValue, h as httpSpec, t as tcpSpec, r as redisSpec, d as parseBool, f as parsePort, D as DEFAULT_HTTP_PORT, g as DEFAULT_REDIS_PORT, j as closingSlash, k as tokenizeOptions, l as splitWordsFor, n as readKernelStore, o as STORE_MANIFEST, q as newestStoredVersion } from './kernel-store.js';
+import 'node:os';
+import { c as configLabel, g as given, l as loadConfigFile, s as sourcesOf, p as pick, a as asString, b as asList, d as labelOf, e as stringOr } from './sources.js';
+import { a as isInputName } from './inputs.js';
+import { c as parseEnvLines, e as parseChoice, f as parsePorts, g as parseDuration$1, h as parseBoolean } from './index.js';
 import { p as parseMemory } from './memory.js';
 
-// Reads unikraft-compat.yml: the same keys as the action's inputs (probes structured), checked
-// against the accepted keys, with each key's line kept so errors and annotations can point at it.
-/** Keys the config file accepts beyond the inputs (or in place of them). */
-const EXTRA_KEYS = ['probes', 'workdir', 'build-args', 'target', 'files', 'packages', 'services'];
-/** Inputs that make no sense inside the config file itself. */
-const NOT_IN_FILE = new Set(['app', 'config', 'probe']);
-const CONFIG_KEYS = [
-    ...INPUTS.map(i => i.name).filter(n => !NOT_IN_FILE.has(n)),
-    ...EXTRA_KEYS
-];
-async function loadConfigFile(path) {
-    let text;
-    try {
-        text = await readFile(path, 'utf8');
+function parseProbeObject(obj, input) {
+    const kindValue = obj.kind;
+    if (typeof kindValue !== 'string' || !isKind(kindValue.toLowerCase())) {
+        throw wrong(input, null, obj, kindValue === undefined ? 'the object has no kind' : `unknown probe kind '${String(kindValue)}'`);
     }
-    catch (err) {
-        throw new ConfigurationError('config', `Input 'config' names '${path}', which cannot be read: ${err.message}`);
+    const kind = kindValue.toLowerCase();
+    const fail = (reason) => wrong(input, kind, obj, reason, true);
+    const keys = {
+        redis: ['port', 'setget', 'timeout'],
+        http: ['port', 'path', 'method', 'status', 'body', 'headers', 'timeout'],
+        tcp: ['port', 'timeout'],
+        console: ['regex', 'stop'],
+        exit: ['code'],
+        command: ['argv', 'command', 'retry', 'timeout']
+    };
+    for (const key of Object.keys(obj)) {
+        if (key !== 'kind' && !keys[kind].includes(key)) {
+            throw fail(`unknown key '${key}' (accepted: kind, ${keys[kind].join(', ')})`);
+        }
     }
-    return parseConfigText(text, path);
+    const str = (key) => {
+        const v = obj[key];
+        if (v === undefined || v === null)
+            return undefined;
+        if (typeof v === 'string')
+            return v;
+        if (typeof v === 'number' || typeof v === 'boolean')
+            return String(v);
+        throw fail(`'${key}' must be a single value`);
+    };
+    const port = (dflt) => {
+        const v = str('port');
+        if (v === undefined) {
+            if (dflt === undefined)
+                throw fail("'port' is required");
+            return dflt;
+        }
+        return must(parsePort(v), input, kind, obj, true);
+    };
+    const bool = (key, dflt) => {
+        const v = obj[key];
+        if (v === undefined || v === null)
+            return dflt;
+        if (typeof v !== 'boolean' && typeof v !== 'string')
+            throw fail(`'${key}' must be true or false`);
+        return must(parseBool(v), input, kind, obj, true);
+    };
+    const timeout = () => {
+        const v = obj.timeout;
+        if (v === undefined || v === null)
+            return [];
+        if (typeof v === 'number')
+            return [{ key: 'timeout', value: `${must(parseDuration(v), input, kind, obj, true)}ms` }];
+        return [{ key: 'timeout', value: str('timeout') }];
+    };
+    switch (kind) {
+        case 'redis': {
+            const setget = bool('setget', false);
+            return redisSpec(input, port(DEFAULT_REDIS_PORT), [...timeout(), { key: 'setget', value: String(setget) }], obj, true);
+        }
+        case 'tcp':
+            return tcpSpec(input, port(), timeout(), obj, true);
+        case 'http': {
+            const path = str('path') ?? '/';
+            const opts = [...timeout()];
+            const method = str('method');
+            if (method !== undefined)
+                opts.push({ key: 'method', value: method });
+            const status = obj.status;
+            if (status !== undefined && status !== null) {
+                if (!(typeof status === 'string' || typeof status === 'number' || Array.isArray(status))) {
+                    throw fail("'status' must be a code, a class like 2xx, or a list of them");
+                }
+                const statuses = Array.isArray(status) ? status.map(String).join(',') : String(status);
+                opts.push({ key: 'status', value: statuses });
+            }
+            const body = str('body');
+            if (body !== undefined)
+                opts.push({ key: 'body', value: body });
+            const headers = obj.headers;
+            if (headers !== undefined && headers !== null) {
+                if (typeof headers !== 'object' || Array.isArray(headers))
+                    throw fail("'headers' must be a map of NAME: REGEX");
+                for (const [name, re] of Object.entries(headers)) {
+                    if (typeof re !== 'string')
+                        throw fail(`headers.${name} must be a regular expression string`);
+                    opts.push({ key: 'header', value: `${name}:${re}` });
+                }
+            }
+            return httpSpec(input, port(DEFAULT_HTTP_PORT), path, opts, obj, true);
+        }
+        case 'console': {
+            const re = str('regex');
+            if (re === undefined)
+                throw fail("'regex' is required");
+            return consoleSpec(input, must(parsePatternValue(re), input, kind, obj, true), bool('stop', true));
+        }
+        case 'exit': {
+            const code = str('code');
+            if (code === undefined)
+                throw fail("'code' is required");
+            return exitSpec(input, /^\d+$/.test(code) ? Number(code) : NaN, obj, true);
+        }
+        case 'command': {
+            let argv;
+            if (obj.argv !== undefined && obj.command !== undefined)
+                throw fail("give either 'argv' or 'command', not both");
+            if (obj.argv !== undefined) {
+                if (!Array.isArray(obj.argv) || !obj.argv.every(a => typeof a === 'string')) {
+                    throw fail("'argv' must be a list of strings");
+                }
+                argv = obj.argv;
+            }
+            else {
+                const cmd = str('command');
+                if (cmd === undefined)
+                    throw fail("'argv' or 'command' is required");
+                try {
+                    argv = splitWords(cmd);
+                }
+                catch (e) {
+                    if (e instanceof ShellWordsError)
+                        throw fail(e.message);
+                    throw e;
+                }
+            }
+            const t = timeout();
+            const ms = t.length ? must(parseDuration(t[0].value), input, kind, obj, true) : null;
+            return commandSpec(input, argv, bool('retry', false), ms, obj, true);
+        }
+    }
 }
-function parseConfigText(text, path) {
-    const lineCounter = new distExports.LineCounter();
-    const doc = distExports.parseDocument(text, { lineCounter, uniqueKeys: true });
-    if (doc.errors.length > 0) {
-        const e = doc.errors[0];
-        const line = e.linePos?.[0]?.line;
-        throw new ConfigurationError('config', `Config file ${path}${line ? `:${line}` : ''} is not valid YAML: ${e.message.split('\n')[0]}`);
+
+// The one-string probe form (`--probe`, the `probe` input, a string in `probes:`):
+// `redis[:PORT] [setget]`, `http:PORT/PATH status=200`, `console:/REGEX/i stop=no`, ...
+function parseProbeString(raw, input) {
+    const text = raw.trim();
+    const head = /^([A-Za-z]+)(:|(?=\s)|$)/.exec(text);
+    const kindWord = head?.[1].toLowerCase() ?? '';
+    if (!head || !isKind(kindWord)) {
+        const shown = text.split(/[:\s]/)[0];
+        throw wrong(input, null, raw, shown ? `unknown probe kind '${shown}'` : 'the probe is empty');
     }
-    const values = {};
-    const lines = {};
-    if (doc.contents === null)
-        return { path, text, values, lines };
-    if (!distExports.isMap(doc.contents)) {
-        throw new ConfigurationError('config', `Config file ${path} must be a mapping of keys (${CONFIG_KEYS.join(', ')})`);
-    }
-    for (const pair of doc.contents.items) {
-        const key = distExports.isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-        const line = distExports.isScalar(pair.key) && pair.key.range ? lineCounter.linePos(pair.key.range[0]).line : 0;
-        if (!CONFIG_KEYS.includes(key)) {
-            throw new ConfigurationError(key, `Config file ${path}:${line} has an unknown key '${key}'; accepted keys: ${CONFIG_KEYS.join(', ')}`);
+    const kind = kindWord;
+    const hasColon = head[2] === ':';
+    const rest = text.slice(head[0].length);
+    const need = (ok, reason) => {
+        if (!ok)
+            throw wrong(input, kind, raw, reason);
+    };
+    switch (kind) {
+        case 'redis':
+        case 'http':
+        case 'tcp': {
+            const [target, optText] = splitFirstWord(rest);
+            need(!hasColon || target !== '', `nothing after '${kind}:'`);
+            need(kind !== 'tcp' || hasColon, 'tcp needs a port');
+            const opts = must(tokenizeOptions(hasColon ? optText : rest), input, kind, raw);
+            if (kind === 'redis') {
+                const port = target === '' ? DEFAULT_REDIS_PORT : must(parsePort(target), input, kind, raw);
+                return redisSpec(input, port, opts, raw);
+            }
+            if (kind === 'tcp')
+                return tcpSpec(input, must(parsePort(target), input, kind, raw), opts, raw);
+            const slash = target.indexOf('/');
+            const portText = slash < 0 ? target : target.slice(0, slash);
+            const path = slash < 0 ? '/' : target.slice(slash);
+            need(portText !== '' || target === '', `write http:PORT/PATH, e.g. http:80${path}`);
+            const port = portText === '' ? DEFAULT_HTTP_PORT : must(parsePort(portText), input, kind, raw);
+            return httpSpec(input, port, path, opts, raw);
         }
-        lines[key] = line;
-        const node = pair.value;
-        if (node && Array.isArray(node.items)) {
-            node.items.forEach((item, i) => {
-                if (item?.range)
-                    lines[`${key}[${i}]`] = lineCounter.linePos(item.range[0]).line;
-            });
+        case 'console': {
+            need(hasColon && rest.trim() !== '', 'a regular expression after console:');
+            let patternText = rest;
+            let optText = '';
+            if (rest.startsWith('/')) {
+                const end = closingSlash(rest);
+                need(end >= 0, `'${rest}' starts a /REGEX/FLAGS without its closing slash (write \\/ to match a leading slash)`);
+                const after = /^[A-Za-z]*/.exec(rest.slice(end + 1))[0];
+                patternText = rest.slice(0, end + 1 + after.length);
+                optText = rest.slice(patternText.length);
+                need(optText === '' || /^\s/.test(optText), `text after the /REGEX/FLAGS must be options like stop=no`);
+            }
+            else {
+                // The plain form's regex runs to the end, except a trailing stop option (people write it).
+                const trailing = /^(.*?)(\s+stop=\S*)$/.exec(rest);
+                if (trailing)
+                    [patternText, optText] = [trailing[1], trailing[2]];
+            }
+            const pattern = must(parsePatternValue(patternText), input, kind, raw);
+            const opts = must(tokenizeOptions(optText), input, kind, raw);
+            let stop = true;
+            for (const o of opts) {
+                need(o.key === 'stop', `unknown option '${o.key}' (accepted: stop)`);
+                stop = o.value === null ? true : must(parseBool(o.value), input, kind, raw);
+            }
+            return consoleSpec(input, pattern, stop);
         }
-        values[key] = pair.value?.toJSON
-            ? pair.value.toJSON()
-            : (pair.value ?? null);
+        case 'exit': {
+            need(!hasColon || /^\d+$/.test(rest.trim()), `exit status '${rest.trim()}' must be a number 0..255`);
+            need(rest.trim() === '' || hasColon, 'write exit:CODE');
+            return exitSpec(input, hasColon ? Number(rest.trim()) : 0, raw, false);
+        }
+        case 'command': {
+            need(hasColon, 'write command:PROGRAM ARGS...');
+            let argv;
+            try {
+                argv = splitWords(rest);
+            }
+            catch (e) {
+                if (e instanceof ShellWordsError)
+                    throw wrong(input, kind, raw, e.message);
+                throw e;
+            }
+            return commandSpec(input, argv, false, null, raw, false);
+        }
     }
-    return { path, text, values, lines };
+}
+function splitFirstWord(s) {
+    const m = /^\S*/.exec(s);
+    return [m[0], s.slice(m[0].length)];
+}
+
+// Turns the user's probes (the one-string form of `--probe`/`probe`, or a config-file object) into
+// validated ProbeSpecs. Every mistake is one ConfigurationError naming the input and the accepted form,
+// raised before anything boots. docs/probes.md documents both forms: parse-probe-string.ts and
+// parse-probe-object.ts read them, probe-specs.ts builds the specs, probe-forms.ts words the errors.
+/** Parses one probe, from the string form or a config-file object. */
+function parseProbe(input, inputName) {
+    if (typeof input === 'string')
+        return parseProbeString(input, inputName);
+    if (input !== null && typeof input === 'object' && !Array.isArray(input)) {
+        return parseProbeObject(input, inputName);
+    }
+    throw wrong(inputName, null, input, `a probe is a string or an object, got ${Array.isArray(input) ? 'a list' : typeof input}`);
+}
+/** The guest ports the probes talk to, in first-use order: the runner forwards them automatically. */
+function guestPortsOf(specs) {
+    const ports = [];
+    for (const s of specs) {
+        if ((s.kind === 'redis' || s.kind === 'http' || s.kind === 'tcp') && !ports.includes(s.port))
+            ports.push(s.port);
+    }
+    return ports;
 }
 
 // Host services (config key `services`): programs the guest talks to, started on the host before
@@ -100,48 +292,57 @@ function parseServices(value, configPath, label) {
     });
 }
 
+// The config keys no input has (workdir, build-args, target, files, packages, services): read from
+// the config file alone, each bad value one error naming the key and its line.
+function fileOnlyOptions(cfg) {
+    if (cfg === null)
+        return { workdir: null, buildArgs: {}, target: null, files: [], packages: [], services: [] };
+    const workdir = cfg.values.workdir;
+    if (workdir != null && (typeof workdir !== 'string' || !workdir.startsWith('/'))) {
+        throw badInput(configLabel(cfg, 'workdir'), 'an absolute path inside the guest', workdir);
+    }
+    const buildArgsV = cfg.values['build-args'];
+    const buildArgs = {};
+    if (buildArgsV != null) {
+        if (typeof buildArgsV !== 'object' || Array.isArray(buildArgsV)) {
+            throw badInput(configLabel(cfg, 'build-args'), 'a mapping of NAME: value', buildArgsV);
+        }
+        for (const [k, v] of Object.entries(buildArgsV))
+            buildArgs[k] = String(v);
+    }
+    const files = listFromConfig(cfg, 'files', 'SRC:DEST entries (SRC relative to the app directory)');
+    const packages = listFromConfig(cfg, 'packages', 'Debian package names');
+    for (const p of packages) {
+        if (!/^[a-z0-9][a-z0-9+.-]+$/.test(p))
+            throw badInput(configLabel(cfg, 'packages'), 'Debian package names', p);
+    }
+    const target = cfg.values.target;
+    const services = parseServices(cfg.values.services, cfg.path, i => i < 0 ? configLabel(cfg, 'services') : configLabel(cfg, `services[${i}]`, 'services'));
+    return {
+        workdir: typeof workdir === 'string' ? workdir : null,
+        buildArgs,
+        target: typeof target === 'string' ? target : null,
+        files,
+        packages,
+        services
+    };
+}
+function listFromConfig(cfg, key, accepted) {
+    const v = cfg.values[key];
+    if (v == null)
+        return [];
+    if (!Array.isArray(v) || !v.every(x => typeof x === 'string' && x.trim() !== '')) {
+        throw badInput(configLabel(cfg, key), `a list of ${accepted}`, v);
+    }
+    return v.map(x => x.trim());
+}
+
 // Turns raw inputs (action inputs or CLI options, all strings) plus the config file into one
 // validated CheckOptions. Precedence: documented defaults < config file < explicit inputs.
 // Every bad value raises one ConfigurationError naming the input (or config key and line).
-const DEFAULTS = Object.fromEntries(INPUTS.map(i => [i.name, i.default]));
-function given(raw, name) {
-    const v = raw[name];
-    return v !== undefined && v.trim() !== '';
-}
-function pick(raw, cfg, name, cfgKey = name) {
-    if (given(raw, name))
-        return { value: raw[name], label: name };
-    if (cfg && cfgKey in cfg.values && cfg.values[cfgKey] !== null) {
-        return { value: cfg.values[cfgKey], label: configKeyLabel(cfgKey, cfg.path, cfg.lines[cfgKey]) };
-    }
-    return undefined;
-}
-function asString(s) {
-    if (typeof s.value === 'string')
-        return s.value;
-    if (typeof s.value === 'number' || typeof s.value === 'boolean')
-        return String(s.value);
-    throw badInput(s.label, 'a single value', s.value);
-}
-/** A list from a multi-line / comma string or a YAML list. */
-function asList(s, splitCommas = true) {
-    if (Array.isArray(s.value))
-        return s.value.map(v => (typeof v === 'string' ? v : String(v)));
-    const text = asString(s);
-    return splitCommas
-        ? splitList(text)
-        : text
-            .split('\n')
-            .map(l => l.trim())
-            .filter(Boolean);
-}
-function stringOr(raw, cfg, name) {
-    const s = pick(raw, cfg, name);
-    return s ? asString(s) : DEFAULTS[name];
-}
 async function resolveCheckOptions(raw, ctx) {
     for (const key of Object.keys(raw)) {
-        if (!INPUTS.some(i => i.name === key))
+        if (!isInputName(key))
             throw new ConfigurationError(key, `Unknown input '${key}'`);
     }
     const appDir = resolve(ctx.cwd, raw.app?.trim() || '.');
@@ -161,13 +362,15 @@ async function resolveCheckOptions(raw, ctx) {
         configPath = join(appDir, 'unikraft-compat.yaml');
     }
     const cfg = configPath ? await loadConfigFile(configPath) : null;
+    // Which source won each key, decided once (sources.ts); paths from inputs are relative to cwd.
+    const sources = sourcesOf(raw, cfg);
     // Root filesystem: explicit, else <app>/Dockerfile.
     const dockerfileDefault = join(appDir, 'Dockerfile');
     const rootfsGiven = pick(raw, cfg, 'rootfs');
     let rootfs = rootfsGiven ? asString(rootfsGiven).trim() : null;
     if (rootfs && !rootfs.startsWith('binary:')) {
         // Relative paths in the config file are relative to the app directory; inputs to the workspace.
-        rootfs = resolve(given(raw, 'rootfs') ? ctx.cwd : appDir, rootfs);
+        rootfs = resolve(sources.rootfs === 'input' ? ctx.cwd : appDir, rootfs);
     }
     if (!rootfs && existsSync(dockerfileDefault))
         rootfs = dockerfileDefault;
@@ -223,7 +426,7 @@ async function resolveCheckOptions(raw, ctx) {
     const storeSrc = pick(raw, cfg, 'kernel-store');
     let kernelStore = null;
     if (storeSrc) {
-        const dir = resolve(given(raw, 'kernel-store') ? ctx.cwd : appDir, asString(storeSrc));
+        const dir = resolve(sources['kernel-store'] === 'input' ? ctx.cwd : appDir, asString(storeSrc));
         kernelStore = readKernelStore(dir, storeSrc.label);
     }
     else if (ctx.shippedKernelStore && existsSync(join(ctx.shippedKernelStore, STORE_MANIFEST))) {
@@ -239,7 +442,7 @@ async function resolveCheckOptions(raw, ctx) {
     const kernelSrc = pick(raw, cfg, 'kernel');
     let kernel = null;
     if (kernelSrc) {
-        kernel = resolve(given(raw, 'kernel') ? ctx.cwd : appDir, asString(kernelSrc));
+        kernel = resolve(sources.kernel === 'input' ? ctx.cwd : appDir, asString(kernelSrc));
         if (!existsSync(kernel) || !statSync(kernel).isFile()) {
             throw badInput(kernelSrc.label, 'the path of an existing Unikraft kernel image', asString(kernelSrc));
         }
@@ -252,18 +455,18 @@ async function resolveCheckOptions(raw, ctx) {
     const memoryMiB = parseMemory(stringOr(raw, cfg, 'memory'), labelOf(raw, cfg, 'memory'));
     // Probes: one per line (input) or a list of strings / objects (config file).
     const probes = [];
-    if (given(raw, 'probe')) {
+    if (sources.probes === 'input') {
         raw
             .probe.split('\n')
             .map(l => l.trim())
             .filter(Boolean)
             .forEach((p, i) => probes.push(parseProbe(p, `probe[${i + 1}]`)));
     }
-    else if (cfg && Array.isArray(cfg.values.probes)) {
-        cfg.values.probes.forEach((p, i) => probes.push(parseProbe(p, configKeyLabel(`probes[${i}]`, cfg.path, cfg.lines[`probes[${i}]`] ?? cfg.lines.probes))));
+    else if (sources.probes === 'config' && cfg && Array.isArray(cfg.values.probes)) {
+        cfg.values.probes.forEach((p, i) => probes.push(parseProbe(p, configLabel(cfg, `probes[${i}]`, 'probes'))));
     }
-    else if (cfg && cfg.values.probes != null) {
-        throw badInput(configKeyLabel('probes', cfg.path, cfg.lines.probes), 'a list of probes', cfg.values.probes);
+    else if (sources.probes === 'config' && cfg) {
+        throw badInput(configLabel(cfg, 'probes'), 'a list of probes', cfg.values.probes);
     }
     const portsSrc = pick(raw, cfg, 'ports');
     const ports = portsSrc ? parsePorts(asList(portsSrc), portsSrc.label) : [];
@@ -271,13 +474,18 @@ async function resolveCheckOptions(raw, ctx) {
         if (!ports.some(p => p.guest === g))
             ports.push({ guest: g });
     }
-    const timeoutMs = parseDuration(stringOr(raw, cfg, 'timeout'), labelOf(raw, cfg, 'timeout'));
+    const timeoutMs = parseDuration$1(stringOr(raw, cfg, 'timeout'), labelOf(raw, cfg, 'timeout'));
     const accel = parseChoice(stringOr(raw, cfg, 'accel'), labelOf(raw, cfg, 'accel'), [
         'auto',
         'kvm',
         'tcg'
     ]);
     const baseline = parseChoice(stringOr(raw, cfg, 'baseline'), labelOf(raw, cfg, 'baseline'), [
+        'auto',
+        'always',
+        'never'
+    ]);
+    const trace = parseChoice(stringOr(raw, cfg, 'trace'), labelOf(raw, cfg, 'trace'), [
         'auto',
         'always',
         'never'
@@ -300,45 +508,17 @@ async function resolveCheckOptions(raw, ctx) {
     const artifactName = pick(raw, cfg, 'artifact-name')
         ? asString(pick(raw, cfg, 'artifact-name')).trim()
         : null;
-    const workdirV = cfg?.values.workdir;
-    if (workdirV != null && (typeof workdirV !== 'string' || !workdirV.startsWith('/'))) {
-        throw badInput(configKeyLabel('workdir', cfg.path, cfg.lines.workdir), 'an absolute path inside the guest', workdirV);
-    }
-    const buildArgsV = cfg?.values['build-args'];
-    const buildArgs = {};
-    if (buildArgsV != null) {
-        if (typeof buildArgsV !== 'object' || Array.isArray(buildArgsV)) {
-            throw badInput(configKeyLabel('build-args', cfg.path, cfg.lines['build-args']), 'a mapping of NAME: value', buildArgsV);
-        }
-        for (const [k, v] of Object.entries(buildArgsV))
-            buildArgs[k] = String(v);
-    }
-    const files = listFromConfig(cfg, 'files', 'SRC:DEST entries (SRC relative to the app directory)');
-    const packages = listFromConfig(cfg, 'packages', 'Debian package names');
-    for (const p of packages) {
-        if (!/^[a-z0-9][a-z0-9+.-]+$/.test(p))
-            throw badInput(configKeyLabel('packages', cfg.path, cfg.lines.packages), 'Debian package names', p);
-    }
-    const targetV = cfg?.values.target;
-    const services = cfg
-        ? parseServices(cfg.values.services, cfg.path, i => {
-            const key = i < 0 ? 'services' : `services[${i}]`;
-            return configKeyLabel(key, cfg.path, cfg.lines[key] ?? cfg.lines.services);
-        })
-        : [];
+    const fileOnly = fileOnlyOptions(cfg);
     return {
         appDir,
         appId: appIdOf(appDir, ctx.cwd),
         configFile: configPath,
-        configLines: cfg?.lines ?? {},
+        origins: { sources, configPositions: cfg?.positions ?? {} },
         dockerfile,
         kraftfile,
         rootfs,
-        buildArgs,
-        target: typeof targetV === 'string' ? targetV : null,
         cmd,
         env,
-        workdir: typeof workdirV === 'string' ? workdirV : null,
         guest,
         unikraftVersion,
         unikraftVersionGiven: versionSrc !== undefined,
@@ -353,26 +533,13 @@ async function resolveCheckOptions(raw, ctx) {
         timeoutMs,
         accel,
         baseline,
+        trace,
         allow,
         artifactName,
         uploadLogs,
         failOn,
-        files,
-        packages,
-        services
+        ...fileOnly
     };
-}
-function labelOf(raw, cfg, name) {
-    return pick(raw, cfg, name)?.label ?? name;
-}
-function listFromConfig(cfg, key, accepted) {
-    const v = cfg?.values[key];
-    if (v == null)
-        return [];
-    if (!Array.isArray(v) || !v.every(x => typeof x === 'string' && x.trim() !== '')) {
-        throw badInput(configKeyLabel(key, cfg.path, cfg.lines[key]), `a list of ${accepted}`, v);
-    }
-    return v.map(x => x.trim());
 }
 /**
  * The app's id in the matrix and in artifact names: its directory relative to the working directory

@@ -12,6 +12,7 @@ import 'node:events';
 import 'node:stream/promises';
 import './command-runner.js';
 import 'node:child_process';
+import './tree-path.js';
 import 'node:util';
 import './inputs.js';
 

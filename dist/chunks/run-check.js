@@ -1,485 +1,123 @@
-import { mkdir, writeFile, copyFile, stat, readlink, rename, rm, readFile, mkdtemp, readdir, appendFile, open, access } from 'node:fs/promises';
+import { readdir, stat, readFile, open, mkdir, mkdtemp, writeFile, appendFile, rm, copyFile, readlink, rename, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve, basename, relative, isAbsolute, dirname, normalize, sep } from 'node:path';
-import { q as quoteWord, i as compilePattern, j as formatPattern, k as statusMatches, l as formatStatuses, m as findStoredKernel, v as verifiedKernelPath, d as distExports, s as splitWordsFor, b as parseProbe } from './index.js';
-import { openSync, readSync, closeSync, readFileSync, readdirSync, lstatSync, createReadStream, statSync, realpathSync, mkdirSync, createWriteStream, writeFileSync, rmSync, readlinkSync, constants } from 'node:fs';
-import 'node:string_decoder';
-import { a as diagnose, h as hintFor } from './diagnose2.js';
-import { b as badInput, I as InfrastructureError, g as throwIfInterrupted, d as describeError, C as ConfigurationError, a as asEnvironmentError, t as toError, e as errorKind } from './errors.js';
-import { s as silentLogger, e as ensureQemu, r as rdseedWarning, i as installKraftkit } from './qemu-setup.js';
-import { i as inspectKernelImage, s as startVm, f as rememberQemuVersion, g as emptyArgumentIndexes } from './start-vm.js';
-import { createHash, randomBytes } from 'node:crypto';
-import { p as parseVersion, c as compareVersions } from './version-compare.js';
-import { spawn } from 'node:child_process';
-import { connect, createServer } from 'node:net';
-import { request, createServer as createServer$1 } from 'node:http';
-import { a as vmSummaryFrom, p as portsToJson, t as timelineFromVm, R as RESULT_SCHEMA_VERSION, s as summarize } from './result.js';
+import { join, resolve, normalize, sep, basename, relative, isAbsolute, dirname } from 'node:path';
+import { d as describeError, I as InfrastructureError, h as throwIfInterrupted, C as ConfigurationError, b as badInput, t as toError, e as errorKind, a as asEnvironmentError } from './errors.js';
 import { a as writeResultFile } from './result-file.js';
-import { g as guestDirname, t as toGuestPath, T as TreeView, c as comparePaths, a as TreeWriter, w as walkTree, s as splitRdev, b as readSpecials, d as sniffArchiveFile, o as openArchive, U as UnexpectedEofError, e as tarChecksumOk, n as normaliseArchivePath, f as specialsSidecarPath, h as extractCpio, S as SymlinkLoopError, p as packDirectory } from './pack-directory.js';
-import { nodeCommandRunner, CommandNotFoundError } from './command-runner.js';
-import { d as cpioEntryBytes, a as CPIO_TRAILER_NAME } from './cpio-writer.js';
+import { R as RUN_FILES, s as serviceLogName, c as clearRunFiles, l as listRunFiles } from './run-files.js';
+import { s as silentLogger, e as ensureQemu, i as installKraftkit, r as rdseedWarning } from './kraftkit-install.js';
+import { T as TOLERATED_SYSCALLS, a as diagnose, h as hintFor, L as LINUX_SYSCALLS, e as errnoCode, b as errnoName } from './diagnose2.js';
+import { spawn } from 'node:child_process';
+import { randomBytes, createHash } from 'node:crypto';
+import { createWriteStream, createReadStream, lstatSync, statSync, realpathSync, mkdirSync, writeFileSync, rmSync, readlinkSync, readdirSync, constants } from 'node:fs';
 import './vm-registry.js';
+import 'node:string_decoder';
 import 'node:zlib';
+import { d as cpioEntryBytes, a as CPIO_TRAILER_NAME } from './cpio-writer.js';
+import { connect } from 'node:net';
 import { a as ensureLinuxKernel } from './linux-kernel.js';
-import { a as TOOL_VERSION, T as TOOL_NAME } from './version.js';
-import { d as detectPrivileges, p as privileged } from './privileges.js';
+import { u as quoteWord, v as compilePattern, x as formatPattern, y as statusMatches, z as formatStatuses, A as DEFAULT_ATTEMPT_TIMEOUT_MS, l as splitWordsFor, B as findStoredKernel, C as verifiedKernelPath } from './kernel-store.js';
+import { request, createServer } from 'node:http';
 import { systemClock } from './clock.js';
-import { c as clearRunFiles, m as makeScratchDir, R as RUN_FILES, l as listRunFiles } from './scratch.js';
-import './find-program.js';
-import 'process';
-import 'buffer';
-import './memory.js';
-import 'node:url';
-import 'node:stream';
+import { nodeCommandRunner, CommandNotFoundError } from './command-runner.js';
+import { f as checkRunShape, g as allocateHostPorts, C as ConsoleCapture, i as isBannerLine, H as HOST_ADDRESS, s as startVm, h as resolveClosure, j as isElfMagic, k as readHead, l as ClosureResolver, m as parseShebang, n as readElf, E as ElfFormatError, o as DEFAULT_LIBRARY_DIRS, t as emptyArgumentIndexes, u as inspectKernelImage, w as rememberQemuVersion, S as STRACE_PACKAGE } from './start-vm.js';
+import { T as TreeWriter, w as walkTree, s as splitRdev, a as readSpecials, b as sniffArchiveFile, o as openArchive, U as UnexpectedEofError, t as tarChecksumOk, c as specialsSidecarPath, e as extractCpio, p as packDirectory } from './pack-directory.js';
+import { t as toGuestPath, T as TreeView, c as comparePaths, n as normaliseArchivePath, S as SymlinkLoopError, g as guestDirname } from './tree-path.js';
+import { d as distExports } from './index.js';
+import { B as vmSummaryFrom, C as portsToJson, D as timelineFromVm, R as RESULT_SCHEMA_VERSION, E as summarize } from './result.js';
+import { a as TOOL_VERSION, T as TOOL_NAME } from './version.js';
+import { p as parseVersion, c as compareVersions } from './version-compare.js';
+import { d as detectPrivileges, p as privileged } from './privileges.js';
+import { m as makeScratchDir } from './scratch.js';
+import { isUtf8, isAscii } from 'node:buffer';
 import 'node:events';
 import 'node:stream/promises';
+import './find-program.js';
+import './memory.js';
+import 'node:stream';
+import 'process';
+import 'buffer';
+import 'node:url';
 
-const blocking = (findings) => findings.filter(f => f.severity === 'error' && !f.allowed);
-function label(f) {
-    return f.detail ? `${f.id} (${f.detail})` : f.id;
+// result.json's `syscalls` section from the traces of a check: what each side called (per system
+// call: how often, how often it failed, with which errnos), the first divergence alignTraces found,
+// and every call Unikraft answered ENOSYS. Pure: the caller parses, aligns and says what to note.
+/** The `syscalls` section of a check whose tracing was asked for (a check without it writes null). */
+function syscallsSection(input) {
+    const notes = [...(input.notes ?? [])];
+    let divergence = input.alignment && input.unikraft && input.linux ? divergenceOf(input.alignment) : null;
+    if (divergence?.kind === 'not-reached' && input.unikraft?.truncated) {
+        // The trace stopped, not necessarily Unikraft: what it did after the cut is unknown.
+        notes.push(`the Unikraft trace was cut before ${divergence.syscall}: whether Unikraft reached it is unknown`);
+        divergence = null;
+    }
+    return {
+        traced: { unikraft: input.unikraft !== null, linux: input.linux !== null },
+        notes,
+        sides: {
+            unikraft: input.unikraft ? summarizeSide(input.unikraft) : null,
+            linux: input.linux ? summarizeSide(input.linux) : null
+        },
+        divergence,
+        unsupported: input.unikraft ? unsupportedCalls(input.unikraft) : []
+    };
 }
-/** `crash.trap (invalid opcode), loader.missing-library (libssl.so.3)`, at most three. */
-function headline(findings) {
-    const errors = blocking(findings);
-    if (errors.length === 0)
-        return 'no error finding';
-    const shown = errors.slice(0, 3).map(label);
-    return errors.length > 3 ? `${shown.join(', ')} and ${errors.length - 3} more` : shown.join(', ');
+/** One side's trace, per system call in order of its first call. */
+function summarizeSide(trace) {
+    const calls = new Map();
+    for (const c of trace.calls) {
+        let entry = calls.get(c.name);
+        if (!entry)
+            calls.set(c.name, (entry = { syscall: c.name, count: 0, failed: 0, errnos: [] }));
+        entry.count++;
+        if (c.outcome.kind === 'error') {
+            entry.failed++;
+            if (!entry.errnos.includes(c.outcome.errno))
+                entry.errnos.push(c.outcome.errno);
+        }
+    }
+    return {
+        count: trace.calls.length,
+        truncated: trace.truncated,
+        unreadable: trace.unreadable,
+        calls: [...calls.values()]
+    };
 }
-function differential(unikraft, linux) {
-    const ukPassed = unikraft.passed ?? blocking(unikraft.findings).length === 0;
-    const linuxPassed = linux.passed ?? blocking(linux.findings).length === 0;
-    const linuxLabels = new Set(blocking(linux.findings).map(label));
-    const common = [...new Set(blocking(unikraft.findings).map(label))].filter(l => linuxLabels.has(l));
-    let kind;
-    let summary;
-    if (unikraft.error || linux.error) {
-        // A side that could not run says nothing about the app: no gap, no broken app.
-        kind = 'inconclusive';
-        const sides = [
-            unikraft.error ? `the Unikraft run could not be carried out (${unikraft.error})` : null,
-            linux.error ? `the Linux baseline run could not be carried out (${linux.error})` : null
-        ].filter(Boolean);
-        summary = `No comparison: ${sides.join(' and ')}.`;
-    }
-    else if (!ukPassed && linuxPassed) {
-        kind = 'unikraft-gap';
-        summary =
-            'Unikraft compatibility gap: the same root filesystem and command pass on the Linux baseline ' +
-                `and fail on Unikraft (${headline(unikraft.findings)}).`;
-    }
-    else if (!ukPassed && !linuxPassed) {
-        kind = 'app-broken';
-        summary =
-            'The app or its root filesystem is broken: it fails on the Linux baseline too ' +
-                `(Linux: ${headline(linux.findings)}; Unikraft: ${headline(unikraft.findings)}).`;
-    }
-    else if (ukPassed && linuxPassed) {
-        kind = 'both-pass';
-        summary = 'Both pass: the app behaves the same on Unikraft and on the Linux baseline.';
-    }
-    else {
-        kind = 'baseline-only-failure';
-        summary =
-            `Unikraft passes but the Linux baseline fails (${headline(linux.findings)}): check the ` +
-                'baseline setup (kernel, memory, command, environment).';
-    }
+/**
+ * alignTraces' divergence in result.json's words: `same-call` is `different-result`, or
+ * `unsupported` when Unikraft answered ENOSYS; `unreached` is `not-reached`.
+ */
+function divergenceOf(alignment) {
+    const d = alignment.divergence;
+    if (!d)
+        return null;
+    const uk = d.evidence.unikraft?.outcome;
+    const kind = d.kind === 'unreached'
+        ? 'not-reached'
+        : uk?.kind === 'error' && uk.errno === 'ENOSYS'
+            ? 'unsupported'
+            : 'different-result';
     return {
         kind,
-        summary,
-        unikraft: { passed: ukPassed, findings: unikraft.findings },
-        linux: { passed: linuxPassed, findings: linux.findings },
-        common
+        syscall: d.syscall,
+        args: d.args,
+        linux: d.linux,
+        unikraft: d.unikraft,
+        linuxIndex: d.linuxIndex,
+        unikraftIndex: d.unikraftIndex
     };
 }
-
-// How every kraft command is run: never interactive, no update checks, no sudo nagging, plain logs.
-// `--no-prompt` and `--log-type` are persistent flags of kraft's root command (unikraft/kraftkit:
-// config/config.go, registered by cmdfactory.AttributeFlags on the root), so every subcommand takes them.
-/** Global flags, placed after the subcommand path (`kraft run --no-prompt --log-type basic ...`). */
-const KRAFT_GLOBAL_FLAGS = ['--no-prompt', '--log-type', 'basic'];
-/** Environment for kraft: merged over the process environment by the command runner. */
-function kraftEnv(opts = {}) {
-    return {
-        KRAFTKIT_NO_CHECK_UPDATES: 'true',
-        KRAFTKIT_NO_WARN_SUDO: 'true',
-        KRAFTKIT_NO_PROMPT: 'true',
-        ...(opts.runtimeDir ? { KRAFTKIT_RUNTIME_DIR: opts.runtimeDir } : {})
-    };
-}
-/** `[kraft, ...command, --no-prompt, --log-type, basic, ...args]`. */
-function kraftArgv(kraftPath, command, args) {
-    return [kraftPath, ...command, ...KRAFT_GLOBAL_FLAGS, ...args];
-}
-
-// Kraftfile for a pinned Unikraft version: the ELF loader (app-elfloader) with unikraft, lwip and
-// libelf at their RELEASE-x.y.z tags for qemu/x86_64, configured like the catalog's ELF-loader
-// runtime (`unikraft.org/base`), plus the cache key that names the kernel it builds.
-// One Kconfig table per Unikraft release step (0.16 to 0.20): 0.16 written out as the catalog had
-// it, each later one as the renames and additions of its step, in place, so the lists stay in the
-// catalog's order (the tests pin every list in full).
-const ELFLOADER_TEMPLATE_SOURCE = 'https://github.com/unikraft/app-elfloader.git';
-const LWIP_SOURCE = 'https://github.com/unikraft/lib-lwip.git';
-const LIBELF_SOURCE = 'https://github.com/unikraft/lib-libelf.git';
-/** The `name:` of the generated project; the build output is `.unikraft/build/<name>_qemu-x86_64`. */
-const KRAFTFILE_APP_NAME = 'elfloader';
-/*
- * The Kconfig options come from unikraft/catalog: library/base/Kraftfile (the ELF-loader runtime
- * behind unikraft.org/base), one commit per Unikraft release step. Every version of that file builds
- * against `staging`, never a release tag, so a release's table is the newest catalog commit (on main)
- * whose symbols all exist in that release; the commit after it follows a rename made for the next
- * release. Checked for 0.16 and 0.17 against the Config.uk files of unikraft RELEASE-0.16.3 and
- * RELEASE-0.17.0, app-elfloader RELEASE-0.16.3 and lib-lwip RELEASE-0.16.2 (the newest tags at
- * hand), for 0.18 to 0.20 against the release notes of the renames. A symbol a release does not
- * know is dropped by Kconfig, so a near miss costs a feature, not the build (I8042,
- * LIBPOSIX_NETLINK, LIBUKDEBUG_CRASH_SCREEN and UKPLAT_KSP_SIZE are in every catalog version but in
- * none of the releases checked).
- * Left out everywhere: the catalog's commented debug options, its fc/x86_64 target (only
- * qemu/x86_64 is built) and its rootfs/cmd (the app brings its own initrd).
- * Versions before 0.16 get the 0.16 table; versions after 0.20 get the newest (0.20) table.
- */
-/** `table` with `key` replaced, in its place, by `entries` (a rename, or one option split in two). */
-function replaced(table, key, entries) {
-    const at = table.findIndex(([k]) => k === key);
-    if (at < 0)
-        throw new Error(`kraftfile: ${key} is not in the table it replaces`);
-    return [...table.slice(0, at), ...entries, ...table.slice(at + 1)];
-}
-/** `table` with `entries` inserted right after `key`. */
-function insertedAfter(table, key, entries) {
-    const at = table.findIndex(([k]) => k === key);
-    if (at < 0)
-        throw new Error(`kraftfile: ${key} is not in the table it extends`);
-    return [...table.slice(0, at + 1), ...entries, ...table.slice(at + 1)];
-}
-/*
- * 0.16.x: catalog d1648d22cad03d11cea918d2602532ffd9caaa80 (2024-07-22), the last one with
- * libukswrand (75f873b then renamed it to libukrandom for 0.17). Changed from the table used
- * before (catalog 0bfc2f5, 2024-01-18), which the catalog itself corrected: its APPELFLOADER_HFS_*
- * names exist in no app-elfloader release (RELEASE-0.16.2 shipped them as APPELFLOADER_AUTOGEN_*,
- * fcb330f), DHCP is on (2f8c58b), environment via kernel parameters (LIBPOSIX_ENVIRON_LIBPARAM,
- * LIBUKLIBPARAM), $PWD/$PATH lookup with the exec bit required (VFSEXEC_ENVPWD/ENVPATH/EXECBIT),
- * 9pfs (LIBUK9P) and LIBUKNETDEV with lwip's WAITIFACE. lwip's FAILNOIFACE, set at this commit, is
- * left out: the catalog removed it again (031ba3c) because it stops a boot without a network
- * interface. AUTOGEN needs app-elfloader 0.16.2 and ENVPWD/ENVPATH 0.16.3; older 0.16.x drop them.
- */
-const KCONFIG_0_16 = [
-    ['CONFIG_APPELFLOADER_ARCH_PRCTL', "'y'"],
-    ['CONFIG_APPELFLOADER_BRK', "'y'"],
-    ['CONFIG_APPELFLOADER_CUSTOMAPPNAME', "'y'"],
-    ['CONFIG_APPELFLOADER_STACK_NBPAGES', '128'],
-    ['CONFIG_APPELFLOADER_VFSEXEC', "'y'"],
-    ['CONFIG_APPELFLOADER_VFSEXEC_EXECBIT', "'y'"],
-    ['CONFIG_APPELFLOADER_VFSEXEC_ENVPWD', "'y'"],
-    ['CONFIG_APPELFLOADER_VFSEXEC_ENVPATH', "'y'"],
-    ['CONFIG_APPELFLOADER_AUTOGEN', "'y'"],
-    ['CONFIG_APPELFLOADER_AUTOGEN_ETCRESOLVCONF', "'y'"],
-    ['CONFIG_APPELFLOADER_AUTOGEN_ETCHOSTS', "'y'"],
-    ['CONFIG_APPELFLOADER_AUTOGEN_ETCHOSTS_LOCALHOST4', "'y'"],
-    ['CONFIG_APPELFLOADER_AUTOGEN_ETCHOSTNAME', "'y'"],
-    ['CONFIG_APPELFLOADER_AUTOGEN_REPLACEEXIST', "'y'"],
-    ['CONFIG_HAVE_PAGING_DIRECTMAP', "'y'"],
-    ['CONFIG_HAVE_PAGING', "'y'"],
-    ['CONFIG_I8042', "'y'"],
-    ['CONFIG_LIBDEVFS_AUTOMOUNT', "'y'"],
-    ['CONFIG_LIBDEVFS_DEV_NULL', "'y'"],
-    ['CONFIG_LIBDEVFS_DEV_STDOUT', "'y'"],
-    ['CONFIG_LIBDEVFS_DEV_ZERO', "'y'"],
-    ['CONFIG_LIBDEVFS', "'y'"],
-    ['CONFIG_LIBPOSIX_ENVIRON', "'y'"],
-    ['CONFIG_LIBPOSIX_ENVIRON_ENVP0', '"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"'],
-    ['CONFIG_LIBPOSIX_ENVIRON_ENVP1', '"LD_LIBRARY_PATH=/usr/local/lib:/usr/lib:/lib"'],
-    ['CONFIG_LIBPOSIX_ENVIRON_ENVP2', '"HOME=/"'],
-    ['CONFIG_LIBPOSIX_ENVIRON_ENVP3', '"PWD=/"'],
-    ['CONFIG_LIBPOSIX_ENVIRON_LIBPARAM', "'y'"],
-    ['CONFIG_LIBPOSIX_EVENTFD', "'y'"],
-    ['CONFIG_LIBPOSIX_FDIO', "'y'"],
-    ['CONFIG_LIBPOSIX_FDTAB', "'y'"],
-    ['CONFIG_LIBPOSIX_FUTEX', "'y'"],
-    ['CONFIG_LIBPOSIX_MMAP', "'y'"],
-    ['CONFIG_LIBPOSIX_NETLINK', "'y'"],
-    ['CONFIG_LIBPOSIX_PIPE', "'y'"],
-    ['CONFIG_LIBPOSIX_POLL', "'y'"],
-    ['CONFIG_LIBPOSIX_PROCESS_CLONE', "'y'"],
-    ['CONFIG_LIBPOSIX_SOCKET', "'y'"],
-    ['CONFIG_LIBPOSIX_SYSINFO', "'y'"],
-    ['CONFIG_LIBPOSIX_TIME', "'y'"],
-    ['CONFIG_LIBPOSIX_TIMERFD', "'y'"],
-    ['CONFIG_LIBPOSIX_UNIXSOCKET', "'y'"],
-    ['CONFIG_LIBPOSIX_USER_GID', '0'],
-    ['CONFIG_LIBPOSIX_USER_GROUPNAME', '"root"'],
-    ['CONFIG_LIBPOSIX_USER_UID', '0'],
-    ['CONFIG_LIBPOSIX_USER_USERNAME', '"root"'],
-    ['CONFIG_LIBPOSIX_USER', "'y'"],
-    ['CONFIG_LIBRAMFS', "'y'"],
-    ['CONFIG_LIBSYSCALL_SHIM_HANDLER_ULTLS', "'y'"],
-    ['CONFIG_LIBSYSCALL_SHIM_HANDLER', "'y'"],
-    ['CONFIG_LIBSYSCALL_SHIM_LEGACY_VERBOSE', "'y'"],
-    ['CONFIG_LIBSYSCALL_SHIM', "'y'"],
-    ['CONFIG_LIBUKALLOCPOOL', "'y'"],
-    ['CONFIG_LIBUKBLKDEV_SYNC_IO_BLOCKED_WAITING', "'y'"],
-    ['CONFIG_LIBUKBLKDEV', "'y'"],
-    ['CONFIG_LIBUKBOOT_BANNER_MINIMAL', "'y'"],
-    ['CONFIG_LIBUKBOOT_HEAP_BASE', "'0x400000000'"],
-    ['CONFIG_LIBUKBOOT_MAINTHREAD', "'y'"],
-    ['CONFIG_LIBUKBOOT_SHUTDOWNREQ_HANDLER', "'y'"],
-    ['CONFIG_LIBUKLIBPARAM', "'y'"],
-    ['CONFIG_LIBUKCPIO', "'y'"],
-    ['CONFIG_LIBUKDEBUG_CRASH_SCREEN', "'y'"],
-    ['CONFIG_LIBUKDEBUG_ENABLE_ASSERT', "'y'"],
-    ['CONFIG_LIBUKDEBUG_PRINT_SRCNAME', "'n'"],
-    ['CONFIG_LIBUKDEBUG_PRINT_TIME', "'y'"],
-    ['CONFIG_LIBUKDEBUG_PRINTK_ERR', "'y'"],
-    ['CONFIG_LIBUKDEBUG_PRINTK', "'y'"],
-    ['CONFIG_LIBUKDEBUG', "'y'"],
-    ['CONFIG_LIBUKFALLOC', "'y'"],
-    ['CONFIG_LIBUKMPI', "'n'"],
-    ['CONFIG_LIBUKSIGNAL', "'y'"],
-    ['CONFIG_LIBUKSWRAND_DEVFS', "'y'"],
-    ['CONFIG_LIBUKSWRAND', "'y'"],
-    ['CONFIG_LIBUKVMEM_DEFAULT_BASE', "'0x0000001000000000'"],
-    ['CONFIG_LIBUKVMEM_DEMAND_PAGE_IN_SIZE', '12'],
-    ['CONFIG_LIBUKVMEM_PAGEFAULT_HANDLER_PRIO', '4'],
-    ['CONFIG_LIBUKVMEM', "'y'"],
-    ['CONFIG_LIBVFSCORE_AUTOMOUNT_CI_EINITRD', "'y'"],
-    ['CONFIG_LIBVFSCORE_AUTOMOUNT_CI', "'y'"],
-    ['CONFIG_LIBVFSCORE_AUTOMOUNT_FB', "'y'"],
-    ['CONFIG_LIBVFSCORE_AUTOMOUNT_FB0_DEV', '"embedded"'],
-    ['CONFIG_LIBVFSCORE_AUTOMOUNT_FB0_DRIVER', '"extract"'],
-    ['CONFIG_LIBVFSCORE_AUTOMOUNT_FB0_MP', '"/"'],
-    ['CONFIG_LIBVFSCORE_AUTOMOUNT_UP', "'y'"],
-    ['CONFIG_LIBVFSCORE_AUTOMOUNT', "'y'"],
-    ['CONFIG_LIBVFSCORE_NONLARGEFILE', "'y'"],
-    ['CONFIG_LIBVFSCORE', "'y'"],
-    ['CONFIG_LIBUK9P', "'y'"],
-    ['CONFIG_OPTIMIZE_DEADELIM', "'y'"],
-    ['CONFIG_OPTIMIZE_LTO', "'y'"],
-    ['CONFIG_PAGING', "'y'"],
-    ['CONFIG_STACK_SIZE_PAGE_ORDER', '4'],
-    ['CONFIG_UKPLAT_KSP_SIZE', '32768'],
-    ['CONFIG_UKPLAT_MEMREGION_MAX_COUNT', '64'],
-    ['CONFIG_LIBUKNETDEV', "'y'"],
-    ['CONFIG_LIBUKNETDEV_EINFO_LIBPARAM', "'y'"]
-];
-/*
- * 0.17.x: catalog 031ba3c0c8393405319f3b22ee5881a4ad139007 (2024-10-31), the last one before
- * LIBUKRANDOM_GETRANDOM (merged in b495d0b), which 0.17.0 does not have. From 0.16:
- * LIBUKSWRAND, LIBUKSWRAND_DEVFS -> LIBUKRANDOM, LIBUKRANDOM_DEVFS (catalog 7134ee7, merged 75f873b).
- */
-const KCONFIG_0_17 = replaced(replaced(KCONFIG_0_16, 'CONFIG_LIBUKSWRAND_DEVFS', [['CONFIG_LIBUKRANDOM_DEVFS', "'y'"]]), 'CONFIG_LIBUKSWRAND', [['CONFIG_LIBUKRANDOM', "'y'"]]);
-/*
- * 0.18.x: catalog 5ded6d41c2e2cdfe9b077dbc5534f9d50bb44bab (2024-12-19), the last one with
- * LIBPOSIX_PROCESS_CLONE. From 0.17: added LIBUKRANDOM_GETRANDOM (2b31b83, for the reworked
- * ukrandom of 0.18), LIBUKRANDOM_CMDLINE_SEED and LIBUKRANDOM_LCPU (5ded6d4).
- */
-const KCONFIG_0_18 = insertedAfter(KCONFIG_0_17, 'CONFIG_LIBUKRANDOM', [
-    ['CONFIG_LIBUKRANDOM_GETRANDOM', "'y'"],
-    ['CONFIG_LIBUKRANDOM_CMDLINE_SEED', "'y'"],
-    ['CONFIG_LIBUKRANDOM_LCPU', "'y'"]
-]);
-/*
- * 0.19.x: catalog aef870317cbdf5df1f5d95068bfc4ae3e7b05cd0 (2025-05-02), the last one with
- * APPELFLOADER_ARCH_PRCTL. From 0.18: 0.19 merged LIBPOSIX_PROCESS_PIDS and _CLONE into
- * LIBPOSIX_PROCESS_MULTITHREADING (c9a0402), which needs LIBPOSIX_PROCESS itself (aef8703).
- */
-const KCONFIG_0_19 = replaced(KCONFIG_0_18, 'CONFIG_LIBPOSIX_PROCESS_CLONE', [
-    ['CONFIG_LIBPOSIX_PROCESS', "'y'"],
-    ['CONFIG_LIBPOSIX_PROCESS_MULTITHREADING', "'y'"]
-]);
-/*
- * 0.20.x and later: catalog f1029456bf568ccce1d43912c00825b4e9fcefce (2025-08-08), the newest
- * library/base/Kraftfile on main. From 0.19: arch_prctl moved from app-elfloader to posix-process,
- * APPELFLOADER_ARCH_PRCTL -> LIBPOSIX_PROCESS_ARCH_PRCTL. The new VFS of 0.20 (posix-vfs, ukfs) is
- * not used: the catalog keeps vfscore, which 0.20 still has (deprecated for 0.22).
- */
-const KCONFIG_0_20 = replaced(KCONFIG_0_19, 'CONFIG_APPELFLOADER_ARCH_PRCTL', [
-    ['CONFIG_LIBPOSIX_PROCESS_ARCH_PRCTL', "'y'"]
-]);
-/*
- * lwip's kconfig, the same at every step: catalog 031ba3c to f1029456 have exactly this list, and
- * d1648d2 (0.16) has it plus FAILNOIFACE, left out as said above. Before, 0.16 had DHCP off and no
- * WAITIFACE (catalog 0bfc2f5).
- */
-const LWIP_KCONFIG = [
-    ['CONFIG_LWIP_LOOPIF', "'y'"],
-    ['CONFIG_LWIP_UKNETDEV', "'y'"],
-    ['CONFIG_LWIP_LOOPBACK', "'y'"],
-    ['CONFIG_LWIP_TCP', "'y'"],
-    ['CONFIG_LWIP_UDP', "'y'"],
-    ['CONFIG_LWIP_RAW', "'y'"],
-    ['CONFIG_LWIP_WND_SCALE', "'y'"],
-    ['CONFIG_LWIP_TCP_KEEPALIVE', "'y'"],
-    ['CONFIG_LWIP_THREADS', "'y'"],
-    ['CONFIG_LWIP_HEAP', "'y'"],
-    ['CONFIG_LWIP_SOCKET', "'y'"],
-    ['CONFIG_LWIP_AUTOIFACE', "'y'"],
-    ['CONFIG_LWIP_IPV4', "'y'"],
-    ['CONFIG_LWIP_DHCP', "'y'"],
-    ['CONFIG_LWIP_WAITIFACE', "'y'"],
-    ['CONFIG_LWIP_DNS', "'n'"],
-    ['CONFIG_LWIP_NUM_TCPCON', '64'],
-    ['CONFIG_LWIP_NUM_TCPLISTENERS', '64'],
-    ['CONFIG_LWIP_ICMP', "'y'"]
-];
-/** `[first release, unikraft kconfig]`, oldest first. */
-const RELEASE_STEPS = [
-    ['0.16.0', KCONFIG_0_16],
-    ['0.17.0', KCONFIG_0_17],
-    ['0.18.0', KCONFIG_0_18],
-    ['0.19.0', KCONFIG_0_19],
-    ['0.20.0', KCONFIG_0_20]
-];
-/** The table of the last step `version` has reached; before the first step, the first table. */
-function unikraftKconfig(version) {
-    let table = RELEASE_STEPS[0][1];
-    for (const [from, t] of RELEASE_STEPS)
-        if (compareVersions(version, from) >= 0)
-            table = t;
-    return table;
-}
-function validate(o) {
-    if (parseVersion(o.unikraftVersion) === null || !/^\d+\.\d+\.\d+$/.test(o.unikraftVersion)) {
-        throw badInput('unikraft-version', "'latest' or a release like 0.18.0", o.unikraftVersion);
+/** Every call Unikraft answered ENOSYS, with how often, in order of the first; glibc's probes marked tolerated. */
+function unsupportedCalls(unikraft) {
+    const counts = new Map();
+    for (const c of unikraft.calls) {
+        if (c.outcome.kind === 'error' && c.outcome.errno === 'ENOSYS')
+            counts.set(c.name, (counts.get(c.name) ?? 0) + 1);
     }
-    if (o.arch !== 'x86_64')
-        throw badInput('arch', "'x86_64'", o.arch);
-    if (o.plat !== 'qemu')
-        throw badInput('plat', "'qemu'", o.plat);
-}
-function block(entries, indent) {
-    return entries.map(([k, v]) => `${indent}${k}: ${v}\n`).join('');
-}
-/** The Kraftfile text (YAML, spec v0.6). Deterministic: the cache key hashes it. */
-function generateKraftfile(o) {
-    validate(o);
-    const tag = `RELEASE-${o.unikraftVersion}`;
-    return (`# Generated by unikraft-compat: the ELF loader at ${tag}, configured like unikraft/catalog's\n` +
-        `# library/base (the unikraft.org/base runtime).\n` +
-        `spec: v0.6\n\n` +
-        `name: ${KRAFTFILE_APP_NAME}\n\n` +
-        `template:\n  source: ${ELFLOADER_TEMPLATE_SOURCE}\n  version: ${tag}\n\n` +
-        `unikraft:\n  version: ${tag}\n  kconfig:\n` +
-        block(unikraftKconfig(o.unikraftVersion), '    ') +
-        `\nlibraries:\n` +
-        `  lwip:\n    source: ${LWIP_SOURCE}\n    version: ${tag}\n    kconfig:\n` +
-        block(LWIP_KCONFIG, '      ') +
-        `  libelf:\n    source: ${LIBELF_SOURCE}\n    version: ${tag}\n\n` +
-        `targets:\n- ${o.plat}/${o.arch}\n`);
-}
-/** `unikraft-kernel-<version>-<arch>-<sha256 of the Kraftfile>`: a matrix builds each version once. */
-function kernelCacheKey(unikraftVersion, arch, kraftfileText) {
-    const digest = createHash('sha256').update(kraftfileText).digest('hex');
-    return `unikraft-kernel-${unikraftVersion}-${arch}-${digest}`;
-}
-
-// The Unikraft kernel a check boots: the user's own image (`kernel:`), the ELF-loader runtime pulled
-// with `kraft pkg pull` (`latest`), or a pinned release built from a generated Kraftfile with
-// `kraft build`, kept across runs under a key of version + Kraftfile so a matrix builds it once.
-const BASE_RUNTIME_IMAGE = 'unikraft.org/base:latest';
-function kraftPullArgv(o) {
-    return kraftArgv(o.kraftPath ?? 'kraft', ['pkg', 'pull'], ['--plat', o.plat ?? 'qemu', '--arch', o.arch ?? 'x86_64', '-w', o.dir, o.image ?? BASE_RUNTIME_IMAGE]);
-}
-/** Where `kraft pkg pull -w DIR` leaves the runtime's kernel. */
-function pulledKernelPath(dir) {
-    return join(dir, 'unikraft', 'bin', 'kernel');
-}
-function kraftBuildArgv(o) {
-    return kraftArgv(o.kraftPath ?? 'kraft', ['build'], ['--plat', o.plat ?? 'qemu', '--arch', o.arch ?? 'x86_64', o.dir]);
-}
-/** Unikraft's build output: `.unikraft/build/<name>_<plat>-<arch>`. */
-function builtKernelPath(dir, o = {}) {
-    return join(dir, '.unikraft', 'build', `${o.name ?? KRAFTFILE_APP_NAME}_${o.plat ?? 'qemu'}-${o.arch ?? 'x86_64'}`);
-}
-const NETWORK_HINT = "kraft needs to reach unikraft.org and github.com; without them pass a prebuilt Unikraft image with --kernel (input 'kernel'), or check on the Linux baseline only with guest: linux";
-async function isFile(path) {
-    try {
-        return (await stat(path)).isFile();
-    }
-    catch {
-        return false;
-    }
-}
-function tail(text, n = 15) {
-    return text.trim().split('\n').slice(-n).join('\n');
-}
-async function runKraft(argv, what, cwd, logFile, deps, timeoutMs) {
-    deps.logger.info(`$ ${argv.join(' ')}`);
-    let r;
-    try {
-        r = await deps.runner.run(argv, {
-            cwd,
-            env: kraftEnv(),
-            timeoutMs,
-            signal: deps.signal,
-            onStdoutLine: l => deps.logger.debug(l),
-            onStderrLine: l => deps.logger.debug(l)
-        });
-    }
-    catch (err) {
-        throw new InfrastructureError(`${what} failed: ${err.message}`, NETWORK_HINT, { cause: err });
-    }
-    await writeFile(logFile, `$ ${argv.join(' ')}\n${r.stdout}${r.stderr ? `\n--- stderr ---\n${r.stderr}` : ''}`);
-    throwIfInterrupted(deps.signal, what);
-    if (r.code !== 0) {
-        const how = r.timedOut
-            ? `timed out after ${Math.round(timeoutMs / 1000)} s`
-            : `exit ${r.code ?? r.signal}`;
-        throw new InfrastructureError(`${what} failed (${how}):\n${tail(r.stderr || r.stdout) || '(no output)'}`, NETWORK_HINT);
-    }
-    return r;
-}
-async function ensureUnikraftKernel(req, deps) {
-    if (req.kernel) {
-        // Named before anything is built: an ARM image, a program or a truncated file is the input's fault.
-        const image = await inspectKernelImage(req.kernel, 'kernel');
-        deps.logger.info(`Unikraft kernel: ${req.kernel} (given; ${image.format} ${image.container}, ${image.bytes} bytes)`);
-        return { path: req.kernel, source: 'given', cacheKey: null, persist: null, logFile: null };
-    }
-    if (req.arch !== 'x86_64')
-        throw badInput('arch', "'x86_64'", req.arch);
-    await mkdir(req.workDir, { recursive: true });
-    if (req.unikraftVersion === 'latest') {
-        const dir = join(req.workDir, 'base-latest');
-        await mkdir(dir, { recursive: true });
-        const logFile = join(req.workDir, 'kraft-pull.log');
-        await runKraft(kraftPullArgv({ dir, kraftPath: req.kraftPath, arch: req.arch }), `kraft pkg pull ${BASE_RUNTIME_IMAGE}`, dir, logFile, deps, deps.pullTimeoutMs ?? 10 * 60_000);
-        const path = pulledKernelPath(dir);
-        if (!(await isFile(path))) {
-            throw new InfrastructureError(`kraft pkg pull ${BASE_RUNTIME_IMAGE} succeeded but left no kernel at ${path}`, NETWORK_HINT);
-        }
-        deps.logger.info(`Unikraft kernel: ${path} (pulled ${BASE_RUNTIME_IMAGE})`);
-        return { path, source: 'pulled', cacheKey: null, persist: null, logFile };
-    }
-    const text = generateKraftfile({ unikraftVersion: req.unikraftVersion, arch: req.arch, plat: 'qemu' });
-    const key = kernelCacheKey(req.unikraftVersion, req.arch, text);
-    const cacheDir = join(req.workDir, 'kernels', key);
-    const cached = join(cacheDir, 'kernel');
-    if (deps.persistentCache) {
-        const hit = await deps.persistentCache.restore([cacheDir], key);
-        if (hit && (await isFile(cached))) {
-            deps.logger.info(`Unikraft kernel: ${cached} (Unikraft ${req.unikraftVersion} from the cache, key ${key})`);
-            return { path: cached, source: 'persistent-cache', cacheKey: key, persist: null, logFile: null };
-        }
-    }
-    const project = join(req.workDir, `unikraft-${req.unikraftVersion}-${req.arch}`);
-    await mkdir(project, { recursive: true });
-    await writeFile(join(project, 'Kraftfile'), text);
-    const logFile = join(req.workDir, 'kraft-build.log');
-    await runKraft(kraftBuildArgv({ dir: project, kraftPath: req.kraftPath, arch: req.arch }), `kraft build of Unikraft ${req.unikraftVersion}`, project, logFile, deps, deps.buildTimeoutMs ?? 45 * 60_000);
-    const built = builtKernelPath(project, { arch: req.arch });
-    if (!(await isFile(built))) {
-        throw new InfrastructureError(`kraft build succeeded but left no kernel at ${built}`, NETWORK_HINT);
-    }
-    await mkdir(cacheDir, { recursive: true });
-    await copyFile(built, cached);
-    deps.logger.info(`Unikraft kernel: ${cached} (built Unikraft ${req.unikraftVersion}, cache key ${key})`);
-    return {
-        path: cached,
-        source: 'built',
-        cacheKey: key,
-        persist: deps.persistentCache ? { paths: [cacheDir], key } : null,
-        logFile
-    };
+    return [...counts].map(([syscall, count]) => ({
+        syscall,
+        count,
+        tolerated: TOLERATED_SYSCALLS.has(syscall)
+    }));
 }
 
 // One TCP request/response exchange with a hard deadline: connect, send, read until the reply is whole.
@@ -1383,6 +1021,9 @@ const DEGRADATIONS = new Set([
     'net.address-family-unsupported',
     'net.option-unsupported',
     'fs.procfs-missing',
+    'fs.sysfs-missing',
+    'loader.symbol-not-found',
+    'memory.heap-limit',
     'kernel.error'
 ]);
 /** Error findings of DEGRADATIONS become warnings once every probe (at least one) has passed. */
@@ -1409,18 +1050,15 @@ function computeVerdict(input) {
             verdict: 'error',
             ...withFailure,
             findings,
-            summary: `the check could not be carried out: ${why}`
+            summary: `the check could not be carried out: ${why}`,
+            errorText: why
         };
     }
     const reasons = [];
     if (inconclusive && errors.length === 0) {
         const note = inconclusive.evidence.note ? `: ${inconclusive.evidence.note}` : '';
-        return {
-            verdict: 'error',
-            firstFailure: inconclusive,
-            findings,
-            summary: `${inconclusive.input} ${inconclusive.target} is inconclusive${note}`
-        };
+        const summary = `${inconclusive.input} ${inconclusive.target} is inconclusive${note}`;
+        return { verdict: 'error', firstFailure: inconclusive, findings, summary, errorText: summary };
     }
     if (firstFailure && !inconclusive) {
         const note = firstFailure.evidence.note ? `: ${firstFailure.evidence.note}` : '';
@@ -1438,661 +1076,971 @@ function computeVerdict(input) {
     return { verdict: 'pass', findings, summary: `${passed} probe(s) passed, no error findings${allowedText}` };
 }
 
-// The image configuration a Dockerfile build leaves behind (CMD, ENTRYPOINT, ENV, WORKDIR, USER),
-// read from `docker image inspect`, and the default command Docker would run from it.
 /**
- * Parses the JSON `docker image inspect IMAGE` prints (an array of one image), or one image
- * object, or its `.Config` alone. Throws on anything else: this is Docker's output, so a
- * surprise here is a bug or an unsupported Docker, not the user's mistake.
+ * With no probe configured: each forwarded port must be accepted by the guest (tcp), else the
+ * program must run to completion with status 0 on Linux. On Unikraft with neither, the run waits for
+ * the guest to end (the deadline bounds it) and the verdict rests on the findings.
  */
-function parseImageInspect(json) {
-    const data = typeof json === 'string' ? JSON.parse(json) : json;
-    const image = Array.isArray(data) ? data[0] : data;
-    if (!isObject(image))
-        throw new Error('docker image inspect: expected an image object');
-    const config = isObject(image.Config) ? image.Config : image;
+function probesFor(options, guest) {
+    if (options.probes.length > 0)
+        return [...options.probes];
+    if (options.ports.length > 0)
+        return options.ports.map((p, i) => ({
+            kind: 'tcp',
+            input: `default probe ${i + 1}`,
+            target: `tcp:${p.guest}`,
+            port: p.guest,
+            attemptTimeoutMs: DEFAULT_ATTEMPT_TIMEOUT_MS.tcp
+        }));
+    return guest === 'linux' ? [{ kind: 'exit', input: 'default probe', target: 'exit:0', code: 0 }] : [];
+}
+
+const blocking = (findings) => findings.filter(f => f.severity === 'error' && !f.allowed);
+function label(f) {
+    return f.detail ? `${f.id} (${f.detail})` : f.id;
+}
+/** `crash.trap (invalid opcode), loader.missing-library (libssl.so.3)`, at most three. */
+function headline(findings) {
+    const errors = blocking(findings);
+    if (errors.length === 0)
+        return 'no error finding';
+    const shown = errors.slice(0, 3).map(label);
+    return errors.length > 3 ? `${shown.join(', ')} and ${errors.length - 3} more` : shown.join(', ');
+}
+function differential(unikraft, linux) {
+    const ukPassed = unikraft.passed ?? blocking(unikraft.findings).length === 0;
+    const linuxPassed = linux.passed ?? blocking(linux.findings).length === 0;
+    const linuxLabels = new Set(blocking(linux.findings).map(label));
+    const common = [...new Set(blocking(unikraft.findings).map(label))].filter(l => linuxLabels.has(l));
+    let kind;
+    let summary;
+    if (unikraft.error || linux.error) {
+        // A side that could not run says nothing about the app: no gap, no broken app.
+        kind = 'inconclusive';
+        const sides = [
+            unikraft.error ? `the Unikraft run could not be carried out (${unikraft.error})` : null,
+            linux.error ? `the Linux baseline run could not be carried out (${linux.error})` : null
+        ].filter(Boolean);
+        summary = `No comparison: ${sides.join(' and ')}.`;
+    }
+    else if (!ukPassed && linuxPassed) {
+        kind = 'unikraft-gap';
+        summary =
+            'Unikraft compatibility gap: the same root filesystem and command pass on the Linux baseline ' +
+                `and fail on Unikraft (${headline(unikraft.findings)}).`;
+    }
+    else if (!ukPassed && !linuxPassed) {
+        kind = 'app-broken';
+        summary =
+            'The app or its root filesystem is broken: it fails on the Linux baseline too ' +
+                `(Linux: ${headline(linux.findings)}; Unikraft: ${headline(unikraft.findings)}).`;
+    }
+    else if (ukPassed && linuxPassed) {
+        kind = 'both-pass';
+        summary = 'Both pass: the app behaves the same on Unikraft and on the Linux baseline.';
+    }
+    else {
+        kind = 'baseline-only-failure';
+        summary =
+            `Unikraft passes but the Linux baseline fails (${headline(linux.findings)}): check the ` +
+                'baseline setup (kernel, memory, command, environment).';
+    }
     return {
-        cmd: stringList(config.Cmd, 'Cmd'),
-        entrypoint: stringList(config.Entrypoint, 'Entrypoint'),
-        env: envRecord(stringList(config.Env, 'Env') ?? []),
-        workdir: nonEmptyString(config.WorkingDir),
-        user: nonEmptyString(config.User)
+        kind,
+        summary,
+        unikraft: { passed: ukPassed, findings: unikraft.findings },
+        linux: { passed: linuxPassed, findings: linux.findings },
+        common
     };
 }
-/** `['A=1', 'B=x=y']` -> `{A: '1', B: 'x=y'}`; a later entry wins, an entry without `=` is an empty value. */
-function envRecord(list) {
-    const env = {};
-    for (const entry of list) {
-        const eq = entry.indexOf('=');
-        if (eq === 0)
-            continue;
-        if (eq < 0)
-            env[entry] = '';
-        else
-            env[entry.slice(0, eq)] = entry.slice(eq + 1);
+
+/** Global flags, placed after the subcommand path (`kraft run --no-prompt --log-type basic ...`). */
+const KRAFT_GLOBAL_FLAGS = ['--no-prompt', '--log-type', 'basic'];
+/** `[kraft, ...command, --no-prompt, --log-type, basic, ...args]`. */
+function kraftArgv(kraftPath, command, args) {
+    return [kraftPath, ...command, ...KRAFT_GLOBAL_FLAGS, ...args];
+}
+/** `kraft run -d --rm -M <mem>Mi -p H:G --plat qemu --arch x86_64 -n NAME [-W] [--rootfs CPIO] [-e K=V] TARGET [-- CMD]`. */
+function kraftRunArgv(a) {
+    return kraftArgv(a.kraftPath, ['run'], [
+        '-d',
+        '--rm',
+        '-M',
+        `${a.memoryMiB}Mi`,
+        ...a.ports.flatMap(p => ['-p', `${p.host}:${p.guest}`]),
+        '--plat',
+        'qemu',
+        '--arch',
+        'x86_64',
+        '-n',
+        a.name,
+        ...(a.accel === 'tcg' ? ['-W'] : []),
+        ...(a.initrd ? ['--rootfs', a.initrd] : []),
+        ...Object.entries(a.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+        ...(a.kernelArgs ?? []).flatMap(arg => ['-a', arg]),
+        a.target,
+        ...(a.cmd.length > 0 ? ['--', ...a.cmd] : [])
+    ]);
+}
+/** `kraft ps -a -l -o json --plat qemu`: `-l` adds the machine id that names its state directory. */
+function kraftPsArgv(kraftPath) {
+    return kraftArgv(kraftPath, ['ps'], ['-a', '-l', '-o', 'json', '--plat', 'qemu']);
+}
+function kraftStopArgv(kraftPath, name) {
+    return kraftArgv(kraftPath, ['stop'], [name]);
+}
+function kraftRmArgv(kraftPath, name) {
+    return kraftArgv(kraftPath, ['rm'], [name]);
+}
+
+// How every kraft command is run: never interactive, no update checks, no sudo nagging, plain logs
+// (the flags for that are part of every argv, see kraft-argv.ts).
+/** Environment for kraft: merged over the process environment by the command runner. */
+function kraftEnv(opts = {}) {
+    return {
+        KRAFTKIT_NO_CHECK_UPDATES: 'true',
+        KRAFTKIT_NO_WARN_SUDO: 'true',
+        KRAFTKIT_NO_PROMPT: 'true',
+        ...(opts.runtimeDir ? { KRAFTKIT_RUNTIME_DIR: opts.runtimeDir } : {})
+    };
+}
+
+// What kraft leaves of a machine it runs: its state directory `<runtime>/<machine id>/` (machine.log
+// = the console, qemu.log = QEMU's output, machine.pid, the HMP monitor socket), the QEMU process
+// itself and its command line (from /proc), read while they exist (`kraft rm` deletes the directory).
+const MACHINE_FILES = {
+    console: 'machine.log',
+    qemuLog: 'qemu.log',
+    pid: 'machine.pid',
+    monitor: 'qemu_mon.sock'
+};
+/** Reads of a growing file are this big at most, so a runaway console is never read whole. */
+const READ_CHUNK = 1024 * 1024;
+function alive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
     }
-    return env;
+    catch (err) {
+        return err.code === 'EPERM';
+    }
+}
+async function readPid(path) {
+    try {
+        const n = Number((await readFile(path, 'utf8')).trim());
+        return Number.isInteger(n) && n > 0 ? n : null;
+    }
+    catch {
+        return null;
+    }
+}
+async function readQemuArgv(pid) {
+    try {
+        const raw = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+        return raw.split('\0').filter(s => s !== '');
+    }
+    catch {
+        return null;
+    }
+}
+function accelFrom(qemuArgv, requested) {
+    if (qemuArgv) {
+        const kvm = qemuArgv.includes('-enable-kvm') || qemuArgv.some(a => /accel=kvm/.test(a));
+        return { accel: kvm ? 'kvm' : 'tcg', reason: `kraft chose ${kvm ? 'KVM' : 'TCG'} (QEMU's command line)` };
+    }
+    if (requested === 'tcg')
+        return { accel: 'tcg', reason: 'kraft run -W (acceleration disabled)' };
+    return {
+        accel: 'kvm',
+        reason: "kraft decides the accelerator; QEMU's command line was not readable (assumed KVM)"
+    };
 }
 /**
- * The command Docker would run: ENTRYPOINT followed by CMD (CMD alone when there is no ENTRYPOINT),
- * or null when the image names none.
- *
- * Shell forms arrive as `/bin/sh -c TEXT`. A unikernel root filesystem built FROM scratch rarely has a
- * shell, so when TEXT is plain words (no quotes, variables, globs, redirections or operators) the
- * shell is dropped and the words are run directly, which is what the shell would have done. Otherwise
- * the `/bin/sh -c` form is kept, and the preflight will say if /bin/sh is missing. A shell-form
- * ENTRYPOINT ignores CMD (sh -c takes CMD's words as $0, $1...), as Docker documents, so the
- * unwrapped form drops CMD too.
+ * The machine's state directory: named by its id (`kraft ps -l`); without one (older kraft) the
+ * runtime directory is ours alone, so its machine is the one with a console.
  */
-function defaultCommand(config) {
-    const entrypoint = config.entrypoint ?? [];
-    const cmd = config.cmd ?? [];
-    if (entrypoint.length > 0) {
-        const words = shellFormWords(entrypoint);
-        if (words)
-            return words;
-        return [...entrypoint, ...cmd];
+async function findStateDir(runtimeDir, machineId) {
+    if (machineId)
+        return join(runtimeDir, machineId);
+    let found = null;
+    for (const entry of await readdir(runtimeDir).catch(() => [])) {
+        if (await stat(join(runtimeDir, entry, MACHINE_FILES.console)).catch(() => null))
+            found = join(runtimeDir, entry);
     }
-    if (cmd.length === 0)
-        return null;
-    return shellFormWords(cmd) ?? [...cmd];
+    return found;
 }
-/** The words of `['/bin/sh', '-c', TEXT]` when TEXT needs no shell, else null. */
-function shellFormWords(argv) {
-    if (argv.length !== 3 || argv[0] !== '/bin/sh' || argv[1] !== '-c')
-        return null;
-    const text = argv[2].trim();
-    if (!/^[\w@%+=:,./-]+(\s+[\w@%+=:,./-]+)*$/.test(text))
-        return null;
-    // `FOO=1 prog` sets a variable for prog: that is shell work, keep the shell.
-    if (/^\w+=/.test(text))
-        return null;
-    return text.split(/\s+/);
-}
-function isObject(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-function stringList(v, field) {
-    if (v === null || v === undefined)
-        return null;
-    if (!Array.isArray(v) || !v.every(x => typeof x === 'string')) {
-        throw new Error(`docker image inspect: Config.${field} is not a list of strings`);
-    }
-    return v;
-}
-function nonEmptyString(v) {
-    return typeof v === 'string' && v !== '' ? v : null;
-}
-
-// ELF header, program headers and the dynamic section, read from the file's bytes (a program is
-// never run to learn about it): class, machine, type, PT_INTERP, DT_NEEDED, DT_RPATH/RUNPATH,
-// DT_FLAGS_1, and what the loader will make of it (static, static-PIE, PIE, fixed-address).
-class ElfFormatError extends Error {
-    name = 'ElfFormatError';
-}
-const EM = {
-    X86_64: 62,
-    I386: 3,
-    ARM: 40,
-    AARCH64: 183,
-    RISCV: 243,
-    PPC64: 21,
-    S390: 22,
-    MIPS: 8
-};
-const MACHINE_NAMES = {
-    [EM.X86_64]: 'x86-64',
-    [EM.I386]: 'i386',
-    [EM.ARM]: 'arm',
-    [EM.AARCH64]: 'aarch64',
-    [EM.RISCV]: 'riscv',
-    [EM.PPC64]: 'ppc64',
-    [EM.S390]: 's390',
-    [EM.MIPS]: 'mips',
-    20: 'ppc',
-    2: 'sparc',
-    43: 'sparcv9',
-    258: 'loongarch'
-};
-const ET = { REL: 1, EXEC: 2, DYN: 3, CORE: 4 };
-const PT_LOAD = 1;
-const PT_DYNAMIC = 2;
-const PT_INTERP = 3;
-const DT = {
-    NULL: 0,
-    NEEDED: 1,
-    STRTAB: 5,
-    STRSZ: 10,
-    SONAME: 14,
-    RPATH: 15,
-    RUNPATH: 29,
-    FLAGS_1: 0x6ffffffb
-};
-const DF_1_PIE = 0x08000000;
-const MAX_PHNUM = 4096;
-const MAX_DYN_BYTES = 1 << 20;
-const MAX_STRTAB_BYTES = 64 << 20;
-function isElfMagic(head) {
-    return head.length >= 4 && head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46;
-}
-function parse(readAt, what) {
-    const fail = (why) => {
-        throw new ElfFormatError(`${what}: ${why}`);
-    };
-    const ident = readAt(0, 64);
-    if (!isElfMagic(ident))
-        fail('not an ELF file');
-    const cls = ident[4];
-    const data = ident[5];
-    if (cls !== 1 && cls !== 2)
-        fail(`unknown ELF class ${cls}`);
-    if (data !== 1 && data !== 2)
-        fail(`unknown ELF data encoding ${data}`);
-    const is64 = cls === 2;
-    const le = data === 1;
-    if (ident.length < (is64 ? 64 : 52))
-        fail('truncated ELF header');
-    const u16 = (b, o) => (le ? b.readUInt16LE(o) : b.readUInt16BE(o));
-    const u32 = (b, o) => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
-    const u64 = (b, o) => Number(le ? b.readBigUInt64LE(o) : b.readBigUInt64BE(o));
-    const addr = (b, o) => (is64 ? u64(b, o) : u32(b, o));
-    const sword = (b, o) => is64 ? Number(le ? b.readBigInt64LE(o) : b.readBigInt64BE(o)) : le ? b.readInt32LE(o) : b.readInt32BE(o);
-    const type = u16(ident, 16);
-    const machine = u16(ident, 18);
-    const entry = addr(ident, 24);
-    const phoff = addr(ident, is64 ? 32 : 28);
-    const phentsize = u16(ident, is64 ? 54 : 42);
-    const phnum = u16(ident, is64 ? 56 : 44);
-    const segs = [];
-    if (phnum > 0) {
-        if (phnum > MAX_PHNUM)
-            fail(`implausible program header count ${phnum}`);
-        if (phentsize < (is64 ? 56 : 32))
-            fail(`program header entries of ${phentsize} bytes`);
-        const ph = readAt(phoff, phnum * phentsize);
-        if (ph.length < phnum * phentsize)
-            fail('truncated program headers');
-        for (let i = 0; i < phnum; i++) {
-            const o = i * phentsize;
-            segs.push(is64
-                ? { type: u32(ph, o), offset: u64(ph, o + 8), vaddr: u64(ph, o + 16), filesz: u64(ph, o + 32) }
-                : { type: u32(ph, o), offset: u32(ph, o + 4), vaddr: u32(ph, o + 8), filesz: u32(ph, o + 16) });
-        }
-    }
-    let interpreter = null;
-    const interp = segs.find(s => s.type === PT_INTERP);
-    if (interp) {
-        const b = readAt(interp.offset, Math.min(interp.filesz, 4096));
-        const z = b.indexOf(0);
-        interpreter = (z >= 0 ? b.subarray(0, z) : b).toString('utf8');
-    }
-    const info = {
-        elfClass: is64 ? 64 : 32,
-        endian: le ? 'little' : 'big',
-        machine,
-        machineName: MACHINE_NAMES[machine] ?? `EM_${machine}`,
-        type,
-        kind: 'unknown',
-        positionIndependent: type === ET.DYN,
-        entry,
-        interpreter,
-        hasDynamic: false,
-        needed: [],
-        soname: null,
-        rpath: null,
-        runpath: null,
-        flags1: 0
-    };
-    const dyn = segs.find(s => s.type === PT_DYNAMIC);
-    if (dyn && dyn.filesz > 0) {
-        info.hasDynamic = true;
-        const d = readAt(dyn.offset, Math.min(dyn.filesz, MAX_DYN_BYTES));
-        const entSize = is64 ? 16 : 8;
-        const tags = [];
-        for (let o = 0; o + entSize <= d.length; o += entSize) {
-            const tag = sword(d, o);
-            if (tag === DT.NULL)
-                break;
-            tags.push({ tag, val: addr(d, o + (is64 ? 8 : 4)) });
-        }
-        const strtabAddr = tags.find(t => t.tag === DT.STRTAB)?.val;
-        const strsz = tags.find(t => t.tag === DT.STRSZ)?.val ?? 0;
-        let strtab = null;
-        if (strtabAddr !== undefined) {
-            // DT_STRTAB is an address: map it to a file offset through the PT_LOAD segments.
-            const load = segs.find(s => s.type === PT_LOAD && strtabAddr >= s.vaddr && strtabAddr < s.vaddr + s.filesz);
-            if (load)
-                strtab = readAt(load.offset + (strtabAddr - load.vaddr), Math.min(strsz || 1 << 16, MAX_STRTAB_BYTES));
-        }
-        const str = (off) => {
-            if (!strtab || off >= strtab.length)
-                fail(`dynamic string at ${off} lies outside the string table`);
-            const t = strtab;
-            const z = t.indexOf(0, off);
-            return t.subarray(off, z >= 0 ? z : t.length).toString('utf8');
-        };
-        for (const t of tags) {
-            switch (t.tag) {
-                case DT.NEEDED:
-                    info.needed.push(str(t.val));
-                    break;
-                case DT.SONAME:
-                    info.soname = str(t.val);
-                    break;
-                case DT.RPATH:
-                    info.rpath = [...(info.rpath ?? []), ...str(t.val).split(':')];
-                    break;
-                case DT.RUNPATH:
-                    info.runpath = [...(info.runpath ?? []), ...str(t.val).split(':')];
-                    break;
-                case DT.FLAGS_1:
-                    info.flags1 = t.val >>> 0;
-                    break;
-            }
-        }
-    }
-    info.kind = classify(info);
-    return info;
-}
-function classify(i) {
-    switch (i.type) {
-        case ET.EXEC:
-            return i.interpreter ? 'fixed-address' : 'static';
-        case ET.DYN:
-            if (i.interpreter)
-                return 'pie';
-            // gcc -static-pie sets DF_1_PIE; a shared library does not (and usually has a soname).
-            if (i.flags1 & DF_1_PIE)
-                return 'static-pie';
-            return 'shared-library';
-        case ET.REL:
-            return 'relocatable';
-        case ET.CORE:
-            return 'core';
-        default:
-            return 'unknown';
-    }
-}
-/** Reads only the parts it needs (header, program headers, dynamic section, string table) from the file. */
-function readElf(path) {
-    const fd = openSync(path, 'r');
-    try {
-        return parse((o, n) => {
-            const b = Buffer.allocUnsafe(n);
-            let got = 0;
-            while (got < n) {
-                const k = readSync(fd, b, got, n - got, o + got);
-                if (k === 0)
-                    break;
-                got += k;
-            }
-            return b.subarray(0, got);
-        }, path);
-    }
-    finally {
-        closeSync(fd);
-    }
-}
-/** First bytes of a file (to tell ELF from a `#!` script from anything else). */
-function readHead(path, n = 256) {
-    const fd = openSync(path, 'r');
-    try {
-        const b = Buffer.alloc(n);
-        const k = readSync(fd, b, 0, n, 0);
-        return b.subarray(0, k);
-    }
-    finally {
-        closeSync(fd);
-    }
-}
-/** `#!/bin/sh -e` -> { interpreter: '/bin/sh', arg: '-e' }, as the kernel splits it. */
-function parseShebang(head) {
-    if (head.length < 2 || head[0] !== 0x23 || head[1] !== 0x21)
-        return null;
-    const nl = head.indexOf(0x0a);
-    const line = head
-        .subarray(2, nl >= 0 ? nl : head.length)
-        .toString('utf8')
-        .replace(/\r$/, '')
-        .trim();
-    if (!line)
-        return null;
-    const m = /^(\S+)(?:\s+(.*))?$/.exec(line);
-    if (!m)
-        return null;
-    return { interpreter: m[1], arg: m[2]?.trim() || null };
-}
-
-// /etc/ld.so.conf as ldconfig reads it, inside a tree: one directory per line, `include`
-// globs (relative ones taken from the including file's directory), comments, `hwcap` ignored.
-const MAX_INCLUDE_DEPTH = 16;
-function globToRegExp(glob) {
-    let re = '^';
-    for (let i = 0; i < glob.length; i++) {
-        const c = glob[i];
-        if (c === '*')
-            re += '[^/]*';
-        else if (c === '?')
-            re += '[^/]';
-        else if (c === '[') {
-            const end = glob.indexOf(']', i + 2);
-            if (end < 0)
-                re += '\\[';
-            else {
-                const body = glob
-                    .slice(i + 1, end)
-                    .replace(/^!/, '^')
-                    .replace(/\\/g, '\\\\');
-                re += `[${body}]`;
-                i = end;
-            }
-        }
-        else
-            re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    }
-    return new RegExp(re + '$');
-}
-/** Expands a glob inside the tree; results sorted, as glob(3) returns them. */
-function globInTree(view, pattern) {
-    let paths = ['/'];
-    for (const comp of pattern.split('/').filter(Boolean)) {
-        const next = [];
-        for (const dir of paths) {
-            if (!/[*?[]/.test(comp)) {
-                next.push(dir === '/' ? `/${comp}` : `${dir}/${comp}`);
-                continue;
-            }
-            const real = view.resolve(dir);
-            if (!real || !real.stats.isDirectory())
-                continue;
-            let names;
-            try {
-                names = readdirSync(view.hostPath(real.path)).sort();
-            }
-            catch {
-                continue;
-            }
-            const re = globToRegExp(comp);
-            for (const n of names)
-                if (!n.startsWith('.') && re.test(n))
-                    next.push(dir === '/' ? `/${n}` : `${dir}/${n}`);
-        }
-        paths = next;
-    }
-    return paths.filter(p => view.resolve(p) !== null);
-}
-/** The library directories an ld.so.conf names, in order, duplicates removed. */
-function readLdSoConf(view, confPath = '/etc/ld.so.conf') {
-    const dirs = [];
-    const seen = new Set();
-    const visit = (file, depth) => {
-        if (depth > MAX_INCLUDE_DEPTH)
+/** Ends a process that `kraft stop` left running: SIGTERM, then SIGKILL, about a second each. */
+async function endProcess(pid, clock) {
+    for (const sig of ['SIGTERM', 'SIGKILL']) {
+        if (!alive(pid))
             return;
-        const real = view.resolve(file);
-        if (!real || !real.stats.isFile())
-            return;
-        let text;
         try {
-            text = readFileSync(view.hostPath(real.path), 'utf8');
+            process.kill(pid, sig);
         }
         catch {
             return;
         }
-        for (const raw of text.split('\n')) {
-            const line = raw.replace(/#.*$/, '').trim();
-            if (!line)
-                continue;
-            const inc = /^include\s+(.+)$/.exec(line);
-            if (inc) {
-                for (const pat of inc[1].split(/\s+/)) {
-                    const abs = pat.startsWith('/') ? pat : `${guestDirname(file)}/${pat}`;
-                    for (const f of globInTree(view, abs))
-                        visit(f, depth + 1);
-                }
-                continue;
-            }
-            if (/^hwcap\s/.test(line))
-                continue;
-            // Legacy "dir=TYPE" lines: the type is ignored by modern ldconfig too.
-            const dir = toGuestPath(line.replace(/=.*$/, '').trim());
-            if (!seen.has(dir)) {
-                seen.add(dir);
-                dirs.push(dir);
-            }
+        for (let i = 0; i < 20 && alive(pid); i++)
+            await clock.sleep(50);
+    }
+}
+/**
+ * Hands what `path` gained past `offset` to `onChunk` in bounded reads, and returns the new offset.
+ * A file that does not exist (yet) gained nothing.
+ */
+async function readGrowth(path, offset, onChunk) {
+    let fh;
+    try {
+        fh = await open(path, 'r');
+    }
+    catch {
+        return offset;
+    }
+    try {
+        const size = (await fh.stat()).size;
+        while (offset < size) {
+            const buf = Buffer.alloc(Math.min(size - offset, READ_CHUNK));
+            const { bytesRead } = await fh.read(buf, 0, buf.length, offset);
+            if (bytesRead === 0)
+                break;
+            offset += bytesRead;
+            onChunk(buf.subarray(0, bytesRead));
         }
-    };
-    visit(confPath, 0);
-    return dirs;
+        return offset;
+    }
+    finally {
+        await fh.close();
+    }
 }
 
-// The files a dynamically linked program needs, found the way glibc's ld.so finds them, inside
-// a sysroot: DT_RPATH (only when the object has no DT_RUNPATH, inherited up the loader chain),
-// LD_LIBRARY_PATH, DT_RUNPATH, /etc/ld.so.conf (+ includes), then the default and multiarch
-// directories; $ORIGIN/$LIB/$PLATFORM expanded; candidates of another class or machine skipped.
-const DEFAULT_LIBRARY_DIRS = [
-    '/lib/x86_64-linux-gnu',
-    '/usr/lib/x86_64-linux-gnu',
-    '/lib64',
-    '/usr/lib64',
-    '/lib',
-    '/usr/lib'
-];
-/** Caches of one sysroot: lookups, parsed ELF headers and ld.so.conf. */
-class ClosureResolver {
-    sysroot;
-    view;
-    conf = null;
-    elfCache = new Map();
-    constructor(sysroot) {
-        this.sysroot = sysroot;
-        this.view = new TreeView(sysroot);
+// Reads `kraft ps -a -o json`: kraft's table printer turns each row into a flat map of lower-cased
+// column names to strings (unikraft/kraftkit: internal/tableprinter/render_json.go), `null` when
+// there are no machines. With `-l` it adds `machine id`, `ip`, `pid` and a separate `arch` column.
+const STATES = new Set([
+    'created',
+    'running',
+    'exited',
+    'errored',
+    'failed',
+    'restarting',
+    'paused',
+    'suspended',
+    'unknown'
+]);
+/** `0.0.0.0:8080->80/tcp, :8443->443/tcp` (MachinePorts.String in api/machine/v1alpha1/port.go). */
+function parseKraftPorts(text) {
+    const out = [];
+    for (const part of text.split(',')) {
+        const m = /^\s*(.*):(\d+)->(\d+)(?:\/(\w+))?\s*$/.exec(part);
+        if (m)
+            out.push({
+                hostIp: m[1],
+                host: Number(m[2]),
+                guest: Number(m[3]),
+                protocol: (m[4] ?? 'tcp').toLowerCase()
+            });
     }
-    confDirs() {
-        this.conf ??= readLdSoConf(this.view);
-        return this.conf;
+    return out;
+}
+function str(row, key) {
+    const v = row[key];
+    return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
+}
+function jsonPart(stdout) {
+    const text = stdout.trim();
+    try {
+        return JSON.parse(text);
     }
-    /** Parsed ELF of a real guest path; ElfFormatError when it is not one. */
-    elf(realPath) {
-        let e = this.elfCache.get(realPath);
-        if (!e) {
-            try {
-                e = readElf(this.view.hostPath(realPath));
-            }
-            catch (err) {
-                e = err instanceof ElfFormatError ? err : new ElfFormatError(`${realPath}: ${err.message}`);
-            }
-            this.elfCache.set(realPath, e);
-        }
-        return e;
+    catch {
+        // kraft may print log lines before the JSON (older versions log to stdout): take the JSON line.
+        const line = text
+            .split('\n')
+            .reverse()
+            .find(l => /^\s*(\[|null\s*$)/.test(l));
+        if (line === undefined)
+            throw new Error('no JSON array in the output');
+        return JSON.parse(line);
     }
 }
-function expandTokens(dir, origin, elf) {
-    const lib = elf.elfClass === 64 && elf.machine === EM.X86_64 ? 'lib/x86_64-linux-gnu' : 'lib';
-    const platform = elf.machineName === 'x86-64' ? 'x86_64' : elf.machineName;
-    const out = dir
-        .replace(/\$\{ORIGIN\}|\$ORIGIN(?![A-Za-z0-9_])/g, origin)
-        .replace(/\$\{LIB\}|\$LIB(?![A-Za-z0-9_])/g, lib)
-        .replace(/\$\{PLATFORM\}|\$PLATFORM(?![A-Za-z0-9_])/g, platform);
-    // An empty entry means the current directory: meaningless for a guest started at '/'.
-    if (out === '')
-        return null;
-    return toGuestPath(out);
-}
-function compatible(a, b) {
-    return a.elfClass === b.elfClass && a.machine === b.machine && a.endian === b.endian;
-}
-function resolveClosure(programPath, opts = {}) {
-    const r = opts.resolver ?? new ClosureResolver(opts.sysroot ?? '/');
-    const view = r.view;
-    const guest = toGuestPath(programPath);
-    const resolved = view.resolve(guest);
-    if (!resolved || !resolved.stats.isFile()) {
-        throw new ConfigurationError('rootfs', `Input 'rootfs' must be binary:PATH of a program file, got 'binary:${programPath}': '${guest}' is not a file in ${r.sysroot === '/' ? 'the host' : `'${r.sysroot}'`}`);
+function parseKraftPs(stdout) {
+    let data;
+    try {
+        data = jsonPart(stdout);
     }
-    const progElf = r.elf(resolved.path);
-    if (progElf instanceof ElfFormatError)
-        throw new ConfigurationError('rootfs', `Input 'rootfs' must be binary:PATH of an ELF program, got 'binary:${programPath}': ${progElf.message}`);
-    const files = new Map();
-    const addFiles = (res, role) => {
-        for (const l of res.links)
-            if (!files.has(l.path))
-                files.set(l.path, { path: l.path, type: 'symlink', target: l.target, role: 'link' });
-        if (!files.has(res.path))
-            files.set(res.path, { path: res.path, type: 'file', role });
-    };
-    addFiles(resolved, 'program');
-    const program = {
-        name: guest,
-        path: guest,
-        realPath: resolved.path,
-        elf: progElf,
-        via: 'program',
-        neededBy: []
-    };
-    let interpreter = null;
-    if (progElf.interpreter) {
-        const ir = view.resolve(progElf.interpreter);
-        interpreter = { path: progElf.interpreter, realPath: ir && ir.stats.isFile() ? ir.path : null };
-        if (ir && ir.stats.isFile())
-            addFiles(ir, 'interpreter');
+    catch (err) {
+        throw new InfrastructureError(`could not read the output of 'kraft ps -o json': ${err.message}: ${stdout.trim().slice(0, 200)}`);
     }
-    const byName = new Map();
-    const byReal = new Map();
-    if (interpreter?.realPath) {
-        // ld.so is loaded already when the libraries are: libc's DT_NEEDED on it resolves to it.
-        const ie = r.elf(interpreter.realPath);
-        if (!(ie instanceof ElfFormatError)) {
-            const io = {
-                name: interpreter.path,
-                path: interpreter.path,
-                realPath: interpreter.realPath,
-                elf: ie,
-                via: 'program',
-                neededBy: []
-            };
-            byReal.set(io.realPath, io);
-            if (ie.soname)
-                byName.set(ie.soname, io);
-        }
+    if (data === null)
+        return [];
+    if (!Array.isArray(data)) {
+        throw new InfrastructureError(`'kraft ps -o json' printed ${typeof data}, expected an array of machines`);
     }
-    const unresolved = new Map();
-    const libraries = [];
-    const defaults = new Set(DEFAULT_LIBRARY_DIRS);
-    let needsLdSoCache = false;
-    const search = (name, loader) => {
-        const searched = [];
-        const tried = new Set();
-        const tryDir = (dir, via) => {
-            if (dir === null)
-                return null;
-            const path = dir === '/' ? `/${name}` : `${dir}/${name}`;
-            if (tried.has(path))
-                return null;
-            tried.add(path);
-            searched.push(dir);
-            const res = view.resolve(path);
-            if (!res || !res.stats.isFile())
-                return null;
-            const elf = r.elf(res.path);
-            if (elf instanceof ElfFormatError || !compatible(elf, progElf))
-                return null;
-            return { res, path, elf, via };
+    return data
+        .filter((r) => typeof r === 'object' && r !== null)
+        .map(row => {
+        const status = str(row, 'status');
+        const platText = str(row, 'plat');
+        const [plat, archFromPlat] = platText.includes('/') ? platText.split('/', 2) : [platText, ''];
+        const arch = str(row, 'arch') || archFromPlat || null;
+        const pidText = str(row, 'pid');
+        return {
+            name: str(row, 'name'),
+            kernel: str(row, 'kernel'),
+            args: str(row, 'args'),
+            created: str(row, 'created'),
+            status,
+            state: (STATES.has(status) ? status : 'unknown'),
+            mem: str(row, 'mem'),
+            ports: parseKraftPorts(str(row, 'ports')),
+            plat,
+            arch,
+            id: str(row, 'machine id') || null,
+            pid: /^\d+$/.test(pidText) && pidText !== '0' ? Number(pidText) : null
         };
-        if (name.includes('/')) {
-            return tryDir(guestDirname(toGuestPath(name)), 'path') ?? { searched };
+    });
+}
+
+// Asks a QEMU that kraft started whether the guest accepted a forwarded connection: kraft gives QEMU
+// an HMP monitor at `<state>/qemu_mon.sock` (`-monitor unix:...,server,nowait`), and `info usernet`
+// lists each forwarded connection as TCP[SYN_SENT] until the guest accepts it, then TCP[ESTABLISHED].
+/** Rows of `info usernet` (QEMU 7.2 format: `TCP[SYN_SENT]  12  127.0.0.1 18082  10.0.2.15  80  0  0`). */
+function parseUsernet(text) {
+    const rows = [];
+    for (const line of text.split(/\r?\n/)) {
+        const m = /^\s*(\w+)\[([A-Z_0-9]+)\]\s+(-?\d+)\s+(\S+)\s+(\d+)\s+(\S+)\s+(\d+)/.exec(line);
+        if (!m)
+            continue;
+        rows.push({
+            protocol: m[1],
+            state: m[2],
+            srcAddress: m[4],
+            srcPort: Number(m[5]),
+            destAddress: m[6],
+            destPort: Number(m[7])
+        });
+    }
+    return rows;
+}
+/** Whether any TCP connection to `guestPort` is ESTABLISHED in the guest. */
+function guestAcceptedFrom(rows, guestPort) {
+    return rows.some(r => r.protocol === 'TCP' && r.state === 'ESTABLISHED' && r.destPort === guestPort);
+}
+/** Runs one HMP command on a monitor socket and returns its output (between the prompts). */
+function hmpCommand(socketPath, command, timeoutMs = 2000) {
+    return new Promise((resolve, reject) => {
+        const sock = connect(socketPath);
+        let buf = '';
+        let sent = false;
+        const timer = setTimeout(() => finish(new Error(`QEMU monitor ${socketPath} did not answer within ${timeoutMs} ms`)), timeoutMs);
+        function finish(err, out) {
+            clearTimeout(timer);
+            sock.destroy();
+            if (err)
+                reject(err);
+            else
+                resolve(out ?? '');
         }
-        const origin = (o) => guestDirname(o === program ? o.realPath : o.path);
-        const lo = loader.obj;
-        if (!lo.elf.runpath) {
-            for (let l = loader; l; l = l.loader) {
-                if (l.obj.elf.runpath || !l.obj.elf.rpath)
-                    continue;
-                for (const d of l.obj.elf.rpath) {
-                    const hit = tryDir(expandTokens(d, origin(l.obj), l.obj.elf), 'rpath');
-                    if (hit)
-                        return hit;
+        sock.setEncoding('utf8');
+        sock.on('error', err => finish(err));
+        sock.on('data', (d) => {
+            buf += d;
+            if (!sent) {
+                if (buf.includes('(qemu) ')) {
+                    sent = true;
+                    buf = '';
+                    sock.write(`${command}\n`);
+                }
+                return;
+            }
+            const end = buf.lastIndexOf('(qemu) ');
+            if (end >= 0)
+                finish(null, buf.slice(0, end).replace(/\x1b\[[0-9;]*[A-Za-z]/g, ''));
+        });
+    });
+}
+
+// `runner: kraft`: boots through `kraft run -d --rm` for people who want kraft's exact behaviour.
+// The VM is kraft's, so the evidence comes from kraft's machine state directory
+// (`<runtime>/<uid>/machine.log` = console, `qemu.log` = QEMU's output), copied as it grows because
+// `kraft rm` (and `--rm`) deletes it; the end state comes from `kraft ps`. Everything else is the VM
+// layer's, as for startVm: the input check, the host ports, the console capture (cap, marker), the
+// banner line of the timeline.
+/**
+ * Starts a VM through kraft. Bad input is refused before anything runs, with startVm's errors
+ * (ConfigurationError). Failures of kraft itself end the handle at once with reason 'qemu-error'.
+ */
+async function startKraftVm(spec, deps) {
+    const { runner, logger, clock } = deps;
+    const pollMs = deps.pollMs ?? 100;
+    const t0 = clock.now();
+    const since = () => Math.round(clock.now() - t0);
+    checkRunShape(spec);
+    const forwards = await allocateHostPorts(spec.ports);
+    const ports = Object.fromEntries(forwards.map(f => [f.guest, f.host]));
+    const name = spec.name ?? `ukc-${randomBytes(4).toString('hex')}`;
+    const argv = kraftRunArgv({
+        kraftPath: spec.kraftPath,
+        target: spec.target,
+        initrd: spec.initrd,
+        cmd: spec.cmd,
+        env: spec.env,
+        memoryMiB: spec.memoryMiB,
+        ports: forwards,
+        accel: spec.accel,
+        name,
+        kernelArgs: spec.kernelArgs
+    });
+    await mkdir(spec.outDir, { recursive: true });
+    const ownRuntime = !spec.runtimeDir;
+    const runtimeDir = spec.runtimeDir ?? (await mkdtemp(join(tmpdir(), 'ukc-kr-')));
+    const env = kraftEnv({ runtimeDir });
+    const consolePath = join(spec.outDir, RUN_FILES.console);
+    const qemuLogPath = join(spec.outDir, RUN_FILES.qemuStderr);
+    const kraftLogPath = join(spec.outDir, RUN_FILES.kraftLog);
+    await writeFile(qemuLogPath, '');
+    await writeFile(kraftLogPath, '');
+    const kraftLog = (text) => appendFile(kraftLogPath, text.endsWith('\n') ? text : text + '\n');
+    /** A kraft command whose output goes to kraft.log; null when it could not run. */
+    const runKraft = async (cmd, timeoutMs) => {
+        try {
+            const r = await runner.run(cmd, { env, timeoutMs });
+            await kraftLog(`$ ${cmd.join(' ')}\n${r.stdout}${r.stderr}`);
+            return r;
+        }
+        catch (err) {
+            logger.debug(`kraft ${cmd[1]} failed: ${err.message}`);
+            return null;
+        }
+    };
+    const timeline = {
+        spawnMs: null,
+        firstOutputMs: null,
+        bannerMs: null,
+        readyMs: null,
+        exitMs: null
+    };
+    const capture = new ConsoleCapture({ path: consolePath, cap: spec.consoleCap, now: since });
+    capture.onLine(line => {
+        if (timeline.bannerMs === null && isBannerLine(line.text, 'unikraft'))
+            timeline.bannerMs = line.atMs;
+    });
+    let stateDir = null;
+    let qemuPid = null;
+    let qemuArgv = null;
+    let ended = false;
+    let endReason = null;
+    let logOffset = 0;
+    let resolveDone;
+    const done = new Promise(r => (resolveDone = r));
+    // One copy at a time: the poller and the end may both ask, and each must see the file's growth once.
+    let pumping = Promise.resolve();
+    const pumpConsole = () => (pumping = pumping
+        .then(async () => {
+        if (!stateDir)
+            return;
+        logOffset = await readGrowth(join(stateDir, MACHINE_FILES.console), logOffset, c => capture.push(c));
+        timeline.firstOutputMs = capture.firstOutputMs;
+        // kraft may not have written it (yet); the empty copy then stays.
+        await copyFile(join(stateDir, MACHINE_FILES.qemuLog), qemuLogPath).catch(() => { });
+    })
+        .catch((err) => logger.debug(`reading kraft's machine log failed: ${err.message}`)));
+    const ps = async () => {
+        const r = await runKraft(kraftPsArgv(spec.kraftPath), 15_000);
+        try {
+            return r?.code === 0 ? (parseKraftPs(r.stdout).find(m => m.name === name) ?? null) : null;
+        }
+        catch (err) {
+            logger.debug(`kraft ps: ${err.message}`);
+            return null;
+        }
+    };
+    let finishing = null;
+    const finish = (reason, kill) => {
+        if (finishing)
+            return finishing;
+        finishing = (async () => {
+            clearInterval(poller);
+            clearTimeout(deadline);
+            if (kill && qemuPid !== null && alive(qemuPid)) {
+                await runKraft(kraftStopArgv(spec.kraftPath, name), 2000);
+                // kraft stop gave up or is slow: end the QEMU it started for us.
+                await endProcess(qemuPid, clock);
+            }
+            timeline.exitMs = since();
+            await pumpConsole();
+            capture.finish();
+            const machine = await ps();
+            let finalReason = reason;
+            if (reason === 'exited' && machine && (machine.state === 'failed' || machine.state === 'errored')) {
+                finalReason = machine.state === 'failed' ? 'crashed' : 'qemu-error';
+            }
+            await runKraft(kraftRmArgv(spec.kraftPath, name), 15_000);
+            if (ownRuntime)
+                await rm(runtimeDir, { recursive: true, force: true });
+            ended = true;
+            endReason = finalReason;
+            const { accel, reason: accelReason } = accelFrom(qemuArgv, spec.accel);
+            const result = {
+                reason: finalReason,
+                qemuExit: null,
+                qemuSignal: null,
+                killedFromOutside: false,
+                guestExit: null,
+                debugExit: null,
+                accel,
+                accelReason,
+                qemuVersion: spec.qemuVersion ?? null,
+                qmpEvents: [],
+                timeline: { ...timeline, firstOutputMs: capture.firstOutputMs },
+                ports: { ...ports },
+                consoleLog: consolePath,
+                qemuStderrLog: qemuLogPath,
+                consoleTruncated: capture.truncated,
+                argv,
+                networkProblem: null
+            };
+            resolveDone(result);
+            return result;
+        })();
+        return finishing;
+    };
+    let poller;
+    let deadline;
+    logger.info(`$ ${argv.join(' ')}`);
+    let started = false;
+    try {
+        const r = await runner.run(argv, { env, timeoutMs: 120_000 });
+        await kraftLog(`$ ${argv.join(' ')}\n${r.stdout}${r.stderr}`);
+        timeline.spawnMs = since();
+        if (r.code !== 0) {
+            await writeFile(qemuLogPath, r.stderr || r.stdout);
+            logger.warning(`kraft run failed (exit ${r.code ?? r.signal}): ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
+        }
+        else
+            started = true;
+    }
+    catch (err) {
+        await writeFile(qemuLogPath, err.message);
+        logger.warning(`kraft run could not start: ${err.message}`);
+    }
+    if (started) {
+        const machine = await ps();
+        stateDir = await findStateDir(runtimeDir, machine?.id ?? null);
+        if (stateDir) {
+            qemuPid = (await readPid(join(stateDir, MACHINE_FILES.pid))) ?? machine?.pid ?? null;
+            if (qemuPid !== null)
+                qemuArgv = await readQemuArgv(qemuPid);
+        }
+        else
+            logger.warning(`kraft started '${name}' but its state directory was not found under ${runtimeDir}`);
+    }
+    if (!started || !stateDir || qemuPid === null) {
+        timeline.exitMs = since();
+        void finish('qemu-error', false);
+    }
+    else {
+        let busy = false;
+        poller = setInterval(() => {
+            if (busy || finishing)
+                return;
+            busy = true;
+            void (async () => {
+                try {
+                    await pumpConsole();
+                    if (qemuPid !== null && !alive(qemuPid))
+                        await finish('exited', false);
+                    else if (capture.firstOutputMs === null &&
+                        spec.bootTimeoutMs !== undefined &&
+                        since() > spec.bootTimeoutMs) {
+                        await finish('boot-timeout', true);
+                    }
+                }
+                finally {
+                    busy = false;
+                }
+            })();
+        }, pollMs);
+        deadline = setTimeout(() => void finish('deadline', true), Math.max(0, spec.timeoutMs - since()));
+    }
+    let monitorQueue = Promise.resolve();
+    return {
+        name,
+        hostAddress: HOST_ADDRESS,
+        ports,
+        get stateDir() {
+            return ended ? null : stateDir;
+        },
+        get qemuArgv() {
+            return qemuArgv;
+        },
+        get ended() {
+            return ended;
+        },
+        done,
+        onConsoleLine: cb => capture.onLine(cb),
+        consoleText: () => capture.text(),
+        elapsedMs: since,
+        guestAccepted(guestPort) {
+            const sock = stateDir ? join(stateDir, MACHINE_FILES.monitor) : null;
+            if (!sock || ended || finishing)
+                return Promise.resolve(false);
+            // One monitor client at a time (`server,nowait` takes a single connection).
+            const next = monitorQueue.then(async () => {
+                try {
+                    return guestAcceptedFrom(parseUsernet(await hmpCommand(sock, 'info usernet')), guestPort);
+                }
+                catch (err) {
+                    logger.debug(`info usernet failed: ${err.message}`);
+                    return false;
+                }
+            });
+            monitorQueue = next;
+            return next;
+        },
+        markReady() {
+            if (timeline.readyMs === null)
+                timeline.readyMs = since();
+        },
+        stop(reason = 'killed') {
+            return ended && endReason ? done : finish(reason, true);
+        }
+    };
+}
+
+// Starts the config's host services before the boot and stops them after it, keeping their logs.
+const TYPES = {
+    '.html': 'text/html; charset=utf-8',
+    '.txt': 'text/plain; charset=utf-8',
+    '.json': 'application/json'
+};
+function httpServer(spec, log) {
+    const root = resolve(spec.dir);
+    return createServer((req, res) => {
+        const url = new URL(req.url ?? '/', 'http://host');
+        let path = normalize(join(root, decodeURIComponent(url.pathname)));
+        const done = (status) => {
+            log.write(`${new Date().toISOString()} ${req.method} ${url.pathname} ${status}\n`);
+        };
+        if (req.method !== 'GET' && req.method !== 'HEAD') {
+            res.writeHead(405).end();
+            return done(405);
+        }
+        if (path !== root && !path.startsWith(root + sep)) {
+            res.writeHead(403).end();
+            return done(403);
+        }
+        void (async () => {
+            try {
+                if ((await stat(path)).isDirectory())
+                    path = join(path, 'index.html');
+                const st = await stat(path);
+                const ext = path.slice(path.lastIndexOf('.'));
+                res.writeHead(200, {
+                    'content-type': TYPES[ext] ?? 'application/octet-stream',
+                    'content-length': st.size
+                });
+                if (req.method === 'HEAD')
+                    res.end();
+                else
+                    createReadStream(path).pipe(res);
+                done(200);
+            }
+            catch {
+                res.writeHead(404).end();
+                done(404);
+            }
+        })();
+    });
+}
+function accepts(port) {
+    return new Promise(resolveAccept => {
+        const s = connect({ host: '127.0.0.1', port });
+        s.once('connect', () => {
+            s.destroy();
+            resolveAccept(true);
+        });
+        s.once('error', () => resolveAccept(false));
+    });
+}
+async function startServices(specs, outDir, logger) {
+    const servers = [];
+    const children = [];
+    const streams = [];
+    const logs = [];
+    const stop = async () => {
+        for (const s of servers)
+            await new Promise(r => s.close(() => r()));
+        for (const c of children) {
+            if (c.exitCode === null && c.signalCode === null && c.pid) {
+                try {
+                    process.kill(-c.pid, 'SIGTERM');
+                }
+                catch {
+                    /* already gone */
+                }
+                const exited = await Promise.race([
+                    new Promise(r => c.once('exit', r)),
+                    new Promise(r => setTimeout(() => r(null), 1000))
+                ]);
+                if (exited === null) {
+                    try {
+                        process.kill(-c.pid, 'SIGKILL');
+                    }
+                    catch {
+                        /* already gone */
+                    }
                 }
             }
         }
-        for (const d of opts.ldLibraryPath ?? []) {
-            const hit = tryDir(d ? toGuestPath(d) : null, 'ld-library-path');
-            if (hit)
-                return hit;
-        }
-        for (const d of lo.elf.runpath ?? []) {
-            const hit = tryDir(expandTokens(d, origin(lo), lo.elf), 'runpath');
-            if (hit)
-                return hit;
-        }
-        for (const d of r.confDirs()) {
-            const hit = tryDir(d, defaults.has(d) ? 'default' : 'ld.so.conf');
-            if (hit)
-                return hit;
-        }
-        for (const d of DEFAULT_LIBRARY_DIRS) {
-            const hit = tryDir(d, 'default');
-            if (hit)
-                return hit;
-        }
-        return { searched };
+        await Promise.all(streams.map(s => new Promise(r => s.end(r))));
     };
-    // Breadth-first, like _dl_map_object_deps: a name already loaded (by DT_NEEDED name or
-    // soname) is not searched again, whoever needs it next.
-    const queue = [{ obj: program, loader: null }];
-    for (let qi = 0; qi < queue.length; qi++) {
-        const cur = queue[qi];
-        for (const name of cur.obj.elf.needed) {
-            const known = byName.get(name);
-            if (known) {
-                if (!known.neededBy.includes(cur.obj.path))
-                    known.neededBy.push(cur.obj.path);
-                continue;
+    try {
+        for (const [i, spec] of specs.entries()) {
+            const name = serviceLogName(i);
+            const log = createWriteStream(join(outDir, name));
+            streams.push(log);
+            logs.push(name);
+            if (spec.kind === 'http') {
+                const server = httpServer(spec, log);
+                await new Promise((ok, fail) => {
+                    server.once('error', fail);
+                    server.listen(spec.port, '127.0.0.1', () => ok());
+                }).catch(err => {
+                    throw new InfrastructureError(`host service ${i + 1} cannot listen on 127.0.0.1:${spec.port}: ${err.message}`, 'free the port, or give the service another one');
+                });
+                servers.push(server);
+                logger.info(`host service ${i + 1}: serving ${spec.dir} on 127.0.0.1:${spec.port} (10.0.2.2:${spec.port} in the guest)`);
             }
-            const miss = unresolved.get(name);
-            if (miss) {
-                if (!miss.neededBy.includes(cur.obj.path))
-                    miss.neededBy.push(cur.obj.path);
-                continue;
+            else {
+                if (await accepts(spec.port))
+                    throw new InfrastructureError(`host service ${i + 1}: port ${spec.port} is already in use`, 'free the port, or give the service another one');
+                const child = spawn(spec.argv[0], spec.argv.slice(1), {
+                    detached: true,
+                    stdio: ['ignore', 'pipe', 'pipe'],
+                    shell: false
+                });
+                children.push(child);
+                child.stdout?.pipe(log, { end: false });
+                child.stderr?.pipe(log, { end: false });
+                const failed = new Promise(r => child.once('error', r));
+                const deadline = Date.now() + 10_000;
+                for (;;) {
+                    const err = await Promise.race([failed, new Promise(r => setTimeout(() => r(null), 100))]);
+                    if (err)
+                        throw new InfrastructureError(`host service ${i + 1} (${spec.argv[0]}) could not start: ${err.message}`);
+                    if (child.exitCode !== null)
+                        throw new InfrastructureError(`host service ${i + 1} (${spec.argv[0]}) exited with ${child.exitCode} before listening; see ${name}`);
+                    if (await accepts(spec.port))
+                        break;
+                    if (Date.now() > deadline)
+                        throw new InfrastructureError(`host service ${i + 1} (${spec.argv[0]}) did not listen on 127.0.0.1:${spec.port} within 10 s; see ${name}`);
+                }
+                logger.info(`host service ${i + 1}: ${spec.argv.join(' ')} listening on 127.0.0.1:${spec.port}`);
             }
-            const hit = search(name, cur);
-            if ('searched' in hit) {
-                unresolved.set(name, { name, neededBy: [cur.obj.path], searched: hit.searched });
-                continue;
-            }
-            const same = byReal.get(hit.res.path);
-            if (same) {
-                byName.set(name, same);
-                same.neededBy.push(cur.obj.path);
-                addFiles(hit.res, 'library');
-                continue;
-            }
-            const obj = {
-                name,
-                path: hit.path,
-                realPath: hit.res.path,
-                elf: hit.elf,
-                via: hit.via,
-                neededBy: [cur.obj.path]
-            };
-            if (hit.via === 'ld.so.conf')
-                needsLdSoCache = true;
-            byName.set(name, obj);
-            if (hit.elf.soname)
-                byName.set(hit.elf.soname, obj);
-            byReal.set(hit.res.path, obj);
-            libraries.push(obj);
-            addFiles(hit.res, 'library');
-            queue.push({ obj, loader: cur });
         }
     }
+    catch (err) {
+        await stop();
+        throw err;
+    }
+    return { logs, stop };
+}
+
+// One boot of the app on one guest (Unikraft, or the Linux baseline): start the VM, run the probes,
+// stop it, read its evidence, diagnose, decide. Always returns what it saw, even when probes throw.
+async function runOnGuest(input, deps, runStart) {
+    const { options } = input;
+    const launchAtMs = deps.clock.now() - runStart;
+    // Host services listen before the guest boots, and stop after it (their logs stay in outDir).
+    const services = options.services.length > 0 ? await startServices(options.services, input.outDir, deps.logger) : null;
+    try {
+        return await bootAndProbe(input, deps, launchAtMs);
+    }
+    finally {
+        await services?.stop();
+    }
+}
+async function bootAndProbe(input, deps, launchAtMs) {
+    const { options } = input;
+    const useKraft = options.runner === 'kraft' && input.guest === 'unikraft' && input.kraftPath;
+    const vm = useKraft
+        ? await startKraftVm({
+            kraftPath: input.kraftPath,
+            target: input.kernel,
+            initrd: input.initrd,
+            cmd: input.cmd,
+            env: input.env,
+            memoryMiB: options.memoryMiB,
+            ports: input.ports,
+            accel: options.accel,
+            timeoutMs: options.timeoutMs,
+            outDir: input.outDir
+        }, { runner: deps.runner, logger: deps.logger, clock: deps.clock })
+        : await startVm({
+            guest: input.guest,
+            kernel: input.kernel,
+            initrd: input.initrd,
+            cmd: input.cmd,
+            env: input.env,
+            cwd: input.workdir ?? undefined,
+            memoryMiB: options.memoryMiB,
+            ports: input.ports,
+            network: options.services.length > 0,
+            accel: options.accel,
+            timeoutMs: options.timeoutMs,
+            outDir: input.outDir,
+            linuxModulesDir: input.linuxModulesDir ?? undefined,
+            trace: input.trace
+        }, {
+            logger: deps.logger,
+            runner: deps.runner,
+            clock: deps.clock,
+            cacheDir: deps.cacheDir,
+            signal: deps.signal
+        });
+    deps.progress?.({
+        phase: 'probes',
+        state: 'start',
+        message: `probing (${input.probes.map(p => p.target).join(', ') || 'waiting for the program to end'})`
+    });
+    let probes = [];
+    let error = undefined;
+    try {
+        if (input.probes.length > 0) {
+            probes = await runProbes(input.probes, vm, {
+                deadlineMs: options.timeoutMs,
+                clock: deps.clock,
+                logger: deps.logger,
+                runner: deps.runner,
+                // Only the baseline's init reports every exit; Unikraft reports one only if its kernel prints it.
+                guestReportsExit: input.guest === 'linux'
+            });
+        }
+    }
+    catch (err) {
+        error = err;
+    }
+    finally {
+        // Servers never exit by themselves: once the probes have their answer the VM is stopped. With
+        // no probe, a run-to-completion program is waited for (the runner's deadline bounds the wait).
+        if (!vm.ended && input.probes.length > 0)
+            await vm.stop();
+    }
+    const result = await vm.done;
+    if (result.killedFromOutside && error === undefined) {
+        // Neither the guest nor this run ended it: QEMU was killed (OOM killer, a job timeout, a person).
+        error = new InfrastructureError(`QEMU was ended by ${result.qemuSignal} from outside this check at ${result.timeline.exitMs ?? '?'} ms; the app was not judged`, 'Something on this machine killed QEMU: the kernel OOM killer (see `dmesg`), a job or runner timeout, or another process. Rerun; give the guest less memory if the OOM killer did it.');
+    }
+    if (result.networkProblem && error === undefined) {
+        // The probes had no way to reach the app: whatever they saw says nothing about it.
+        error = new InfrastructureError(`the Linux baseline guest had no network: ${result.networkProblem}`, 'This is a problem of the baseline kernel, not of the app: the log names the kernel package. ' +
+            'Run with baseline: never to skip the baseline, or report it.');
+    }
+    const passed = probes.filter(p => p.passed).length;
+    deps.progress?.({
+        phase: 'probes',
+        state: passed === input.probes.length && !error ? 'done' : 'failed',
+        message: `${passed}/${input.probes.length} probe(s) passed, VM ${result.reason}`,
+        elapsedMs: result.timeline.exitMs ?? undefined
+    });
+    const t0 = deps.clock.now();
+    deps.progress?.({ phase: 'diagnose', state: 'start', message: 'reading the console log' });
+    const consoleBytes = await readFile(result.consoleLog).catch(() => Buffer.alloc(0));
+    const qemuStderr = await readFile(result.qemuStderrLog, 'utf8').catch(() => '');
+    const findings = diagnose({
+        console: consoleBytes,
+        qemuStderr,
+        qemuExit: result.qemuExit,
+        qmpEvents: result.qmpEvents,
+        preflight: input.preflight,
+        probes: probes.map(p => ({
+            kind: p.kind,
+            target: p.target,
+            passed: p.passed,
+            inconclusive: p.inconclusive,
+            evidence: p.evidence.note ?? p.evidence.received
+        })),
+        guest: input.guest,
+        vmEnd: result.reason
+    });
+    const v = computeVerdict({ probes, findings, allow: options.allow, infraError: error });
+    deps.progress?.({
+        phase: 'diagnose',
+        state: 'done',
+        message: `${findings.filter(f => f.severity === 'error').length} error finding(s)`,
+        elapsedMs: deps.clock.now() - t0
+    });
     return {
-        program,
-        interpreter,
-        libraries,
-        unresolved: [...unresolved.values()],
-        files: [...files.values()].sort((a, b) => comparePaths(a.path, b.path)),
-        needsLdSoCache
+        guest: input.guest,
+        vm: result,
+        probes,
+        findings: v.findings,
+        verdict: v.verdict,
+        summary: v.summary,
+        errorText: v.verdict === 'error' ? (v.errorText ?? v.summary) : null,
+        launchAtMs,
+        error
     };
+}
+
+// Step 3 of a check: boot the app on its guest and probe it; then, when the policy asks, rerun it
+// on the Linux baseline with the same root filesystem and command to tell Unikraft gaps from
+// broken apps.
+/** The baseline runs for a Unikraft run with a root filesystem: always, or (auto) when it did not pass. */
+function wantsBaseline(mode, guest, hasRootfs, main) {
+    return (guest === 'unikraft' && hasRootfs && (mode === 'always' || (mode === 'auto' && main.verdict !== 'pass')));
+}
+/** The run on the chosen guest. */
+async function bootMain(c) {
+    const { prepared, input, options } = c;
+    const where = prepared.guest === 'linux' ? 'the Linux baseline' : 'Unikraft';
+    const run = await c.phase('boot', `Booting on ${where}`, () => runOnGuest({
+        guest: prepared.guest,
+        kernel: prepared.kernel,
+        initrd: input.initrd,
+        linuxModulesDir: prepared.linuxModulesDir,
+        ...input.command,
+        ports: [...options.ports],
+        probes: probesFor(options, prepared.guest),
+        preflight: input.preflightFindings,
+        options,
+        outDir: c.outDir,
+        kraftPath: prepared.kraftPath
+    }, c.deps, c.runStart));
+    // Interrupted while booting or probing: what the run saw is kept, no baseline is started.
+    throwIfInterrupted(c.deps.signal, 'the run on the guest');
+    return run.value;
+}
+/**
+ * The same root filesystem and command on the Linux baseline (its evidence in `baseline/`); with
+ * `trace`, under strace, its trace in `baseline/strace.log`.
+ */
+async function bootBaseline(c, trace = false) {
+    const { input, options, deps } = c;
+    const what = trace ? 'Rerunning on the Linux baseline under strace' : 'Rerunning on the Linux baseline';
+    const run = await c.phase('baseline', what, async () => {
+        const linux = await ensureLinuxKernel(join(deps.cacheDir, 'linux'), {
+            runner: deps.runner,
+            logger: deps.logger
+        });
+        const baseOut = join(c.outDir, RUN_FILES.baselineDir);
+        await mkdir(baseOut, { recursive: true });
+        return runOnGuest({
+            guest: 'linux',
+            kernel: linux.kernel,
+            initrd: input.initrd,
+            linuxModulesDir: linux.modulesDir,
+            ...input.command,
+            ports: [...options.ports],
+            probes: probesFor(options, 'linux'),
+            preflight: input.preflightFindings,
+            options,
+            outDir: baseOut,
+            trace
+        }, deps, c.runStart);
+    });
+    throwIfInterrupted(deps.signal, 'the Linux baseline run');
+    return run.value;
 }
 
 // The `binary:PATH` source: a tree holding the program, its interpreter and its library closure
@@ -2475,6 +2423,92 @@ function evidenceLines(all, failing) {
 }
 function isProgressNoise(line) {
     return /^#\d+ /.test(line) || /^-+$/.test(line) || /^> \[.*\]/.test(line) || /^\d+ \|/.test(line);
+}
+
+// The image configuration a Dockerfile build leaves behind (CMD, ENTRYPOINT, ENV, WORKDIR, USER),
+// read from `docker image inspect`, and the default command Docker would run from it.
+/**
+ * Parses the JSON `docker image inspect IMAGE` prints (an array of one image), or one image
+ * object, or its `.Config` alone. Throws on anything else: this is Docker's output, so a
+ * surprise here is a bug or an unsupported Docker, not the user's mistake.
+ */
+function parseImageInspect(json) {
+    const data = typeof json === 'string' ? JSON.parse(json) : json;
+    const image = Array.isArray(data) ? data[0] : data;
+    if (!isObject(image))
+        throw new Error('docker image inspect: expected an image object');
+    const config = isObject(image.Config) ? image.Config : image;
+    return {
+        cmd: stringList(config.Cmd, 'Cmd'),
+        entrypoint: stringList(config.Entrypoint, 'Entrypoint'),
+        env: envRecord(stringList(config.Env, 'Env') ?? []),
+        workdir: nonEmptyString(config.WorkingDir),
+        user: nonEmptyString(config.User)
+    };
+}
+/** `['A=1', 'B=x=y']` -> `{A: '1', B: 'x=y'}`; a later entry wins, an entry without `=` is an empty value. */
+function envRecord(list) {
+    const env = {};
+    for (const entry of list) {
+        const eq = entry.indexOf('=');
+        if (eq === 0)
+            continue;
+        if (eq < 0)
+            env[entry] = '';
+        else
+            env[entry.slice(0, eq)] = entry.slice(eq + 1);
+    }
+    return env;
+}
+/**
+ * The command Docker would run: ENTRYPOINT followed by CMD (CMD alone when there is no ENTRYPOINT),
+ * or null when the image names none.
+ *
+ * Shell forms arrive as `/bin/sh -c TEXT`. A unikernel root filesystem built FROM scratch rarely has a
+ * shell, so when TEXT is plain words (no quotes, variables, globs, redirections or operators) the
+ * shell is dropped and the words are run directly, which is what the shell would have done. Otherwise
+ * the `/bin/sh -c` form is kept, and the preflight will say if /bin/sh is missing. A shell-form
+ * ENTRYPOINT ignores CMD (sh -c takes CMD's words as $0, $1...), as Docker documents, so the
+ * unwrapped form drops CMD too.
+ */
+function defaultCommand(config) {
+    const entrypoint = config.entrypoint ?? [];
+    const cmd = config.cmd ?? [];
+    if (entrypoint.length > 0) {
+        const words = shellFormWords(entrypoint);
+        if (words)
+            return words;
+        return [...entrypoint, ...cmd];
+    }
+    if (cmd.length === 0)
+        return null;
+    return shellFormWords(cmd) ?? [...cmd];
+}
+/** The words of `['/bin/sh', '-c', TEXT]` when TEXT needs no shell, else null. */
+function shellFormWords(argv) {
+    if (argv.length !== 3 || argv[0] !== '/bin/sh' || argv[1] !== '-c')
+        return null;
+    const text = argv[2].trim();
+    if (!/^[\w@%+=:,./-]+(\s+[\w@%+=:,./-]+)*$/.test(text))
+        return null;
+    // `FOO=1 prog` sets a variable for prog: that is shell work, keep the shell.
+    if (/^\w+=/.test(text))
+        return null;
+    return text.split(/\s+/);
+}
+function isObject(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function stringList(v, field) {
+    if (v === null || v === undefined)
+        return null;
+    if (!Array.isArray(v) || !v.every(x => typeof x === 'string')) {
+        throw new Error(`docker image inspect: Config.${field} is not a list of strings`);
+    }
+    return v;
+}
+function nonEmptyString(v) {
+    return typeof v === 'string' && v !== '' ? v : null;
 }
 
 // Builds a root filesystem tarball from a Dockerfile with the machine's Docker engine (BuildKit's
@@ -3221,7 +3255,7 @@ function hostLibraryPath(name, sysroot) {
     }
     return `/lib/x86_64-linux-gnu/${name}`;
 }
-const mib = (n) => (n / (1 << 20)).toFixed(1);
+const mib$1 = (n) => (n / (1 << 20)).toFixed(1);
 async function isEmptyTree(treeDir) {
     for (const _ of walkTree(treeDir))
         return false;
@@ -3238,7 +3272,7 @@ async function preflight(treeDir, cmd, opts) {
     const limit = (opts.memoryMiB * (1 << 20)) / 2;
     if (manifest.totals.cpioBytes > limit) {
         const want = Math.ceil((2 * manifest.totals.cpioBytes) / (1 << 20) / 64 + 1) * 64;
-        findings.push(finding('memory.out-of-memory', 'warning', `the initrd is ${mib(manifest.totals.cpioBytes)} MiB, more than half of the guest's ${opts.memoryMiB} MiB`, `${mib(manifest.totals.cpioBytes)} MiB initrd, ${opts.memoryMiB} MiB memory`, `The guest holds the archive and its unpacked copy in RAM: give it at least ${want} MiB (memory: ${want}M), or make the tree smaller.`, { initrdBytes: manifest.totals.cpioBytes, memoryMiB: opts.memoryMiB }));
+        findings.push(finding('memory.out-of-memory', 'warning', `the initrd is ${mib$1(manifest.totals.cpioBytes)} MiB, more than half of the guest's ${opts.memoryMiB} MiB`, `${mib$1(manifest.totals.cpioBytes)} MiB initrd, ${opts.memoryMiB} MiB memory`, `The guest holds the archive and its unpacked copy in RAM: give it at least ${want} MiB (memory: ${want}M), or make the tree smaller.`, { initrdBytes: manifest.totals.cpioBytes, memoryMiB: opts.memoryMiB }));
     }
     if (cmd.length === 0 || !cmd[0]) {
         findings.push(finding('loader.missing-executable', 'error', 'no command: cmd is empty and the image has no CMD or ENTRYPOINT', null, "Set 'cmd' (e.g. cmd: /usr/bin/redis-server /etc/redis/redis.conf) or add CMD to the Dockerfile."));
@@ -3371,862 +3405,245 @@ async function preflight(treeDir, cmd, opts) {
     return findings;
 }
 
-// Debian packages a `binary:` root filesystem is taken from (config key `packages`): installed
-// with apt when missing, so a fresh machine can run an example built from its own binaries.
-async function missingPackages(packages, deps) {
-    const missing = [];
-    for (const p of packages) {
-        const r = await deps.runner.run(['dpkg-query', '-W', '-f=${Status}', p]).catch(() => null);
-        if (!r || r.code !== 0 || !r.stdout.includes('install ok installed'))
-            missing.push(p);
+// The command a run starts, and its environment: the input, else the Kraftfile's `cmd`, else the
+// image's ENTRYPOINT + CMD. A kernel given without a root filesystem is a native image: booted as it
+// is, and whatever command was given becomes its arguments (optional).
+function appCommand(options, from) {
+    const named = options.cmd ?? from.kraftfileCmd ?? (from.image ? defaultCommand(from.image) : null);
+    // An ELF loader needs the program to run; a native image takes what it is given.
+    if (from.treeDir !== null && (!named || named.length === 0)) {
+        throw new ConfigurationError('cmd', "Input 'cmd' is needed: the root filesystem names no command (no ENTRYPOINT or CMD, no Kraftfile cmd); give one like /usr/bin/redis-server /etc/redis/redis.conf");
     }
-    return missing;
-}
-async function ensureHostPackages(packages, deps) {
-    const missing = await missingPackages(packages, deps);
-    if (missing.length === 0)
-        return;
-    if (!deps.installMissing) {
-        throw new InfrastructureError(`the root filesystem needs the Debian packages ${missing.join(', ')}, which are not installed`, `apt-get install ${missing.join(' ')}`);
+    const cmd = [...(named ?? [])];
+    const env = { ...(from.image?.env ?? {}), ...options.env };
+    const workdir = options.workdir ?? from.image?.workdir ?? null;
+    // The ELF loader does not search PATH: a bare program name becomes the path execvp would find.
+    if (from.treeDir !== null && !cmd[0].includes('/')) {
+        const found = resolveCommand(from.treeDir, cmd[0], { path: env.PATH, workdir: workdir ?? undefined });
+        if (found.named)
+            cmd[0] = found.named;
     }
-    const p = await detectPrivileges(deps.runner);
-    if (!p.isRoot && !p.hasSudo) {
-        throw new InfrastructureError(`the Debian packages ${missing.join(', ')} are needed and this user cannot install them`, `run as root, or: sudo apt-get install ${missing.join(' ')}`);
-    }
-    deps.logger.info(`Installing ${missing.join(', ')} with apt`);
-    const env = { DEBIAN_FRONTEND: 'noninteractive' };
-    for (const argv of [
-        ['apt-get', 'update', '-qq'],
-        ['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...missing]
-    ]) {
-        const r = await deps.runner.run(privileged(argv, p), { env, timeoutMs: 15 * 60_000, signal: deps.signal });
-        // Ended by a signal: the check stops here, it is no failed install.
-        throwIfInterrupted(deps.signal, 'the package install');
-        if (r.code !== 0) {
-            throw new InfrastructureError(`'${argv.join(' ')}' failed (exit ${r.code ?? r.signal}): ${r.stderr.trim().split('\n').slice(-3).join(' ')}`, 'check that the Debian archive is reachable');
-        }
-    }
+    return { cmd, env, workdir };
 }
-
-// Reads `kraft ps -a -o json`: kraft's table printer turns each row into a flat map of lower-cased
-// column names to strings (unikraft/kraftkit: internal/tableprinter/render_json.go), `null` when
-// there are no machines. With `-l` it adds `machine id`, `ip`, `pid` and a separate `arch` column.
-const STATES = new Set([
-    'created',
-    'running',
-    'exited',
-    'errored',
-    'failed',
-    'restarting',
-    'paused',
-    'suspended',
-    'unknown'
-]);
-/** `0.0.0.0:8080->80/tcp, :8443->443/tcp` (MachinePorts.String in api/machine/v1alpha1/port.go). */
-function parseKraftPorts(text) {
-    const out = [];
-    for (const part of text.split(',')) {
-        const m = /^\s*(.*):(\d+)->(\d+)(?:\/(\w+))?\s*$/.exec(part);
-        if (m)
-            out.push({
-                hostIp: m[1],
-                host: Number(m[2]),
-                guest: Number(m[3]),
-                protocol: (m[4] ?? 'tcp').toLowerCase()
-            });
-    }
-    return out;
-}
-function str(row, key) {
-    const v = row[key];
-    return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
-}
-function jsonPart(stdout) {
-    const text = stdout.trim();
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        // kraft may print log lines before the JSON (older versions log to stdout): take the JSON line.
-        const line = text
-            .split('\n')
-            .reverse()
-            .find(l => /^\s*(\[|null\s*$)/.test(l));
-        if (line === undefined)
-            throw new Error('no JSON array in the output');
-        return JSON.parse(line);
-    }
-}
-function parseKraftPs(stdout) {
-    let data;
-    try {
-        data = jsonPart(stdout);
-    }
-    catch (err) {
-        throw new InfrastructureError(`could not read the output of 'kraft ps -o json': ${err.message}: ${stdout.trim().slice(0, 200)}`);
-    }
-    if (data === null)
-        return [];
-    if (!Array.isArray(data)) {
-        throw new InfrastructureError(`'kraft ps -o json' printed ${typeof data}, expected an array of machines`);
-    }
-    return data
-        .filter((r) => typeof r === 'object' && r !== null)
-        .map(row => {
-        const status = str(row, 'status');
-        const platText = str(row, 'plat');
-        const [plat, archFromPlat] = platText.includes('/') ? platText.split('/', 2) : [platText, ''];
-        const arch = str(row, 'arch') || archFromPlat || null;
-        const pidText = str(row, 'pid');
-        return {
-            name: str(row, 'name'),
-            kernel: str(row, 'kernel'),
-            args: str(row, 'args'),
-            created: str(row, 'created'),
-            status,
-            state: (STATES.has(status) ? status : 'unknown'),
-            mem: str(row, 'mem'),
-            ports: parseKraftPorts(str(row, 'ports')),
-            plat,
-            arch,
-            id: str(row, 'machine id') || null,
-            pid: /^\d+$/.test(pidText) && pidText !== '0' ? Number(pidText) : null
-        };
-    });
-}
-
-// Asks a QEMU that kraft started whether the guest accepted a forwarded connection: kraft gives QEMU
-// an HMP monitor at `<state>/qemu_mon.sock` (`-monitor unix:...,server,nowait`), and `info usernet`
-// lists each forwarded connection as TCP[SYN_SENT] until the guest accepts it, then TCP[ESTABLISHED].
-/** Rows of `info usernet` (QEMU 7.2 format: `TCP[SYN_SENT]  12  127.0.0.1 18082  10.0.2.15  80  0  0`). */
-function parseUsernet(text) {
-    const rows = [];
-    for (const line of text.split(/\r?\n/)) {
-        const m = /^\s*(\w+)\[([A-Z_0-9]+)\]\s+(-?\d+)\s+(\S+)\s+(\d+)\s+(\S+)\s+(\d+)/.exec(line);
-        if (!m)
-            continue;
-        rows.push({
-            protocol: m[1],
-            state: m[2],
-            srcAddress: m[4],
-            srcPort: Number(m[5]),
-            destAddress: m[6],
-            destPort: Number(m[7])
-        });
-    }
-    return rows;
-}
-/** Whether any TCP connection to `guestPort` is ESTABLISHED in the guest. */
-function guestAcceptedFrom(rows, guestPort) {
-    return rows.some(r => r.protocol === 'TCP' && r.state === 'ESTABLISHED' && r.destPort === guestPort);
-}
-/** Runs one HMP command on a monitor socket and returns its output (between the prompts). */
-function hmpCommand(socketPath, command, timeoutMs = 2000) {
-    return new Promise((resolve, reject) => {
-        const sock = connect(socketPath);
-        let buf = '';
-        let sent = false;
-        const timer = setTimeout(() => finish(new Error(`QEMU monitor ${socketPath} did not answer within ${timeoutMs} ms`)), timeoutMs);
-        function finish(err, out) {
-            clearTimeout(timer);
-            sock.destroy();
-            if (err)
-                reject(err);
-            else
-                resolve(out ?? '');
-        }
-        sock.setEncoding('utf8');
-        sock.on('error', err => finish(err));
-        sock.on('data', (d) => {
-            buf += d;
-            if (!sent) {
-                if (buf.includes('(qemu) ')) {
-                    sent = true;
-                    buf = '';
-                    sock.write(`${command}\n`);
-                }
-                return;
-            }
-            const end = buf.lastIndexOf('(qemu) ');
-            if (end >= 0)
-                finish(null, buf.slice(0, end).replace(/\x1b\[[0-9;]*[A-Za-z]/g, ''));
-        });
-    });
-}
-
-// `runner: kraft`: boots through `kraft run -d --rm` for people who want kraft's exact behaviour.
-// The VM is kraft's, so the evidence comes from kraft's machine state directory
-// (`<runtime>/<uid>/machine.log` = console, `qemu.log` = QEMU's output), copied as it grows because
-// `kraft rm` (and `--rm`) deletes it; the end state comes from `kraft ps`.
-/** `kraft run -d --rm -M <mem>Mi -p H:G --plat qemu --arch x86_64 -n NAME [-W] [--rootfs CPIO] [-e K=V] TARGET [-- CMD]`. */
-function kraftRunArgv(a) {
-    return kraftArgv(a.kraftPath, ['run'], [
-        '-d',
-        '--rm',
-        '-M',
-        `${a.memoryMiB}Mi`,
-        ...a.ports.flatMap(p => ['-p', `${p.host}:${p.guest}`]),
-        '--plat',
-        'qemu',
-        '--arch',
-        'x86_64',
-        '-n',
-        a.name,
-        ...(a.accel === 'tcg' ? ['-W'] : []),
-        ...(a.initrd ? ['--rootfs', a.initrd] : []),
-        ...Object.entries(a.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
-        ...(a.kernelArgs ?? []).flatMap(arg => ['-a', arg]),
-        a.target,
-        ...(a.cmd.length > 0 ? ['--', ...a.cmd] : [])
-    ]);
-}
-/** `kraft ps -a -l -o json --plat qemu`: `-l` adds the machine id that names its state directory. */
-function kraftPsArgv(kraftPath) {
-    return kraftArgv(kraftPath, ['ps'], ['-a', '-l', '-o', 'json', '--plat', 'qemu']);
-}
-function kraftStopArgv(kraftPath, name) {
-    return kraftArgv(kraftPath, ['stop'], [name]);
-}
-function kraftRmArgv(kraftPath, name) {
-    return kraftArgv(kraftPath, ['rm'], [name]);
-}
-async function freePort() {
-    return new Promise((resolve, reject) => {
-        const srv = createServer();
-        srv.once('error', reject);
-        srv.listen(0, '127.0.0.1', () => {
-            const addr = srv.address();
-            const port = typeof addr === 'object' && addr ? addr.port : 0;
-            srv.close(() => resolve(port));
-        });
-    });
-}
-function alive(pid) {
-    try {
-        process.kill(pid, 0);
-        return true;
-    }
-    catch (err) {
-        return err.code === 'EPERM';
-    }
-}
-async function readPid(path) {
-    try {
-        const n = Number((await readFile(path, 'utf8')).trim());
-        return Number.isInteger(n) && n > 0 ? n : null;
-    }
-    catch {
+/** The Kraftfile's `cmd` (a list, or a string split by the POSIX rules), when the app has one. */
+async function kraftfileCmd(kraftfile) {
+    if (!kraftfile)
         return null;
-    }
-}
-async function readQemuArgv(pid) {
     try {
-        const raw = await readFile(`/proc/${pid}/cmdline`, 'utf8');
-        return raw.split('\0').filter(s => s !== '');
-    }
-    catch {
-        return null;
-    }
-}
-function accelFrom(qemuArgv, requested) {
-    if (qemuArgv) {
-        const kvm = qemuArgv.includes('-enable-kvm') || qemuArgv.some(a => /accel=kvm/.test(a));
-        return { accel: kvm ? 'kvm' : 'tcg', reason: `kraft chose ${kvm ? 'KVM' : 'TCG'} (QEMU's command line)` };
-    }
-    if (requested === 'tcg')
-        return { accel: 'tcg', reason: 'kraft run -W (acceleration disabled)' };
-    return {
-        accel: 'kvm',
-        reason: "kraft decides the accelerator; QEMU's command line was not readable (assumed KVM)"
-    };
-}
-const BANNER = /Powered by|^\s+\S+ \d+\.\d+\.\d+~[0-9a-f]+/;
-/** Starts a VM through kraft. Failures of kraft itself end the handle at once with reason 'qemu-error'. */
-async function startKraftVm(spec, deps) {
-    const { runner, logger, clock } = deps;
-    const pollMs = deps.pollMs ?? 100;
-    const t0 = clock.now();
-    const since = () => Math.round(clock.now() - t0);
-    await mkdir(spec.outDir, { recursive: true });
-    const ownRuntime = !spec.runtimeDir;
-    const runtimeDir = spec.runtimeDir ?? (await mkdtemp(join(tmpdir(), 'ukc-kr-')));
-    const env = kraftEnv({ runtimeDir });
-    const consolePath = join(spec.outDir, 'console.log');
-    const qemuLogPath = join(spec.outDir, 'qemu-stderr.log');
-    const kraftLogPath = join(spec.outDir, 'kraft.log');
-    await writeFile(consolePath, '');
-    await writeFile(qemuLogPath, '');
-    await writeFile(kraftLogPath, '');
-    const kraftLog = (text) => appendFile(kraftLogPath, text.endsWith('\n') ? text : text + '\n');
-    const ports = {};
-    for (const p of spec.ports)
-        ports[p.guest] = p.host && p.host > 0 ? p.host : await freePort();
-    const name = spec.name ?? `ukc-${randomBytes(4).toString('hex')}`;
-    const argv = kraftRunArgv({
-        kraftPath: spec.kraftPath,
-        target: spec.target,
-        initrd: spec.initrd,
-        cmd: spec.cmd,
-        env: spec.env,
-        memoryMiB: spec.memoryMiB,
-        ports: Object.entries(ports).map(([g, h]) => ({ guest: Number(g), host: h })),
-        accel: spec.accel,
-        name,
-        kernelArgs: spec.kernelArgs
-    });
-    const timeline = {
-        spawnMs: null,
-        firstOutputMs: null,
-        bannerMs: null,
-        readyMs: null,
-        exitMs: null
-    };
-    const lines = [];
-    const listeners = new Set();
-    let text = '';
-    let partial = '';
-    let consoleBytes = 0;
-    let truncated = false;
-    const cap = spec.consoleCap ?? 64 * 1024 * 1024;
-    let stateDir = null;
-    let qemuPid = null;
-    let qemuArgv = null;
-    let ended = false;
-    let endReason = null;
-    let logOffset = 0;
-    let resolveDone;
-    const done = new Promise(r => (resolveDone = r));
-    const emit = (lineText) => {
-        const line = { n: lines.length + 1, text: lineText, atMs: since() };
-        lines.push(line);
-        if (timeline.bannerMs === null && BANNER.test(lineText))
-            timeline.bannerMs = line.atMs;
-        for (const cb of listeners)
-            cb(line);
-    };
-    const pumpConsole = async (final) => {
-        if (!stateDir)
-            return;
-        let fh;
-        try {
-            fh = await open(join(stateDir, 'machine.log'), 'r');
-        }
-        catch {
-            return;
-        }
-        try {
-            const size = (await fh.stat()).size;
-            if (size > logOffset) {
-                const buf = Buffer.alloc(size - logOffset);
-                await fh.read(buf, 0, buf.length, logOffset);
-                logOffset = size;
-                let chunk = buf.toString('utf8');
-                if (consoleBytes + buf.length > cap) {
-                    chunk = chunk.slice(0, Math.max(0, cap - consoleBytes));
-                    truncated = true;
-                }
-                consoleBytes += Buffer.byteLength(chunk);
-                if (chunk) {
-                    if (timeline.firstOutputMs === null)
-                        timeline.firstOutputMs = since();
-                    text += chunk;
-                    await appendFile(consolePath, chunk);
-                    const parts = (partial + chunk).split('\n');
-                    partial = parts.pop() ?? '';
-                    for (const p of parts)
-                        emit(p.replace(/\r$/, ''));
-                }
-            }
-            if (final && partial) {
-                emit(partial.replace(/\r$/, ''));
-                partial = '';
-            }
-        }
-        finally {
-            await fh.close();
-        }
-        try {
-            await writeFile(qemuLogPath, await readFile(join(stateDir, 'qemu.log')));
-        }
-        catch {
-            // kraft may not have written it (yet); an empty copy stays.
-        }
-    };
-    const ps = async () => {
-        try {
-            const r = await runner.run(kraftPsArgv(spec.kraftPath), { env, timeoutMs: 15_000 });
-            await kraftLog(`$ ${kraftPsArgv(spec.kraftPath).join(' ')}\n${r.stdout}${r.stderr}`);
-            if (r.code !== 0)
-                return null;
-            return parseKraftPs(r.stdout).find(m => m.name === name) ?? null;
-        }
-        catch (err) {
-            logger.debug(`kraft ps failed: ${err.message}`);
-            return null;
-        }
-    };
-    let finishing = null;
-    const finish = (reason, kill) => {
-        if (finishing)
-            return finishing;
-        finishing = (async () => {
-            clearInterval(poller);
-            clearTimeout(deadline);
-            if (kill && qemuPid !== null && alive(qemuPid)) {
-                const stopArgv = kraftStopArgv(spec.kraftPath, name);
-                try {
-                    const r = await runner.run(stopArgv, { env, timeoutMs: 2000 });
-                    await kraftLog(`$ ${stopArgv.join(' ')}\n${r.stdout}${r.stderr}`);
-                }
-                catch (err) {
-                    logger.debug(`kraft stop failed: ${err.message}`);
-                }
-                // kraft stop gave up or is slow: end the QEMU it started for us.
-                for (const sig of ['SIGTERM', 'SIGKILL']) {
-                    if (!alive(qemuPid))
-                        break;
-                    try {
-                        process.kill(qemuPid, sig);
-                    }
-                    catch {
-                        break;
-                    }
-                    for (let i = 0; i < 20 && alive(qemuPid); i++)
-                        await clock.sleep(50);
-                }
-            }
-            timeline.exitMs = since();
-            await pumpConsole(true);
-            const machine = await ps();
-            let finalReason = reason;
-            if (reason === 'exited' && machine && (machine.state === 'failed' || machine.state === 'errored')) {
-                finalReason = machine.state === 'failed' ? 'crashed' : 'qemu-error';
-            }
-            const rmArgv = kraftRmArgv(spec.kraftPath, name);
-            try {
-                const r = await runner.run(rmArgv, { env, timeoutMs: 15_000 });
-                await kraftLog(`$ ${rmArgv.join(' ')}\n${r.stdout}${r.stderr}`);
-            }
-            catch (err) {
-                logger.debug(`kraft rm failed: ${err.message}`);
-            }
-            if (ownRuntime)
-                await rm(runtimeDir, { recursive: true, force: true });
-            ended = true;
-            endReason = finalReason;
-            const { accel, reason: accelReason } = accelFrom(qemuArgv, spec.accel);
-            const result = {
-                reason: finalReason,
-                qemuExit: null,
-                qemuSignal: null,
-                killedFromOutside: false,
-                guestExit: null,
-                debugExit: null,
-                accel,
-                accelReason,
-                qemuVersion: spec.qemuVersion ?? null,
-                qmpEvents: [],
-                timeline: { ...timeline },
-                ports: { ...ports },
-                consoleLog: consolePath,
-                qemuStderrLog: qemuLogPath,
-                consoleTruncated: truncated,
-                argv,
-                networkProblem: null
-            };
-            resolveDone(result);
-            return result;
-        })();
-        return finishing;
-    };
-    let poller;
-    let deadline;
-    logger.info(`$ ${argv.join(' ')}`);
-    let started = false;
-    try {
-        const r = await runner.run(argv, { env, timeoutMs: 120_000 });
-        await kraftLog(`$ ${argv.join(' ')}\n${r.stdout}${r.stderr}`);
-        timeline.spawnMs = since();
-        if (r.code !== 0) {
-            await writeFile(qemuLogPath, r.stderr || r.stdout);
-            logger.warning(`kraft run failed (exit ${r.code ?? r.signal}): ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
-        }
-        else
-            started = true;
+        const doc = distExports.parse(await readFile(kraftfile, 'utf8'));
+        const cmd = doc?.cmd;
+        if (Array.isArray(cmd))
+            return cmd.map(String);
+        if (typeof cmd === 'string')
+            return splitWordsFor('Kraftfile cmd', cmd);
     }
     catch (err) {
-        await writeFile(qemuLogPath, err.message);
-        logger.warning(`kraft run could not start: ${err.message}`);
+        throw new ConfigurationError('Kraftfile', `Kraftfile ${kraftfile} could not be read: ${toError(err).message}`);
     }
-    if (started) {
-        const machine = await ps();
-        if (machine?.id)
-            stateDir = join(runtimeDir, machine.id);
-        else {
-            // Without a machine id (older kraft), the runtime directory is ours alone: take its machine.
-            for (const entry of await readdir(runtimeDir).catch(() => [])) {
-                if (await stat(join(runtimeDir, entry, 'machine.log')).catch(() => null))
-                    stateDir = join(runtimeDir, entry);
-            }
-        }
-        if (stateDir) {
-            qemuPid = (await readPid(join(stateDir, 'machine.pid'))) ?? machine?.pid ?? null;
-            if (qemuPid !== null)
-                qemuArgv = await readQemuArgv(qemuPid);
-        }
-        else
-            logger.warning(`kraft started '${name}' but its state directory was not found under ${runtimeDir}`);
+    return null;
+}
+
+// Step 2 of a check: the root filesystem (built, unpacked or packed), the command, and preflight.
+// A root filesystem that cannot run (a missing library, not PIE...) is named before any boot and
+// never packed (it can be gigabytes): nothing will boot it.
+/**
+ * Builds what the guest boots. `onRootfs` hears of the root filesystem as soon as it exists, so a
+ * later failure (a missing command) still reports it.
+ */
+async function buildGuestInput(options, place, deps, onRootfs) {
+    const { guest, work } = place;
+    const built = await materialize(options, place, deps);
+    if (built)
+        onRootfs(built);
+    const command = appCommand(options, {
+        kraftfileCmd: await kraftfileCmd(options.kraftfile),
+        image: built?.imageConfig,
+        treeDir: built?.treeDir ?? null
+    });
+    const commandFindings = guest === 'unikraft' ? emptyArgumentFindings(command.cmd) : [];
+    if (!built)
+        return { command, initrd: undefined, preflightFindings: [], commandFindings, blocked: null };
+    const preflightFindings = await preflight(built.treeDir, command.cmd, {
+        memoryMiB: options.memoryMiB,
+        guest,
+        env: command.env,
+        workdir: command.workdir ?? undefined,
+        manifest: built.manifest
+    });
+    const verdict = computeVerdict({ probes: [], findings: preflightFindings, allow: options.allow });
+    if (verdict.verdict === 'fail') {
+        deps.logger.info(`Preflight found problems; not booting: ${verdict.summary}`);
+        return { command, initrd: undefined, preflightFindings, commandFindings, blocked: verdict };
     }
-    if (!started || !stateDir || qemuPid === null) {
-        timeline.exitMs = since();
-        void finish('qemu-error', false);
-    }
+    // Unikraft's ukcpio reads plain newc only: a gzip archive given as rootfs is repacked from its tree.
+    const gzipCpio = built.source.kind === 'cpio' && built.source.gzip;
+    let initrd;
+    if (built.cpioPath && !(gzipCpio && guest === 'unikraft'))
+        initrd = built.cpioPath;
     else {
-        let busy = false;
-        poller = setInterval(() => {
-            if (busy || finishing)
-                return;
-            busy = true;
-            void (async () => {
-                try {
-                    await pumpConsole(false);
-                    if (qemuPid !== null && !alive(qemuPid))
-                        await finish('exited', false);
-                    else if (timeline.firstOutputMs === null &&
-                        spec.bootTimeoutMs !== undefined &&
-                        since() > spec.bootTimeoutMs) {
-                        await finish('boot-timeout', true);
-                    }
-                }
-                finally {
-                    busy = false;
-                }
-            })();
-        }, pollMs);
-        deadline = setTimeout(() => void finish('deadline', true), Math.max(0, spec.timeoutMs - since()));
+        initrd = join(work, 'initrd.cpio');
+        await packDirectory(built.treeDir, initrd, { hardlinks: guest === 'linux' ? 'link' : 'copy' });
     }
-    let monitorQueue = Promise.resolve();
-    return {
-        name,
-        hostAddress: '127.0.0.1',
-        ports,
-        get stateDir() {
-            return ended ? null : stateDir;
-        },
-        get qemuArgv() {
-            return qemuArgv;
-        },
-        get ended() {
-            return ended;
-        },
-        done,
-        onConsoleLine(cb) {
-            for (const l of lines)
-                cb(l);
-            listeners.add(cb);
-            return () => listeners.delete(cb);
-        },
-        consoleText: () => text,
-        elapsedMs: since,
-        guestAccepted(guestPort) {
-            const sock = stateDir ? join(stateDir, 'qemu_mon.sock') : null;
-            if (!sock || ended || finishing)
-                return Promise.resolve(false);
-            // One monitor client at a time (`server,nowait` takes a single connection).
-            const next = monitorQueue.then(async () => {
-                try {
-                    return guestAcceptedFrom(parseUsernet(await hmpCommand(sock, 'info usernet')), guestPort);
-                }
-                catch (err) {
-                    logger.debug(`info usernet failed: ${err.message}`);
-                    return false;
-                }
-            });
-            monitorQueue = next;
-            return next;
-        },
-        markReady() {
-            if (timeline.readyMs === null)
-                timeline.readyMs = since();
-        },
-        stop(reason = 'killed') {
-            return ended && endReason ? done : finish(reason, true);
-        }
-    };
+    return { command, initrd, preflightFindings, commandFindings, blocked: null };
+}
+/** The root filesystem's tree and manifest; null for a native image (a kernel given without rootfs). */
+async function materialize(options, { guest, work, outDir }, deps) {
+    if (!options.rootfs) {
+        if (guest === 'unikraft' && options.kernel)
+            return null;
+        throw new ConfigurationError('rootfs', "Input 'rootfs' is needed: give a Dockerfile, a directory, a .tar/.tar.gz, a .cpio or binary:PATH (or put a Dockerfile in the app directory)");
+    }
+    const rootfs = await materializeRootfs(options.rootfs, {
+        appDir: options.appDir,
+        workDir: work,
+        extra: options.files,
+        buildArgs: options.buildArgs,
+        target: options.target ?? undefined,
+        signal: deps.signal,
+        // Straight into the run directory: a failed build's log is the evidence that must stay.
+        buildLogPath: join(outDir, RUN_FILES.buildLog),
+        buildPidFile: join(outDir, RUN_FILES.dockerBuildPid)
+    }, { runner: deps.runner, logger: deps.logger });
+    await copyFile(rootfs.manifestPath, join(outDir, RUN_FILES.manifest));
+    return rootfs;
+}
+/** Unikraft's command line cannot carry an empty argument: one warning per empty argument. */
+function emptyArgumentFindings(cmd) {
+    return emptyArgumentIndexes(cmd).map(i => ({
+        id: 'config.empty-argument',
+        severity: 'warning',
+        line: null,
+        evidence: `argument ${i} of the command is empty: ${JSON.stringify(cmd)}`,
+        detail: String(i),
+        hint: hintFor('config.empty-argument', null),
+        source: 'preflight'
+    }));
 }
 
-// Starts the config's host services before the boot and stops them after it, keeping their logs.
-const TYPES = {
-    '.html': 'text/html; charset=utf-8',
-    '.txt': 'text/plain; charset=utf-8',
-    '.json': 'application/json'
-};
-function httpServer(spec, log) {
-    const root = resolve(spec.dir);
-    return createServer$1((req, res) => {
-        const url = new URL(req.url ?? '/', 'http://host');
-        let path = normalize(join(root, decodeURIComponent(url.pathname)));
-        const done = (status) => {
-            log.write(`${new Date().toISOString()} ${req.method} ${url.pathname} ${status}\n`);
-        };
-        if (req.method !== 'GET' && req.method !== 'HEAD') {
-            res.writeHead(405).end();
-            return done(405);
+function buildResult(options, r, judged) {
+    const { main } = r;
+    const vm = main?.vm ?? null;
+    const banner = judged.findings.find(f => f.id === 'boot.banner');
+    const unikraft = r.guest === 'unikraft' && banner?.data && typeof banner.data.version === 'string'
+        ? {
+            version: banner.data.version,
+            codename: banner.data.codename ?? null,
+            commit: banner.data.commit ?? null
         }
-        if (path !== root && !path.startsWith(root + sep)) {
-            res.writeHead(403).end();
-            return done(403);
-        }
-        void (async () => {
-            try {
-                if ((await stat(path)).isDirectory())
-                    path = join(path, 'index.html');
-                const st = await stat(path);
-                const ext = path.slice(path.lastIndexOf('.'));
-                res.writeHead(200, {
-                    'content-type': TYPES[ext] ?? 'application/octet-stream',
-                    'content-length': st.size
-                });
-                if (req.method === 'HEAD')
-                    res.end();
-                else
-                    createReadStream(path).pipe(res);
-                done(200);
-            }
-            catch {
-                res.writeHead(404).end();
-                done(404);
-            }
-        })();
-    });
-}
-function accepts(port) {
-    return new Promise(resolveAccept => {
-        const s = connect({ host: '127.0.0.1', port });
-        s.once('connect', () => {
-            s.destroy();
-            resolveAccept(true);
-        });
-        s.once('error', () => resolveAccept(false));
-    });
-}
-async function startServices(specs, outDir, logger) {
-    const servers = [];
-    const children = [];
-    const streams = [];
-    const logs = [];
-    const stop = async () => {
-        for (const s of servers)
-            await new Promise(r => s.close(() => r()));
-        for (const c of children) {
-            if (c.exitCode === null && c.signalCode === null && c.pid) {
-                try {
-                    process.kill(-c.pid, 'SIGTERM');
-                }
-                catch {
-                    /* already gone */
-                }
-                const exited = await Promise.race([
-                    new Promise(r => c.once('exit', r)),
-                    new Promise(r => setTimeout(() => r(null), 1000))
-                ]);
-                if (exited === null) {
-                    try {
-                        process.kill(-c.pid, 'SIGKILL');
-                    }
-                    catch {
-                        /* already gone */
-                    }
-                }
-            }
-        }
-        await Promise.all(streams.map(s => new Promise(r => s.end(r))));
-    };
-    try {
-        for (const [i, spec] of specs.entries()) {
-            const name = `service-${i + 1}.log`;
-            const log = createWriteStream(join(outDir, name));
-            streams.push(log);
-            logs.push(name);
-            if (spec.kind === 'http') {
-                const server = httpServer(spec, log);
-                await new Promise((ok, fail) => {
-                    server.once('error', fail);
-                    server.listen(spec.port, '127.0.0.1', () => ok());
-                }).catch(err => {
-                    throw new InfrastructureError(`host service ${i + 1} cannot listen on 127.0.0.1:${spec.port}: ${err.message}`, 'free the port, or give the service another one');
-                });
-                servers.push(server);
-                logger.info(`host service ${i + 1}: serving ${spec.dir} on 127.0.0.1:${spec.port} (10.0.2.2:${spec.port} in the guest)`);
-            }
-            else {
-                if (await accepts(spec.port))
-                    throw new InfrastructureError(`host service ${i + 1}: port ${spec.port} is already in use`, 'free the port, or give the service another one');
-                const child = spawn(spec.argv[0], spec.argv.slice(1), {
-                    detached: true,
-                    stdio: ['ignore', 'pipe', 'pipe'],
-                    shell: false
-                });
-                children.push(child);
-                child.stdout?.pipe(log, { end: false });
-                child.stderr?.pipe(log, { end: false });
-                const failed = new Promise(r => child.once('error', r));
-                const deadline = Date.now() + 10_000;
-                for (;;) {
-                    const err = await Promise.race([failed, new Promise(r => setTimeout(() => r(null), 100))]);
-                    if (err)
-                        throw new InfrastructureError(`host service ${i + 1} (${spec.argv[0]}) could not start: ${err.message}`);
-                    if (child.exitCode !== null)
-                        throw new InfrastructureError(`host service ${i + 1} (${spec.argv[0]}) exited with ${child.exitCode} before listening; see ${name}`);
-                    if (await accepts(spec.port))
-                        break;
-                    if (Date.now() > deadline)
-                        throw new InfrastructureError(`host service ${i + 1} (${spec.argv[0]}) did not listen on 127.0.0.1:${spec.port} within 10 s; see ${name}`);
-                }
-                logger.info(`host service ${i + 1}: ${spec.argv.join(' ')} listening on 127.0.0.1:${spec.port}`);
-            }
-        }
-    }
-    catch (err) {
-        await stop();
-        throw err;
-    }
-    return { logs, stop };
-}
-
-// One boot of the app on one guest (Unikraft, or the Linux baseline): start the VM, run the probes,
-// stop it, read its evidence, diagnose, decide. Always returns what it saw, even when probes throw.
-async function runOnGuest(input, deps, runStart) {
-    const { options } = input;
-    const launchAtMs = deps.clock.now() - runStart;
-    // Host services listen before the guest boots, and stop after it (their logs stay in outDir).
-    const services = options.services.length > 0 ? await startServices(options.services, input.outDir, deps.logger) : null;
-    try {
-        return await bootAndProbe(input, deps, launchAtMs);
-    }
-    finally {
-        await services?.stop();
-    }
-}
-async function bootAndProbe(input, deps, launchAtMs) {
-    const { options } = input;
-    const useKraft = options.runner === 'kraft' && input.guest === 'unikraft' && input.kraftPath;
-    const vm = useKraft
-        ? await startKraftVm({
-            kraftPath: input.kraftPath,
-            target: input.kernel,
-            initrd: input.initrd,
-            cmd: input.cmd,
-            env: input.env,
-            memoryMiB: options.memoryMiB,
-            ports: input.ports,
-            accel: options.accel,
-            timeoutMs: options.timeoutMs,
-            outDir: input.outDir
-        }, { runner: deps.runner, logger: deps.logger, clock: deps.clock })
-        : await startVm({
-            guest: input.guest,
-            kernel: input.kernel,
-            initrd: input.initrd,
-            cmd: input.cmd,
-            env: input.env,
-            cwd: input.workdir ?? undefined,
-            memoryMiB: options.memoryMiB,
-            ports: input.ports,
-            network: options.services.length > 0,
-            accel: options.accel,
-            timeoutMs: options.timeoutMs,
-            outDir: input.outDir,
-            linuxModulesDir: input.linuxModulesDir ?? undefined
-        }, {
-            logger: deps.logger,
-            runner: deps.runner,
-            clock: deps.clock,
-            cacheDir: deps.cacheDir,
-            signal: deps.signal
-        });
-    deps.progress?.({
-        phase: 'probes',
-        state: 'start',
-        message: `probing (${input.probes.map(p => p.target).join(', ') || 'waiting for the program to end'})`
-    });
-    let probes = [];
-    let error = undefined;
-    try {
-        if (input.probes.length > 0) {
-            probes = await runProbes(input.probes, vm, {
-                deadlineMs: options.timeoutMs,
-                clock: deps.clock,
-                logger: deps.logger,
-                runner: deps.runner,
-                // Only the baseline's init reports every exit; Unikraft reports one only if its kernel prints it.
-                guestReportsExit: input.guest === 'linux'
-            });
-        }
-    }
-    catch (err) {
-        error = err;
-    }
-    finally {
-        // Servers never exit by themselves: once the probes have their answer the VM is stopped. With
-        // no probe, a run-to-completion program is waited for (the runner's deadline bounds the wait).
-        if (!vm.ended && input.probes.length > 0)
-            await vm.stop();
-    }
-    const result = await vm.done;
-    if (result.killedFromOutside && error === undefined) {
-        // Neither the guest nor this run ended it: QEMU was killed (OOM killer, a job timeout, a person).
-        error = new InfrastructureError(`QEMU was ended by ${result.qemuSignal} from outside this check at ${result.timeline.exitMs ?? '?'} ms; the app was not judged`, 'Something on this machine killed QEMU: the kernel OOM killer (see `dmesg`), a job or runner timeout, or another process. Rerun; give the guest less memory if the OOM killer did it.');
-    }
-    if (result.networkProblem && error === undefined) {
-        // The probes had no way to reach the app: whatever they saw says nothing about it.
-        error = new InfrastructureError(`the Linux baseline guest had no network: ${result.networkProblem}`, 'This is a problem of the baseline kernel, not of the app: the log names the kernel package. ' +
-            'Run with baseline: never to skip the baseline, or report it.');
-    }
-    const passed = probes.filter(p => p.passed).length;
-    deps.progress?.({
-        phase: 'probes',
-        state: passed === input.probes.length && !error ? 'done' : 'failed',
-        message: `${passed}/${input.probes.length} probe(s) passed, VM ${result.reason}`,
-        elapsedMs: result.timeline.exitMs ?? undefined
-    });
-    const t0 = deps.clock.now();
-    deps.progress?.({ phase: 'diagnose', state: 'start', message: 'reading the console log' });
-    const consoleBytes = await readFile(result.consoleLog).catch(() => Buffer.alloc(0));
-    const qemuStderr = await readFile(result.qemuStderrLog, 'utf8').catch(() => '');
-    const findings = diagnose({
-        console: consoleBytes,
-        qemuStderr,
-        qemuExit: result.qemuExit,
-        qmpEvents: result.qmpEvents,
-        preflight: input.preflight,
-        probes: probes.map(p => ({
+        : null;
+    const partial = {
+        schemaVersion: RESULT_SCHEMA_VERSION,
+        verdict: judged.verdict,
+        app: { name: options.appId, dir: options.appDir },
+        matrixCell: { app: options.appId, version: options.unikraftVersion },
+        guest: r.guest,
+        accel: vm?.accel ?? null,
+        accelReason: vm?.accelReason ?? null,
+        unikraft,
+        qemu: r.qemuVersion ? { version: r.qemuVersion } : vm?.qemuVersion ? { version: vm.qemuVersion } : null,
+        kraftkit: r.kraftkitVersion ? { version: r.kraftkitVersion } : null,
+        probes: (main?.probes ?? []).map(p => ({
             kind: p.kind,
             target: p.target,
             passed: p.passed,
-            inconclusive: p.inconclusive,
-            evidence: p.evidence.note ?? p.evidence.received
+            ...(p.inconclusive ? { inconclusive: true } : {}),
+            attempts: p.attempts,
+            durationMs: Math.round(p.durationMs),
+            evidence: p.evidence
         })),
-        guest: input.guest,
-        vmEnd: result.reason
-    });
-    const v = computeVerdict({ probes, findings, allow: options.allow, infraError: error });
-    deps.progress?.({
-        phase: 'diagnose',
-        state: 'done',
-        message: `${findings.filter(f => f.severity === 'error').length} error finding(s)`,
-        elapsedMs: deps.clock.now() - t0
-    });
-    return {
-        guest: input.guest,
-        vm: result,
-        probes,
-        findings: v.findings,
-        verdict: v.verdict,
-        summary: v.summary,
-        launchAtMs,
-        error
+        findings: judged.findings,
+        timeline: timelineFromVm({
+            setupMs: round(r.setupMs),
+            buildMs: round(r.buildMs),
+            launchMs: round(main ? main.launchAtMs : null)
+        }, 
+        // A Linux guest has no Unikraft banner: its first kernel line is not one.
+        vm ? { ...vm.timeline, bannerMs: r.guest === 'unikraft' ? vm.timeline.bannerMs : null } : null),
+        ports: portsToJson(vm?.ports ?? {}),
+        vm: vm ? vmSummaryFrom(vm) : null,
+        baseline: r.baseline && main ? baselineSection(main, r.baseline) : null,
+        syscalls: r.syscalls,
+        rootfs: r.rootfs
+            ? {
+                kind: r.rootfs.kind,
+                entries: r.rootfs.manifest.totals.entries,
+                bytes: r.rootfs.manifest.totals.fileBytes
+            }
+            : null,
+        artifacts: [],
+        error: judged.error,
+        startedAt: r.startedAt,
+        durationMs: Math.round(r.durationMs),
+        tool: { name: TOOL_NAME, version: TOOL_VERSION }
     };
+    return { ...partial, summary: summarize(partial) };
+}
+function baselineSection(main, baseline) {
+    const side = (g) => ({ findings: g.findings, passed: g.verdict === 'pass', error: g.errorText });
+    const d = differential(side(main), side(baseline));
+    return {
+        guest: 'linux',
+        verdict: baseline.verdict,
+        findings: baseline.findings,
+        differential: { kind: d.kind, summary: d.summary }
+    };
+}
+function round(n) {
+    return n === null ? null : Math.round(n);
+}
+
+// Step 4 of a check: the verdict, from what the run saw. Pure: the same record always gives the same
+// judgement. `fail` only for what the app did; a mistake in the inputs (exit 2), a machine that could
+// not run the check (exit 3) or a probe that could not judge is `error` (docs/probes.md, "Verdict").
+function judge(r) {
+    const j = judgeRun(r);
+    return r.traceFindings?.length ? { ...j, findings: [...j.findings, ...r.traceFindings] } : j;
+}
+function judgeRun(r) {
+    const failure = r.failure ?? r.main?.error;
+    let verdict;
+    let findings;
+    if (r.main) {
+        verdict = r.main.verdict;
+        findings = [...r.stepFindings, ...r.main.findings];
+    }
+    else {
+        // Without a boot the findings alone decide.
+        const pre = computeVerdict({
+            probes: [],
+            findings: [...r.stepFindings, ...r.preflightFindings],
+            allow: r.allow
+        });
+        verdict = pre.verdict;
+        findings = pre.findings;
+    }
+    if (failure !== undefined) {
+        const e = toError(failure);
+        const kind = errorKind(e);
+        const hint = e instanceof InfrastructureError && e.hint ? { hint: e.hint } : {};
+        const configFinding = kind === 'configuration'
+            ? [
+                {
+                    id: 'config.invalid',
+                    severity: 'error',
+                    line: null,
+                    evidence: e.message,
+                    detail: e.input ?? null,
+                    hint: 'Fix the input or config key named in the message.',
+                    source: 'setup'
+                }
+            ]
+            : [];
+        return {
+            verdict: 'error',
+            findings: [...findings, ...configFinding],
+            error: { kind, message: e.message, ...hint }
+        };
+    }
+    // The run happened but a probe could not judge (an exit status this kernel does not report).
+    if (verdict === 'error' && r.main)
+        return { verdict, findings, error: { kind: 'inconclusive', message: r.main.summary } };
+    return { verdict, findings, error: null };
 }
 
 // The run directory (`--out`, the action's run dir): made before anything else, so a path that can
@@ -4286,224 +3703,468 @@ async function prepareOutDir(dir, input = 'out') {
     }
 }
 
-// The engine's entry: one check of one app, from setup to result.json. The action and the CLI
-// both call runCheck; nothing here knows which front is asking. A result is always written, also
-// when the check could not be carried out (verdict `error`), so the logs are never lost.
-async function runCheck(options, outDir, deps) {
-    const runStart = deps.clock.now();
-    const startedAt = deps.clock.wallTime().toISOString();
-    await prepareOutDir(outDir);
-    await clearRunFiles(outDir);
-    const work = await makeScratchDir(deps.tempDir ?? tmpdir());
-    const persist = [];
-    const extraFindings = [];
-    let setupMs = null;
-    let buildMs = null;
-    let guest = options.guest;
-    let qemuVersion = null;
-    let kraftkitVersion = null;
-    let rootfs = null;
-    let main = null;
-    let baseline = null;
-    let failure = undefined;
-    let preflightFindings = [];
-    const phase = async (name, message, fn) => {
-        // A signal stops the check between phases: nothing new starts once it came.
+// A named step of a check: announced to the front (progress), grouped in the log, timed once.
+/** Runs phases for one check; a signal stops the check between phases (nothing new starts). */
+function phaseRunner(deps) {
+    return async (name, message, fn) => {
         throwIfInterrupted(deps.signal, name);
         const t0 = deps.clock.now();
         deps.progress?.({ phase: name, state: 'start', message });
         try {
-            const r = await deps.logger.group(message, fn);
-            deps.progress?.({ phase: name, state: 'done', message, elapsedMs: deps.clock.now() - t0 });
-            return r;
+            const value = await deps.logger.group(message, fn);
+            const ms = deps.clock.now() - t0;
+            deps.progress?.({ phase: name, state: 'done', message, elapsedMs: ms });
+            return { value, ms };
         }
         catch (err) {
             deps.progress?.({ phase: name, state: 'failed', message, elapsedMs: deps.clock.now() - t0 });
             throw err;
         }
     };
+}
+
+// Kraftfile for a pinned Unikraft version: the ELF loader (app-elfloader) with unikraft, lwip and
+// libelf at their RELEASE-x.y.z tags for qemu/x86_64, configured like the catalog's ELF-loader
+// runtime (`unikraft.org/base`), plus the cache key that names the kernel it builds.
+// One Kconfig table per Unikraft release step (0.16 to 0.20): 0.16 written out as the catalog had
+// it, each later one as the renames and additions of its step, in place, so the lists stay in the
+// catalog's order (the tests pin every list in full).
+const ELFLOADER_TEMPLATE_SOURCE = 'https://github.com/unikraft/app-elfloader.git';
+const LWIP_SOURCE = 'https://github.com/unikraft/lib-lwip.git';
+const LIBELF_SOURCE = 'https://github.com/unikraft/lib-libelf.git';
+/** The `name:` of the generated project; the build output is `.unikraft/build/<name>_qemu-x86_64`. */
+const KRAFTFILE_APP_NAME = 'elfloader';
+/*
+ * The Kconfig options come from unikraft/catalog: library/base/Kraftfile (the ELF-loader runtime
+ * behind unikraft.org/base), one commit per Unikraft release step. Every version of that file builds
+ * against `staging`, never a release tag, so a release's table is the newest catalog commit (on main)
+ * whose symbols all exist in that release; the commit after it follows a rename made for the next
+ * release. Checked for 0.16 and 0.17 against the Config.uk files of unikraft RELEASE-0.16.3 and
+ * RELEASE-0.17.0, app-elfloader RELEASE-0.16.3 and lib-lwip RELEASE-0.16.2 (the newest tags at
+ * hand), for 0.18 to 0.20 against the release notes of the renames. A symbol a release does not
+ * know is dropped by Kconfig, so a near miss costs a feature, not the build (I8042,
+ * LIBPOSIX_NETLINK, LIBUKDEBUG_CRASH_SCREEN and UKPLAT_KSP_SIZE are in every catalog version but in
+ * none of the releases checked).
+ * Left out everywhere: the catalog's commented debug options, its fc/x86_64 target (only
+ * qemu/x86_64 is built) and its rootfs/cmd (the app brings its own initrd).
+ * Versions before 0.16 get the 0.16 table; versions after 0.20 get the newest (0.20) table.
+ */
+/** `table` with `key` replaced, in its place, by `entries` (a rename, or one option split in two). */
+function replaced(table, key, entries) {
+    const at = table.findIndex(([k]) => k === key);
+    if (at < 0)
+        throw new Error(`kraftfile: ${key} is not in the table it replaces`);
+    return [...table.slice(0, at), ...entries, ...table.slice(at + 1)];
+}
+/** `table` with `entries` inserted right after `key`. */
+function insertedAfter(table, key, entries) {
+    const at = table.findIndex(([k]) => k === key);
+    if (at < 0)
+        throw new Error(`kraftfile: ${key} is not in the table it extends`);
+    return [...table.slice(0, at + 1), ...entries, ...table.slice(at + 1)];
+}
+/*
+ * 0.16.x: catalog d1648d22cad03d11cea918d2602532ffd9caaa80 (2024-07-22), the last one with
+ * libukswrand (75f873b then renamed it to libukrandom for 0.17). Changed from the table used
+ * before (catalog 0bfc2f5, 2024-01-18), which the catalog itself corrected: its APPELFLOADER_HFS_*
+ * names exist in no app-elfloader release (RELEASE-0.16.2 shipped them as APPELFLOADER_AUTOGEN_*,
+ * fcb330f), DHCP is on (2f8c58b), environment via kernel parameters (LIBPOSIX_ENVIRON_LIBPARAM,
+ * LIBUKLIBPARAM), $PWD/$PATH lookup with the exec bit required (VFSEXEC_ENVPWD/ENVPATH/EXECBIT),
+ * 9pfs (LIBUK9P) and LIBUKNETDEV with lwip's WAITIFACE. lwip's FAILNOIFACE, set at this commit, is
+ * left out: the catalog removed it again (031ba3c) because it stops a boot without a network
+ * interface. AUTOGEN needs app-elfloader 0.16.2 and ENVPWD/ENVPATH 0.16.3; older 0.16.x drop them.
+ */
+const KCONFIG_0_16 = [
+    ['CONFIG_APPELFLOADER_ARCH_PRCTL', "'y'"],
+    ['CONFIG_APPELFLOADER_BRK', "'y'"],
+    ['CONFIG_APPELFLOADER_CUSTOMAPPNAME', "'y'"],
+    ['CONFIG_APPELFLOADER_STACK_NBPAGES', '128'],
+    ['CONFIG_APPELFLOADER_VFSEXEC', "'y'"],
+    ['CONFIG_APPELFLOADER_VFSEXEC_EXECBIT', "'y'"],
+    ['CONFIG_APPELFLOADER_VFSEXEC_ENVPWD', "'y'"],
+    ['CONFIG_APPELFLOADER_VFSEXEC_ENVPATH', "'y'"],
+    ['CONFIG_APPELFLOADER_AUTOGEN', "'y'"],
+    ['CONFIG_APPELFLOADER_AUTOGEN_ETCRESOLVCONF', "'y'"],
+    ['CONFIG_APPELFLOADER_AUTOGEN_ETCHOSTS', "'y'"],
+    ['CONFIG_APPELFLOADER_AUTOGEN_ETCHOSTS_LOCALHOST4', "'y'"],
+    ['CONFIG_APPELFLOADER_AUTOGEN_ETCHOSTNAME', "'y'"],
+    ['CONFIG_APPELFLOADER_AUTOGEN_REPLACEEXIST', "'y'"],
+    ['CONFIG_HAVE_PAGING_DIRECTMAP', "'y'"],
+    ['CONFIG_HAVE_PAGING', "'y'"],
+    ['CONFIG_I8042', "'y'"],
+    ['CONFIG_LIBDEVFS_AUTOMOUNT', "'y'"],
+    ['CONFIG_LIBDEVFS_DEV_NULL', "'y'"],
+    ['CONFIG_LIBDEVFS_DEV_STDOUT', "'y'"],
+    ['CONFIG_LIBDEVFS_DEV_ZERO', "'y'"],
+    ['CONFIG_LIBDEVFS', "'y'"],
+    ['CONFIG_LIBPOSIX_ENVIRON', "'y'"],
+    ['CONFIG_LIBPOSIX_ENVIRON_ENVP0', '"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"'],
+    ['CONFIG_LIBPOSIX_ENVIRON_ENVP1', '"LD_LIBRARY_PATH=/usr/local/lib:/usr/lib:/lib"'],
+    ['CONFIG_LIBPOSIX_ENVIRON_ENVP2', '"HOME=/"'],
+    ['CONFIG_LIBPOSIX_ENVIRON_ENVP3', '"PWD=/"'],
+    ['CONFIG_LIBPOSIX_ENVIRON_LIBPARAM', "'y'"],
+    ['CONFIG_LIBPOSIX_EVENTFD', "'y'"],
+    ['CONFIG_LIBPOSIX_FDIO', "'y'"],
+    ['CONFIG_LIBPOSIX_FDTAB', "'y'"],
+    ['CONFIG_LIBPOSIX_FUTEX', "'y'"],
+    ['CONFIG_LIBPOSIX_MMAP', "'y'"],
+    ['CONFIG_LIBPOSIX_NETLINK', "'y'"],
+    ['CONFIG_LIBPOSIX_PIPE', "'y'"],
+    ['CONFIG_LIBPOSIX_POLL', "'y'"],
+    ['CONFIG_LIBPOSIX_PROCESS_CLONE', "'y'"],
+    ['CONFIG_LIBPOSIX_SOCKET', "'y'"],
+    ['CONFIG_LIBPOSIX_SYSINFO', "'y'"],
+    ['CONFIG_LIBPOSIX_TIME', "'y'"],
+    ['CONFIG_LIBPOSIX_TIMERFD', "'y'"],
+    ['CONFIG_LIBPOSIX_UNIXSOCKET', "'y'"],
+    ['CONFIG_LIBPOSIX_USER_GID', '0'],
+    ['CONFIG_LIBPOSIX_USER_GROUPNAME', '"root"'],
+    ['CONFIG_LIBPOSIX_USER_UID', '0'],
+    ['CONFIG_LIBPOSIX_USER_USERNAME', '"root"'],
+    ['CONFIG_LIBPOSIX_USER', "'y'"],
+    ['CONFIG_LIBRAMFS', "'y'"],
+    ['CONFIG_LIBSYSCALL_SHIM_HANDLER_ULTLS', "'y'"],
+    ['CONFIG_LIBSYSCALL_SHIM_HANDLER', "'y'"],
+    ['CONFIG_LIBSYSCALL_SHIM_LEGACY_VERBOSE', "'y'"],
+    ['CONFIG_LIBSYSCALL_SHIM', "'y'"],
+    ['CONFIG_LIBUKALLOCPOOL', "'y'"],
+    ['CONFIG_LIBUKBLKDEV_SYNC_IO_BLOCKED_WAITING', "'y'"],
+    ['CONFIG_LIBUKBLKDEV', "'y'"],
+    ['CONFIG_LIBUKBOOT_BANNER_MINIMAL', "'y'"],
+    ['CONFIG_LIBUKBOOT_HEAP_BASE', "'0x400000000'"],
+    ['CONFIG_LIBUKBOOT_MAINTHREAD', "'y'"],
+    ['CONFIG_LIBUKBOOT_SHUTDOWNREQ_HANDLER', "'y'"],
+    ['CONFIG_LIBUKLIBPARAM', "'y'"],
+    ['CONFIG_LIBUKCPIO', "'y'"],
+    ['CONFIG_LIBUKDEBUG_CRASH_SCREEN', "'y'"],
+    ['CONFIG_LIBUKDEBUG_ENABLE_ASSERT', "'y'"],
+    ['CONFIG_LIBUKDEBUG_PRINT_SRCNAME', "'n'"],
+    ['CONFIG_LIBUKDEBUG_PRINT_TIME', "'y'"],
+    ['CONFIG_LIBUKDEBUG_PRINTK_ERR', "'y'"],
+    ['CONFIG_LIBUKDEBUG_PRINTK', "'y'"],
+    ['CONFIG_LIBUKDEBUG', "'y'"],
+    ['CONFIG_LIBUKFALLOC', "'y'"],
+    ['CONFIG_LIBUKMPI', "'n'"],
+    ['CONFIG_LIBUKSIGNAL', "'y'"],
+    ['CONFIG_LIBUKSWRAND_DEVFS', "'y'"],
+    ['CONFIG_LIBUKSWRAND', "'y'"],
+    ['CONFIG_LIBUKVMEM_DEFAULT_BASE', "'0x0000001000000000'"],
+    ['CONFIG_LIBUKVMEM_DEMAND_PAGE_IN_SIZE', '12'],
+    ['CONFIG_LIBUKVMEM_PAGEFAULT_HANDLER_PRIO', '4'],
+    ['CONFIG_LIBUKVMEM', "'y'"],
+    ['CONFIG_LIBVFSCORE_AUTOMOUNT_CI_EINITRD', "'y'"],
+    ['CONFIG_LIBVFSCORE_AUTOMOUNT_CI', "'y'"],
+    ['CONFIG_LIBVFSCORE_AUTOMOUNT_FB', "'y'"],
+    ['CONFIG_LIBVFSCORE_AUTOMOUNT_FB0_DEV', '"embedded"'],
+    ['CONFIG_LIBVFSCORE_AUTOMOUNT_FB0_DRIVER', '"extract"'],
+    ['CONFIG_LIBVFSCORE_AUTOMOUNT_FB0_MP', '"/"'],
+    ['CONFIG_LIBVFSCORE_AUTOMOUNT_UP', "'y'"],
+    ['CONFIG_LIBVFSCORE_AUTOMOUNT', "'y'"],
+    ['CONFIG_LIBVFSCORE_NONLARGEFILE', "'y'"],
+    ['CONFIG_LIBVFSCORE', "'y'"],
+    ['CONFIG_LIBUK9P', "'y'"],
+    ['CONFIG_OPTIMIZE_DEADELIM', "'y'"],
+    ['CONFIG_OPTIMIZE_LTO', "'y'"],
+    ['CONFIG_PAGING', "'y'"],
+    ['CONFIG_STACK_SIZE_PAGE_ORDER', '4'],
+    ['CONFIG_UKPLAT_KSP_SIZE', '32768'],
+    ['CONFIG_UKPLAT_MEMREGION_MAX_COUNT', '64'],
+    ['CONFIG_LIBUKNETDEV', "'y'"],
+    ['CONFIG_LIBUKNETDEV_EINFO_LIBPARAM', "'y'"]
+];
+/*
+ * 0.17.x: catalog 031ba3c0c8393405319f3b22ee5881a4ad139007 (2024-10-31), the last one before
+ * LIBUKRANDOM_GETRANDOM (merged in b495d0b), which 0.17.0 does not have. From 0.16:
+ * LIBUKSWRAND, LIBUKSWRAND_DEVFS -> LIBUKRANDOM, LIBUKRANDOM_DEVFS (catalog 7134ee7, merged 75f873b).
+ */
+const KCONFIG_0_17 = replaced(replaced(KCONFIG_0_16, 'CONFIG_LIBUKSWRAND_DEVFS', [['CONFIG_LIBUKRANDOM_DEVFS', "'y'"]]), 'CONFIG_LIBUKSWRAND', [['CONFIG_LIBUKRANDOM', "'y'"]]);
+/*
+ * 0.18.x: catalog 5ded6d41c2e2cdfe9b077dbc5534f9d50bb44bab (2024-12-19), the last one with
+ * LIBPOSIX_PROCESS_CLONE. From 0.17: added LIBUKRANDOM_GETRANDOM (2b31b83, for the reworked
+ * ukrandom of 0.18), LIBUKRANDOM_CMDLINE_SEED and LIBUKRANDOM_LCPU (5ded6d4).
+ */
+const KCONFIG_0_18 = insertedAfter(KCONFIG_0_17, 'CONFIG_LIBUKRANDOM', [
+    ['CONFIG_LIBUKRANDOM_GETRANDOM', "'y'"],
+    ['CONFIG_LIBUKRANDOM_CMDLINE_SEED', "'y'"],
+    ['CONFIG_LIBUKRANDOM_LCPU', "'y'"]
+]);
+/*
+ * 0.19.x: catalog aef870317cbdf5df1f5d95068bfc4ae3e7b05cd0 (2025-05-02), the last one with
+ * APPELFLOADER_ARCH_PRCTL. From 0.18: 0.19 merged LIBPOSIX_PROCESS_PIDS and _CLONE into
+ * LIBPOSIX_PROCESS_MULTITHREADING (c9a0402), which needs LIBPOSIX_PROCESS itself (aef8703).
+ */
+const KCONFIG_0_19 = replaced(KCONFIG_0_18, 'CONFIG_LIBPOSIX_PROCESS_CLONE', [
+    ['CONFIG_LIBPOSIX_PROCESS', "'y'"],
+    ['CONFIG_LIBPOSIX_PROCESS_MULTITHREADING', "'y'"]
+]);
+/*
+ * 0.20.x and later: catalog f1029456bf568ccce1d43912c00825b4e9fcefce (2025-08-08), the newest
+ * library/base/Kraftfile on main. From 0.19: arch_prctl moved from app-elfloader to posix-process,
+ * APPELFLOADER_ARCH_PRCTL -> LIBPOSIX_PROCESS_ARCH_PRCTL. The new VFS of 0.20 (posix-vfs, ukfs) is
+ * not used: the catalog keeps vfscore, which 0.20 still has (deprecated for 0.22).
+ */
+const KCONFIG_0_20 = replaced(KCONFIG_0_19, 'CONFIG_APPELFLOADER_ARCH_PRCTL', [
+    ['CONFIG_LIBPOSIX_PROCESS_ARCH_PRCTL', "'y'"]
+]);
+/*
+ * lwip's kconfig, the same at every step: catalog 031ba3c to f1029456 have exactly this list, and
+ * d1648d2 (0.16) has it plus FAILNOIFACE, left out as said above. Before, 0.16 had DHCP off and no
+ * WAITIFACE (catalog 0bfc2f5).
+ */
+const LWIP_KCONFIG = [
+    ['CONFIG_LWIP_LOOPIF', "'y'"],
+    ['CONFIG_LWIP_UKNETDEV', "'y'"],
+    ['CONFIG_LWIP_LOOPBACK', "'y'"],
+    ['CONFIG_LWIP_TCP', "'y'"],
+    ['CONFIG_LWIP_UDP', "'y'"],
+    ['CONFIG_LWIP_RAW', "'y'"],
+    ['CONFIG_LWIP_WND_SCALE', "'y'"],
+    ['CONFIG_LWIP_TCP_KEEPALIVE', "'y'"],
+    ['CONFIG_LWIP_THREADS', "'y'"],
+    ['CONFIG_LWIP_HEAP', "'y'"],
+    ['CONFIG_LWIP_SOCKET', "'y'"],
+    ['CONFIG_LWIP_AUTOIFACE', "'y'"],
+    ['CONFIG_LWIP_IPV4', "'y'"],
+    ['CONFIG_LWIP_DHCP', "'y'"],
+    ['CONFIG_LWIP_WAITIFACE', "'y'"],
+    ['CONFIG_LWIP_DNS', "'n'"],
+    ['CONFIG_LWIP_NUM_TCPCON', '64'],
+    ['CONFIG_LWIP_NUM_TCPLISTENERS', '64'],
+    ['CONFIG_LWIP_ICMP', "'y'"]
+];
+/** `[first release, unikraft kconfig]`, oldest first. */
+const RELEASE_STEPS = [
+    ['0.16.0', KCONFIG_0_16],
+    ['0.17.0', KCONFIG_0_17],
+    ['0.18.0', KCONFIG_0_18],
+    ['0.19.0', KCONFIG_0_19],
+    ['0.20.0', KCONFIG_0_20]
+];
+/** The table of the last step `version` has reached; before the first step, the first table. */
+function unikraftKconfig(version) {
+    let table = RELEASE_STEPS[0][1];
+    for (const [from, t] of RELEASE_STEPS)
+        if (compareVersions(version, from) >= 0)
+            table = t;
+    return table;
+}
+function validate(o) {
+    if (parseVersion(o.unikraftVersion) === null || !/^\d+\.\d+\.\d+$/.test(o.unikraftVersion)) {
+        throw badInput('unikraft-version', "'latest' or a release like 0.18.0", o.unikraftVersion);
+    }
+    if (o.arch !== 'x86_64')
+        throw badInput('arch', "'x86_64'", o.arch);
+    if (o.plat !== 'qemu')
+        throw badInput('plat', "'qemu'", o.plat);
+}
+function block(entries, indent) {
+    return entries.map(([k, v]) => `${indent}${k}: ${v}\n`).join('');
+}
+/** The Kraftfile text (YAML, spec v0.6). Deterministic: the cache key hashes it. */
+function generateKraftfile(o) {
+    validate(o);
+    const tag = `RELEASE-${o.unikraftVersion}`;
+    return (`# Generated by unikraft-compat: the ELF loader at ${tag}, configured like unikraft/catalog's\n` +
+        `# library/base (the unikraft.org/base runtime).\n` +
+        `spec: v0.6\n\n` +
+        `name: ${KRAFTFILE_APP_NAME}\n\n` +
+        `template:\n  source: ${ELFLOADER_TEMPLATE_SOURCE}\n  version: ${tag}\n\n` +
+        `unikraft:\n  version: ${tag}\n  kconfig:\n` +
+        block(unikraftKconfig(o.unikraftVersion), '    ') +
+        `\nlibraries:\n` +
+        `  lwip:\n    source: ${LWIP_SOURCE}\n    version: ${tag}\n    kconfig:\n` +
+        block(LWIP_KCONFIG, '      ') +
+        `  libelf:\n    source: ${LIBELF_SOURCE}\n    version: ${tag}\n\n` +
+        `targets:\n- ${o.plat}/${o.arch}\n`);
+}
+/** `unikraft-kernel-<version>-<arch>-<sha256 of the Kraftfile>`: a matrix builds each version once. */
+function kernelCacheKey(unikraftVersion, arch, kraftfileText) {
+    const digest = createHash('sha256').update(kraftfileText).digest('hex');
+    return `unikraft-kernel-${unikraftVersion}-${arch}-${digest}`;
+}
+
+// The Unikraft kernel a check boots: the user's own image (`kernel:`), the ELF-loader runtime pulled
+// with `kraft pkg pull` (`latest`), or a pinned release built from a generated Kraftfile with
+// `kraft build`, kept across runs under a key of version + Kraftfile so a matrix builds it once.
+const BASE_RUNTIME_IMAGE = 'unikraft.org/base:latest';
+function kraftPullArgv(o) {
+    return kraftArgv(o.kraftPath ?? 'kraft', ['pkg', 'pull'], ['--plat', o.plat ?? 'qemu', '--arch', o.arch ?? 'x86_64', '-w', o.dir, o.image ?? BASE_RUNTIME_IMAGE]);
+}
+/** Where `kraft pkg pull -w DIR` leaves the runtime's kernel. */
+function pulledKernelPath(dir) {
+    return join(dir, 'unikraft', 'bin', 'kernel');
+}
+function kraftBuildArgv(o) {
+    return kraftArgv(o.kraftPath ?? 'kraft', ['build'], ['--plat', o.plat ?? 'qemu', '--arch', o.arch ?? 'x86_64', o.dir]);
+}
+/** Unikraft's build output: `.unikraft/build/<name>_<plat>-<arch>`. */
+function builtKernelPath(dir, o = {}) {
+    return join(dir, '.unikraft', 'build', `${o.name ?? KRAFTFILE_APP_NAME}_${o.plat ?? 'qemu'}-${o.arch ?? 'x86_64'}`);
+}
+const NETWORK_HINT = "kraft needs to reach unikraft.org and github.com; without them pass a prebuilt Unikraft image with --kernel (input 'kernel'), or check on the Linux baseline only with guest: linux";
+async function isFile(path) {
     try {
-        // 1. Setup: QEMU, the kernel for the guest.
-        const t0 = deps.clock.now();
-        const prepared = await phase('setup', 'Setting up QEMU and the kernel', async () => {
-            const qemu = await ensureQemu({
-                runner: deps.runner,
-                logger: deps.logger,
-                versionCacheFile: join(deps.cacheDir, 'qemu-version.json')
-            }, { install: deps.installMissing });
-            if (!qemu.ok) {
-                throw new InfrastructureError(qemu.problem ?? 'QEMU is not usable', 'install it: apt-get install qemu-system-x86 (or run `unikraft-compat setup`)');
-            }
-            qemuVersion = qemu.version;
-            if (qemu.path && qemu.version)
-                rememberQemuVersion(qemu.path, qemu.version);
-            if (options.packages.length > 0)
-                await ensureHostPackages(options.packages, deps);
-            return prepareGuest(options, deps, work, persist, v => (kraftkitVersion = v));
+        return (await stat(path)).isFile();
+    }
+    catch {
+        return false;
+    }
+}
+function tail(text, n = 15) {
+    return text.trim().split('\n').slice(-n).join('\n');
+}
+async function runKraft(argv, what, cwd, logFile, deps, timeoutMs) {
+    deps.logger.info(`$ ${argv.join(' ')}`);
+    let r;
+    try {
+        r = await deps.runner.run(argv, {
+            cwd,
+            env: kraftEnv(),
+            timeoutMs,
+            signal: deps.signal,
+            onStdoutLine: l => deps.logger.debug(l),
+            onStderrLine: l => deps.logger.debug(l)
         });
-        guest = prepared.guest;
-        if (prepared.fallbackNote)
-            extraFindings.push(prepared.fallbackNote);
-        setupMs = deps.clock.now() - t0;
-        // 2. Root filesystem, command, preflight.
-        const t1 = deps.clock.now();
-        const built = await phase('build', 'Building the root filesystem', async () => {
-            if (!options.rootfs) {
-                if (guest === 'unikraft' && options.kernel)
-                    return null;
-                throw new ConfigurationError('rootfs', "Input 'rootfs' is needed: give a Dockerfile, a directory, a .tar/.tar.gz, a .cpio or binary:PATH (or put a Dockerfile in the app directory)");
-            }
-            rootfs = await materializeRootfs(options.rootfs, {
-                appDir: options.appDir,
-                workDir: work,
-                extra: options.files,
-                buildArgs: options.buildArgs,
-                target: options.target ?? undefined,
-                signal: deps.signal,
-                // Straight into the run directory: a failed build's log is the evidence that must stay.
-                buildLogPath: join(outDir, RUN_FILES.buildLog),
-                buildPidFile: join(outDir, RUN_FILES.dockerBuildPid)
-            }, { runner: deps.runner, logger: deps.logger });
-            await copyFile(rootfs.manifestPath, join(outDir, RUN_FILES.manifest));
-            return rootfs;
-        });
-        const image = built?.imageConfig;
-        const named = options.cmd ?? (await kraftfileCmd(options.kraftfile)) ?? (image ? defaultCommand(image) : null);
-        // A kernel given without a root filesystem is a native image: booted as it is, and whatever
-        // command was given becomes its arguments (optional). An ELF loader needs the program to run.
-        const native = built === null;
-        if (!native && (!named || named.length === 0)) {
-            throw new ConfigurationError('cmd', "Input 'cmd' is needed: the root filesystem names no command (no ENTRYPOINT or CMD, no Kraftfile cmd); give one like /usr/bin/redis-server /etc/redis/redis.conf");
-        }
-        const cmd = [...(named ?? [])];
-        const env = { ...(image?.env ?? {}), ...options.env };
-        const workdir = options.workdir ?? image?.workdir ?? null;
-        // The ELF loader does not search PATH: a bare program name becomes the path execvp would find.
-        if (built && !cmd[0].includes('/')) {
-            const found = resolveCommand(built.treeDir, cmd[0], { path: env.PATH, workdir: workdir ?? undefined });
-            if (found.named)
-                cmd[0] = found.named;
-        }
-        if (guest === 'unikraft')
-            extraFindings.push(...emptyArgumentFindings(cmd));
-        let initrd;
-        if (built) {
-            preflightFindings = await preflight(built.treeDir, cmd, {
-                memoryMiB: options.memoryMiB,
-                guest,
-                env,
-                workdir: workdir ?? undefined,
-                manifest: built.manifest
-            });
-        }
-        // The root filesystem cannot run (missing library, not PIE...): named before any boot, and never
-        // packed (it can be gigabytes): nothing will boot it.
-        const blocked = computeVerdict({ probes: [], findings: preflightFindings, allow: options.allow });
-        if (built && blocked.verdict !== 'fail') {
-            // Unikraft's ukcpio reads plain newc only: a gzip archive given as rootfs is repacked from its tree.
-            const gzipCpio = built.source.kind === 'cpio' && built.source.gzip;
-            if (built.cpioPath && !(gzipCpio && guest === 'unikraft'))
-                initrd = built.cpioPath;
-            else {
-                initrd = join(work, 'initrd.cpio');
-                await packDirectory(built.treeDir, initrd, { hardlinks: guest === 'linux' ? 'link' : 'copy' });
-            }
-        }
-        buildMs = deps.clock.now() - t1;
-        const probes = defaultProbes(options.probes, options, guest);
-        const ports = [...options.ports];
-        if (blocked.verdict === 'fail') {
-            deps.logger.info(`Preflight found problems; not booting: ${blocked.summary}`);
-        }
-        else {
-            main = await phase('boot', `Booting on ${guest === 'linux' ? 'the Linux baseline' : 'Unikraft'}`, () => runOnGuest({
-                guest,
-                kernel: prepared.kernel,
-                initrd,
-                linuxModulesDir: prepared.linuxModulesDir,
-                cmd,
-                env,
-                workdir,
-                ports,
-                probes,
-                preflight: preflightFindings,
-                options,
-                outDir,
-                kraftPath: prepared.kraftPath
-            }, deps, runStart));
-            // Interrupted while booting or probing: what the run saw is kept, no baseline is started.
-            throwIfInterrupted(deps.signal, 'the run on the guest');
-            const wantBaseline = guest === 'unikraft' &&
-                initrd !== undefined &&
-                (options.baseline === 'always' || (options.baseline === 'auto' && main.verdict !== 'pass'));
-            if (wantBaseline) {
-                baseline = await phase('baseline', 'Rerunning on the Linux baseline', async () => {
-                    const linux = await ensureLinuxKernel(join(deps.cacheDir, 'linux'), {
-                        runner: deps.runner,
-                        logger: deps.logger
-                    });
-                    const baseOut = join(outDir, RUN_FILES.baselineDir);
-                    await mkdir(baseOut, { recursive: true });
-                    return runOnGuest({
-                        guest: 'linux',
-                        kernel: linux.kernel,
-                        initrd,
-                        linuxModulesDir: linux.modulesDir,
-                        cmd,
-                        env,
-                        workdir,
-                        ports,
-                        probes: defaultProbes(options.probes, options, 'linux'),
-                        preflight: preflightFindings,
-                        options,
-                        outDir: baseOut
-                    }, deps, runStart);
-                });
-                throwIfInterrupted(deps.signal, 'the Linux baseline run');
-            }
-        }
-        // A kernel that printed its banner got past the RNG's init: the RDSEED warning would be noise.
-        const pastInit = main?.vm?.timeline.bannerMs != null;
-        if (qemuVersion && !pastInit) {
-            const w = rdseedWarning({
-                qemuVersion,
-                accel: main?.vm?.accel ?? 'tcg',
-                unikraftVersion: options.unikraftVersion
-            });
-            if (w && guest === 'unikraft')
-                deps.logger.warning(w);
-        }
     }
     catch (err) {
-        failure = asEnvironmentError(err);
+        throw new InfrastructureError(`${what} failed: ${err.message}`, NETWORK_HINT, { cause: err });
     }
-    finally {
-        await rm(work, { recursive: true, force: true }).catch(() => { });
+    await writeFile(logFile, `$ ${argv.join(' ')}\n${r.stdout}${r.stderr ? `\n--- stderr ---\n${r.stderr}` : ''}`);
+    throwIfInterrupted(deps.signal, what);
+    if (r.code !== 0) {
+        const how = r.timedOut
+            ? `timed out after ${Math.round(timeoutMs / 1000)} s`
+            : `exit ${r.code ?? r.signal}`;
+        throw new InfrastructureError(`${what} failed (${how}):\n${tail(r.stderr || r.stdout) || '(no output)'}`, NETWORK_HINT);
     }
-    const result = buildResult({
-        options,
-        startedAt,
-        runStart,
-        deps,
-        setupMs,
-        buildMs,
-        guest,
-        qemuVersion,
-        kraftkitVersion,
-        rootfs,
-        main,
-        baseline,
-        failure,
-        preflightFindings,
-        extraFindings
-    });
-    const resultFile = join(outDir, RUN_FILES.result);
-    result.artifacts = await listRunFiles(outDir);
-    await writeResultFile(resultFile, result);
-    return { result, resultFile, persist };
+    return r;
 }
-/** The kernel for the guest; a missing Unikraft kernel falls back to the Linux baseline when the front allows it. */
-async function prepareGuest(options, deps, work, persist, setKraftkit) {
+async function ensureUnikraftKernel(req, deps) {
+    if (req.kernel) {
+        // Named before anything is built: an ARM image, a program or a truncated file is the input's fault.
+        const image = await inspectKernelImage(req.kernel, 'kernel');
+        deps.logger.info(`Unikraft kernel: ${req.kernel} (given; ${image.format} ${image.container}, ${image.bytes} bytes)`);
+        return { path: req.kernel, source: 'given', cacheKey: null, persist: null, logFile: null };
+    }
+    if (req.arch !== 'x86_64')
+        throw badInput('arch', "'x86_64'", req.arch);
+    await mkdir(req.workDir, { recursive: true });
+    if (req.unikraftVersion === 'latest') {
+        const dir = join(req.workDir, 'base-latest');
+        await mkdir(dir, { recursive: true });
+        const logFile = join(req.workDir, 'kraft-pull.log');
+        await runKraft(kraftPullArgv({ dir, kraftPath: req.kraftPath, arch: req.arch }), `kraft pkg pull ${BASE_RUNTIME_IMAGE}`, dir, logFile, deps, deps.pullTimeoutMs ?? 10 * 60_000);
+        const path = pulledKernelPath(dir);
+        if (!(await isFile(path))) {
+            throw new InfrastructureError(`kraft pkg pull ${BASE_RUNTIME_IMAGE} succeeded but left no kernel at ${path}`, NETWORK_HINT);
+        }
+        deps.logger.info(`Unikraft kernel: ${path} (pulled ${BASE_RUNTIME_IMAGE})`);
+        return { path, source: 'pulled', cacheKey: null, persist: null, logFile };
+    }
+    const text = generateKraftfile({ unikraftVersion: req.unikraftVersion, arch: req.arch, plat: 'qemu' });
+    const key = kernelCacheKey(req.unikraftVersion, req.arch, text);
+    const cacheDir = join(req.workDir, 'kernels', key);
+    const cached = join(cacheDir, 'kernel');
+    if (deps.persistentCache) {
+        const hit = await deps.persistentCache.restore([cacheDir], key);
+        if (hit && (await isFile(cached))) {
+            deps.logger.info(`Unikraft kernel: ${cached} (Unikraft ${req.unikraftVersion} from the cache, key ${key})`);
+            return { path: cached, source: 'persistent-cache', cacheKey: key, persist: null, logFile: null };
+        }
+    }
+    const project = join(req.workDir, `unikraft-${req.unikraftVersion}-${req.arch}`);
+    await mkdir(project, { recursive: true });
+    await writeFile(join(project, 'Kraftfile'), text);
+    const logFile = join(req.workDir, 'kraft-build.log');
+    await runKraft(kraftBuildArgv({ dir: project, kraftPath: req.kraftPath, arch: req.arch }), `kraft build of Unikraft ${req.unikraftVersion}`, project, logFile, deps, deps.buildTimeoutMs ?? 45 * 60_000);
+    const built = builtKernelPath(project, { arch: req.arch });
+    if (!(await isFile(built))) {
+        throw new InfrastructureError(`kraft build succeeded but left no kernel at ${built}`, NETWORK_HINT);
+    }
+    await mkdir(cacheDir, { recursive: true });
+    await copyFile(built, cached);
+    deps.logger.info(`Unikraft kernel: ${cached} (built Unikraft ${req.unikraftVersion}, cache key ${key})`);
+    return {
+        path: cached,
+        source: 'built',
+        cacheKey: key,
+        persist: deps.persistentCache ? { paths: [cacheDir], key } : null,
+        logFile
+    };
+}
+
+// Debian packages a `binary:` root filesystem is taken from (config key `packages`): installed
+// with apt when missing, so a fresh machine can run an example built from its own binaries.
+async function missingPackages(packages, deps) {
+    const missing = [];
+    for (const p of packages) {
+        const r = await deps.runner.run(['dpkg-query', '-W', '-f=${Status}', p]).catch(() => null);
+        if (!r || r.code !== 0 || !r.stdout.includes('install ok installed'))
+            missing.push(p);
+    }
+    return missing;
+}
+/** Installs the missing ones (`installMissing`), else an error saying who needs them (`neededBy`). */
+async function ensureHostPackages(packages, deps, neededBy = 'the root filesystem') {
+    const missing = await missingPackages(packages, deps);
+    if (missing.length === 0)
+        return;
+    if (!deps.installMissing) {
+        throw new InfrastructureError(`${neededBy} needs the Debian packages ${missing.join(', ')}, which are not installed`, `apt-get install ${missing.join(' ')}`);
+    }
+    const p = await detectPrivileges(deps.runner);
+    if (!p.isRoot && !p.hasSudo) {
+        throw new InfrastructureError(`the Debian packages ${missing.join(', ')} are needed and this user cannot install them`, `run as root, or: sudo apt-get install ${missing.join(' ')}`);
+    }
+    deps.logger.info(`Installing ${missing.join(', ')} with apt`);
+    const env = { DEBIAN_FRONTEND: 'noninteractive' };
+    for (const argv of [
+        ['apt-get', 'update', '-qq'],
+        ['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...missing]
+    ]) {
+        const r = await deps.runner.run(privileged(argv, p), { env, timeoutMs: 15 * 60_000, signal: deps.signal });
+        // Ended by a signal: the check stops here, it is no failed install.
+        throwIfInterrupted(deps.signal, 'the package install');
+        if (r.code !== 0) {
+            throw new InfrastructureError(`'${argv.join(' ')}' failed (exit ${r.code ?? r.signal}): ${r.stderr.trim().split('\n').slice(-3).join(' ')}`, 'check that the Debian archive is reachable');
+        }
+    }
+}
+
+// Step 1 of a check: QEMU, and the kernel for the guest. The kernel comes from `kernel`, else from
+// the kernel store (a pinned version, verified before every boot), else from KraftKit. When none can
+// be had, the CLI falls back to the Linux baseline for the default version and says so; a version
+// asked for by name, and the action, never answer with Linux instead.
+const NO_KERNEL_HINT = 'give a prebuilt Unikraft image with the `kernel` input (--kernel PATH; skips KraftKit), a kernel store holding the version (`kernel-store`), run where github.com and unikraft.org are reachable, or use `guest: linux` for the Linux baseline only';
+async function prepareGuest(options, deps, facts) {
+    const qemu = await ensureQemu({
+        runner: deps.runner,
+        logger: deps.logger,
+        versionCacheFile: join(deps.cacheDir, 'qemu-version.json')
+    }, { install: deps.installMissing });
+    if (!qemu.ok) {
+        throw new InfrastructureError(qemu.problem ?? 'QEMU is not usable', 'install it: apt-get install qemu-system-x86 (or run `unikraft-compat setup`)');
+    }
+    facts.qemuVersion = qemu.version;
+    if (qemu.path && qemu.version)
+        rememberQemuVersion(qemu.path, qemu.version);
+    if (options.packages.length > 0)
+        await ensureHostPackages(options.packages, deps);
+    if (options.guest === 'linux') {
+        if (options.runner === 'kraft')
+            deps.logger.info('runner: kraft runs Unikraft images only; the Linux baseline runs under QEMU directly');
+        return linuxGuest(deps, null);
+    }
+    try {
+        return await unikraftGuest(options, deps, facts);
+    }
+    catch (err) {
+        if (!(err instanceof InfrastructureError) || options.kernel)
+            throw err;
+        return fallBack(err, options, deps);
+    }
+}
+async function unikraftGuest(options, deps, facts) {
     const installKraft = async () => {
         const kk = await installKraftkit({ version: options.kraftkitVersion, arch: options.arch }, {
             download: deps.download,
@@ -4513,83 +4174,59 @@ async function prepareGuest(options, deps, work, persist, setKraftkit) {
             persistentCache: deps.persistentCache
         });
         if (kk.persist)
-            persist.push(kk.persist);
-        setKraftkit(kk.version);
+            facts.persist.push(kk.persist);
+        facts.kraftkitVersion = kk.version;
         return kk.path;
     };
-    const stored = options.guest === 'unikraft' && !options.kernel && options.kernelStore
+    const stored = !options.kernel && options.kernelStore
         ? findStoredKernel(options.kernelStore, options.unikraftVersion)
         : null;
     if (stored && options.kernelStore) {
         // Verified before every boot; a damaged or tampered file is an error, never a fallback.
         const kernel = await verifiedKernelPath(options.kernelStore, stored);
         deps.logger.info(`Unikraft kernel: ${kernel} (Unikraft ${stored.version}, ${stored.variant}, from the kernel store; sha256 verified)`);
-        return {
-            guest: 'unikraft',
-            kernel,
-            linuxModulesDir: null,
-            fallbackNote: null,
-            kraftPath: options.runner === 'kraft' ? await installKraft() : null
-        };
+        return unikraft(kernel, options.runner === 'kraft' ? await installKraft() : null);
     }
-    if (options.guest === 'unikraft') {
-        try {
-            let kraftPath = '';
-            if (!options.kernel) {
-                kraftPath = await installKraft();
-            }
-            const k = await ensureUnikraftKernel({
-                kernel: options.kernel,
-                unikraftVersion: options.unikraftVersion,
-                arch: options.arch,
-                kraftPath,
-                workDir: join(deps.cacheDir, 'unikraft')
-            }, {
-                runner: deps.runner,
-                logger: deps.logger,
-                persistentCache: deps.persistentCache,
-                signal: deps.signal
-            });
-            if (k.persist)
-                persist.push(k.persist);
-            if (options.runner === 'kraft' && !kraftPath) {
-                kraftPath = await installKraft();
-            }
-            return {
-                guest: 'unikraft',
-                kernel: k.path,
-                linuxModulesDir: null,
-                fallbackNote: null,
-                kraftPath: kraftPath || null
-            };
-        }
-        catch (err) {
-            if (!(err instanceof InfrastructureError) || deps.kernelFallback !== 'linux')
-                throw err;
-            if (options.unikraftVersionGiven) {
-                // A release asked for by name is the point of the check: never answered by Linux instead.
-                const stored = options.kernelStore?.kernels.map(k => k.version) ?? [];
-                throw new InfrastructureError(`Unikraft ${options.unikraftVersion} could not be had: ${err.message.split('\n')[0]}`, (stored.length > 0
-                    ? `the kernel store has ${[...new Set(stored)].join(', ')}; `
-                    : 'no kernel store holds it (see docs/setup.md, "Kernel stores"); ') +
-                    'give a prebuilt image with --kernel, or run where KraftKit reaches unikraft.org and github.com', { cause: err });
-            }
-            const why = err.message.split('\n')[0];
-            deps.logger.warning(`No Unikraft kernel could be had (${why}). Running on the Linux baseline instead: pass --kernel PATH (a Unikraft ELF-loader image) to check on Unikraft.`);
-            return linuxGuest(deps, {
-                id: 'setup.unikraft-unavailable',
-                severity: 'warning',
-                line: null,
-                evidence: why,
-                detail: options.unikraftVersion,
-                hint: hintFor('setup.unikraft-unavailable', null),
-                source: 'setup'
-            });
-        }
+    const kraftPath = options.kernel ? null : await installKraft();
+    const k = await ensureUnikraftKernel({
+        kernel: options.kernel,
+        unikraftVersion: options.unikraftVersion,
+        arch: options.arch,
+        kraftPath: kraftPath ?? '',
+        workDir: join(deps.cacheDir, 'unikraft')
+    }, { runner: deps.runner, logger: deps.logger, persistentCache: deps.persistentCache, signal: deps.signal });
+    if (k.persist)
+        facts.persist.push(k.persist);
+    return unikraft(k.path, kraftPath ?? (options.runner === 'kraft' ? await installKraft() : null));
+}
+function unikraft(kernel, kraftPath) {
+    return { guest: 'unikraft', kernel, linuxModulesDir: null, fallbackNote: null, kraftPath };
+}
+/** No Unikraft kernel could be had (no `kernel` given): an error naming the ways out, or the CLI's Linux fallback. */
+async function fallBack(err, options, deps) {
+    const why = err.message.split('\n')[0];
+    if (deps.kernelFallback !== 'linux' || options.unikraftVersionGiven) {
+        // A release asked for by name is the point of the check: never answered by Linux instead.
+        const stored = [...new Set(options.kernelStore?.kernels.map(k => k.version) ?? [])];
+        const where = stored.length > 0
+            ? `the kernel store has ${stored.join(', ')}; `
+            : options.kernelStore
+                ? ''
+                : 'no kernel store holds it (see docs/setup.md, "Kernel stores"); ';
+        throw new InfrastructureError(`Unikraft ${options.unikraftVersion} could not be had: ${why}`, where + NO_KERNEL_HINT, {
+            cause: err
+        });
     }
-    if (options.runner === 'kraft')
-        deps.logger.info('runner: kraft runs Unikraft images only; the Linux baseline runs under QEMU directly');
-    return linuxGuest(deps, null);
+    deps.logger.warning(`No Unikraft kernel could be had (${why}). Running on the Linux baseline instead: pass --kernel PATH (a Unikraft ELF-loader image) to check on Unikraft.`);
+    return linuxGuest(deps, {
+        id: 'setup.unikraft-unavailable',
+        severity: 'warning',
+        line: null,
+        evidence: why,
+        detail: options.unikraftVersion,
+        hint: hintFor('setup.unikraft-unavailable', null),
+        source: 'setup'
+    });
 }
 async function linuxGuest(deps, fallbackNote) {
     const linux = await ensureLinuxKernel(join(deps.cacheDir, 'linux'), {
@@ -4604,165 +4241,1541 @@ async function linuxGuest(deps, fallbackNote) {
         kraftPath: null
     };
 }
-/**
- * With no probe configured: each forwarded port must be accepted by the guest (tcp), else the
- * program must run to completion with status 0 on Linux. On Unikraft with neither, the run waits for
- * the guest to end (the deadline bounds it) and the verdict rests on the findings.
- */
-function defaultProbes(probes, options, guest) {
-    if (probes.length > 0)
-        return probes;
-    if (options.ports.length > 0)
-        return options.ports.map((p, i) => parseProbe(`tcp:${p.guest}`, `default probe ${i + 1}`));
-    return guest === 'linux' ? [parseProbe('exit:0', 'default probe')] : [];
+
+// Compact storage of a trace's calls: a few typed-array slots per call (name, line, pid, outcome,
+// where its text is) and the text itself either as offsets into the string that was parsed or as
+// bytes in a block arena (trace-file.ts). No object per call: parsing a million calls makes no
+// garbage to collect, and memory is about the size of the calls' text. `get(i)` and `toArray()`
+// build the TracedCall objects on demand (alignTraces builds only its divergence's two).
+/** Arguments longer than this are cut (and end in `…`). */
+const ARGS_MAX = 256;
+/** An evidence line longer than this keeps its start and its end (` = result`) around a `…`. */
+const TEXT_MAX = 320;
+/** A returned value longer than this is cut (and ends in `…`). */
+const VALUE_MAX = 64;
+const TEXT_TAIL = 80;
+/** A copy of `s` that shares no memory with the string it was cut from. */
+function flat(s) {
+    return s.length < 13 ? s : Buffer.from(s, 'utf16le').toString('utf16le');
 }
-/** The Kraftfile's `cmd` (string or list), when the app has one. */
-async function kraftfileCmd(kraftfile) {
-    if (!kraftfile)
+/** `s` cut to `max` characters ending in `…` (never between the halves of a surrogate pair). */
+function clipHead(s, max) {
+    if (s.length <= max)
+        return s;
+    let n = max - 1;
+    const c = s.charCodeAt(n - 1);
+    if (c >= 0xd800 && c <= 0xdbff)
+        n--;
+    return flat(s.slice(0, n) + '…');
+}
+/** The evidence line cut to TEXT_MAX: its start and its end (where the result is) around `…`. */
+function clipText(s) {
+    if (s.length <= TEXT_MAX)
+        return s;
+    let head = TEXT_MAX - TEXT_TAIL - 1;
+    let tail = s.length - TEXT_TAIL;
+    const h = s.charCodeAt(head - 1);
+    if (h >= 0xd800 && h <= 0xdbff)
+        head--;
+    const t = s.charCodeAt(tail);
+    if (t >= 0xdc00 && t <= 0xdfff)
+        tail++;
+    return flat(s.slice(0, head) + '…' + s.slice(tail));
+}
+// ---------------------------------------------------------------------------------------------
+// Known system call names, by a hash of their characters (open addressing); a name's slot is its id.
+const NAME_SLOTS = 2048;
+const nameHashes = new Int32Array(NAME_SLOTS);
+/** Name by id (slot); '' for an empty slot. */
+const NAMES = (() => {
+    const names = new Array(NAME_SLOTS).fill('');
+    for (const n of LINUX_SYSCALLS) {
+        const h = nameHash(n, 0, n.length);
+        let slot = h & (NAME_SLOTS - 1);
+        while (names[slot] !== '')
+            slot = (slot + 1) & (NAME_SLOTS - 1);
+        names[slot] = n;
+        nameHashes[slot] = h;
+    }
+    return names;
+})();
+/** Ids of names that are not system calls (a caller's own TracedCall) start here. */
+const FIRST_OTHER_NAME_ID = NAME_SLOTS;
+/** The hash knownName expects: `h = h * 31 + c` over the characters, 32-bit. */
+function nameHash(s, a, b) {
+    let h = 0;
+    for (let i = a; i < b; i++)
+        h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+    return h;
+}
+/** The id of the known name at `s[p, p + len)` whose nameHash is `h`, or -1. */
+function knownName(s, p, len, h) {
+    for (let slot = h & (NAME_SLOTS - 1); NAMES[slot] !== ''; slot = (slot + 1) & (NAME_SLOTS - 1)) {
+        const n = NAMES[slot];
+        if (nameHashes[slot] === h && n.length === len && s.startsWith(n, p))
+            return slot;
+    }
+    return -1;
+}
+/** The id of a known system call name, or -1. */
+function nameId(name) {
+    return knownName(name, 0, name.length, nameHash(name, 0, name.length));
+}
+// ---------------------------------------------------------------------------------------------
+// Outcomes. Errors and `?` are shared (frozen) objects with an index; an `ok` value stays in the
+// call's text. Each outcome has a class (outcomeClass in align.ts) as a number: 0 ok, 1 none,
+// then one per errno name.
+const CLASS_OK = 0;
+const CLASS_NONE = 1;
+const errnoClasses = new Map();
+/** The class of an error outcome with this errno name. */
+function errnoClass(errno) {
+    let c = errnoClasses.get(errno);
+    if (c === undefined)
+        errnoClasses.set(errno, (c = errnoClasses.size + 2));
+    return c;
+}
+const ENOSYS_CLASS = errnoClass('ENOSYS');
+/** outcomeClass as a number. */
+function classOf(o) {
+    return o.kind === 'error' ? errnoClass(o.errno) : o.kind === 'none' ? CLASS_NONE : CLASS_OK;
+}
+const NONE = Object.freeze({ kind: 'none' });
+const outcomes = [NONE];
+const outcomeClasses = [CLASS_NONE];
+/** Shared outcomes are never more than this many (garbage can invent errno names). */
+const OUTCOMES_MAX = 16384;
+const NONE_INDEX = 0;
+const ukIndexes = new Map();
+const linuxIndexes = new Map();
+function addOutcome(o) {
+    if (outcomes.length >= OUTCOMES_MAX)
+        return -1;
+    outcomes.push(Object.freeze(o));
+    outcomeClasses.push(classOf(o));
+    return outcomes.length - 1;
+}
+/** The index of Unikraft's `(-N)` error outcome. */
+function ukErrorIndex(code) {
+    let i = ukIndexes.get(code);
+    if (i === undefined) {
+        i = addOutcome({ kind: 'error', errno: errnoName(code), code });
+        if (i >= 0)
+            ukIndexes.set(code, i);
+    }
+    return i;
+}
+/** The index of strace's `-1 ENAME` error outcome, or -1 when the table is full. */
+function linuxErrorIndex(errno) {
+    let i = linuxIndexes.get(errno);
+    if (i === undefined) {
+        const name = flat(errno);
+        i = addOutcome({ kind: 'error', errno: name, code: errnoCode(name) });
+        if (i >= 0)
+            linuxIndexes.set(name, i);
+    }
+    return i;
+}
+const okValues = new Map();
+/** An `ok` outcome; short values (fds, sizes, `0x0`, `OK`) share one object each. */
+function okValue(value) {
+    if (value.length > 24)
+        return { kind: 'ok', value };
+    let o = okValues.get(value);
+    if (!o) {
+        o = Object.freeze({ kind: 'ok', value });
+        if (okValues.size < OUTCOMES_MAX)
+            okValues.set(value, o);
+    }
+    return o;
+}
+// ---------------------------------------------------------------------------------------------
+/** Arena blocks: a call's text never straddles two. */
+const BLOCK = 1 << 20;
+/** Calls per page of slots (pages are added, never copied). */
+const PAGE_BITS = 14;
+const PAGE = 1 << PAGE_BITS;
+const OUTCOME_OK = -1;
+const OUTCOME_OBJECT = -2;
+class CallStore {
+    source;
+    n = 0;
+    pages = [];
+    /** Calls kept whole (what the compact form cannot hold: long or non-ASCII lines, odd results). */
+    objects = new Map();
+    blocks = [];
+    used = BLOCK;
+    /**
+     * `source`: the text the calls' offsets point into (parseTrace); null: their text is copied into
+     * the store's own arena (`add` with bytes).
+     */
+    constructor(source) {
+        this.source = source;
+    }
+    get length() {
+        return this.n;
+    }
+    /** Bytes held: the slots and the text arena (not `source`, nor the calls kept whole). */
+    get bytes() {
+        return this.pages.length * PAGE * 36 + this.blocks.length * BLOCK;
+    }
+    next() {
+        if ((this.n & (PAGE - 1)) === 0 && this.n >> PAGE_BITS === this.pages.length) {
+            this.pages.push({
+                f64: new Float64Array(2 * PAGE),
+                i32: new Int32Array(2 * PAGE),
+                u16: new Uint16Array(6 * PAGE)
+            });
+        }
+        return this.n++;
+    }
+    /**
+     * A call whose text is `source[at, at + len)` (or, with `bytes`, those bytes, copied), its args
+     * and value at offsets in that text. `pid` -1: none. `outcome`: a shared outcome's index, or -1
+     * for an ok value. Text at most TEXT_MAX long.
+     */
+    add(name, line, pid, outcome, bytes, at, len, argsAt, argsLen, valueAt, valueLen) {
+        const i = this.next();
+        const page = this.pages[i >> PAGE_BITS];
+        const j = i & (PAGE - 1);
+        if (bytes) {
+            if (this.used + len > BLOCK) {
+                this.blocks.push(Buffer.allocUnsafeSlow(BLOCK));
+                this.used = 0;
+            }
+            const block = this.blocks[this.blocks.length - 1];
+            const used = this.used;
+            if (len < 64)
+                for (let k = 0; k < len; k++)
+                    block[used + k] = bytes[at + k];
+            else
+                bytes.copy(block, used, at, at + len);
+            page.f64[2 * j + 1] = (this.blocks.length - 1) * BLOCK + used;
+            this.used = used + len;
+        }
+        else
+            page.f64[2 * j + 1] = at;
+        page.f64[2 * j] = line;
+        page.i32[2 * j] = pid;
+        page.i32[2 * j + 1] = outcome;
+        const u = page.u16;
+        const k = 6 * j;
+        u[k] = name;
+        u[k + 1] = len;
+        u[k + 2] = argsAt;
+        u[k + 3] = argsLen;
+        u[k + 4] = valueAt;
+        u[k + 5] = valueLen;
+    }
+    /** A shared outcome by its index. */
+    sharedOutcome(index) {
+        return outcomes[index];
+    }
+    /** A call kept whole. */
+    addObject(call) {
+        const i = this.next();
+        this.pages[i >> PAGE_BITS].i32[2 * (i & (PAGE - 1)) + 1] = OUTCOME_OBJECT;
+        this.objects.set(i, call);
+    }
+    outcomeAt(i) {
+        return this.pages[i >> PAGE_BITS].i32[2 * (i & (PAGE - 1)) + 1];
+    }
+    /** The name's id (NAMES); for a call kept whole whose name is not a system call, -1. */
+    nameId(i) {
+        const page = this.pages[i >> PAGE_BITS];
+        const j = i & (PAGE - 1);
+        if (page.i32[2 * j + 1] !== OUTCOME_OBJECT)
+            return page.u16[6 * j];
+        return nameId(this.objects.get(i).name);
+    }
+    name(i) {
+        const id = this.nameId(i);
+        return id >= 0 ? NAMES[id] : this.objects.get(i).name;
+    }
+    /** outcomeClass of call i as a number (classOf). */
+    outcomeClass(i) {
+        const o = this.outcomeAt(i);
+        if (o >= 0)
+            return outcomeClasses[o];
+        return o === OUTCOME_OK ? CLASS_OK : classOf(this.objects.get(i).outcome);
+    }
+    outcome(i) {
+        const o = this.outcomeAt(i);
+        if (o >= 0)
+            return outcomes[o];
+        if (o === OUTCOME_OBJECT)
+            return this.objects.get(i).outcome;
+        const u = this.pages[i >> PAGE_BITS].u16;
+        const k = 6 * (i & (PAGE - 1));
+        return okValue(clipHead(this.piece(i, u[k + 4], u[k + 5]), VALUE_MAX));
+    }
+    /** `len` characters of call i's text from `from`. */
+    piece(i, from, len) {
+        const at = this.pages[i >> PAGE_BITS].f64[2 * (i & (PAGE - 1)) + 1] + from;
+        if (this.source !== null)
+            return this.source.slice(at, at + len);
+        const block = this.blocks[Math.floor(at / BLOCK)];
+        const off = at % BLOCK;
+        return block.toString('latin1', off, off + len);
+    }
+    /** Call i as a TracedCall (a new object each time, but for calls kept whole). */
+    get(i) {
+        const page = this.pages[i >> PAGE_BITS];
+        const j = i & (PAGE - 1);
+        const o = page.i32[2 * j + 1];
+        if (o === OUTCOME_OBJECT)
+            return this.objects.get(i);
+        const u = page.u16;
+        const k = 6 * j;
+        const text = this.piece(i, 0, u[k + 1]);
+        const args = u[k + 3] === 0 ? '' : clipHead(text.slice(u[k + 2], u[k + 2] + u[k + 3]), ARGS_MAX);
+        const outcome = o >= 0 ? outcomes[o] : okValue(clipHead(text.slice(u[k + 4], u[k + 4] + u[k + 5]), VALUE_MAX));
+        const pid = page.i32[2 * j];
+        return { name: NAMES[u[k]], args, outcome, line: page.f64[2 * j], text, pid: pid < 0 ? null : pid };
+    }
+    toArray() {
+        const out = new Array(this.n);
+        for (let i = 0; i < this.n; i++)
+            out[i] = this.get(i);
+        return out;
+    }
+}
+
+// Aligns the Linux baseline's trace with Unikraft's and finds the first system call where they
+// differ in a way that matters. Both sides run the same binary with the same arguments, so their
+// sequences match call by call except for start-up noise (the loader's work, glibc's probes, calls
+// one kernel makes and the other does not). Alignment walks both sequences together and, where the
+// names part, looks ahead a bounded window for the nearest common call: linear in the trace length
+// (times the window), never quadratic, so two 100 000-call traces align in well under a second.
+// It reads names and outcome classes as numbers (from a CallStore without building any object);
+// only the divergence's two calls become TracedCall objects.
+/** How far ahead the walk looks for the next common call when the names part. */
+const WINDOW = 48;
+/** Divergences kept (distinct by call, outcome and path); a trace's first ones are the telling ones. */
+const MAX_DIVERGENCES = 64;
+/** Differing calls looked at (each builds two objects) before the walk stops collecting. */
+const MAX_EXAMINED = 4096;
+/**
+ * Paths the C library probes at every start and does without: a difference there is start-up
+ * noise, not the app's. glibc reads the online CPUs from /sys (get_nprocs, malloc's arenas) and
+ * falls back to sched_getaffinity; it asks nscd over a Unix socket before reading /etc/passwd.
+ */
+const NOISE_PATHS = [
+    '/sys/devices/system/cpu/online',
+    '/sys/devices/system/cpu/possible',
+    '/sys/devices/system/cpu',
+    '/proc/sys/vm/overcommit_memory',
+    '/proc/sys/kernel/rtsig-max',
+    '/var/run/nscd/socket',
+    '/run/nscd/socket'
+];
+/** The first quoted argument of a call (its path, for open/stat/connect...), if any. */
+function pathArgument(args) {
+    const m = /"((?:[^"\\]|\\.)*)"/.exec(args);
+    return m ? m[1] : null;
+}
+/**
+ * Start-up noise: a probe of the C library (NOISE_PATHS), or glibc's nscd client socket
+ * (socket(AF_UNIX) that Linux then connects to nscd's path and Unikraft refuses).
+ */
+function isNoise(a, nextLinux) {
+    const path = pathArgument(a.args);
+    if (path !== null && NOISE_PATHS.includes(path))
+        return true;
+    if (a.name === 'socket' && /^(AF_UNIX|AF_LOCAL|1)\b/.test(a.args) && nextLinux?.name === 'connect') {
+        const to = pathArgument(nextLinux.args);
+        return to !== null && NOISE_PATHS.includes(to);
+    }
+    return false;
+}
+/**
+ * The divergence that matters among those found (in trace order). An app that passed: the first.
+ * One that failed: where Unikraft stopped on its own (crash, exit), the last before the stop, the
+ * closest to it; where it ran on until stopped (a request failing each time, a retry loop), the one
+ * Unikraft repeated most, the earliest on a tie.
+ */
+function pickDivergence(found, o) {
+    if (found.length === 0)
         return null;
+    if (!o.appFailed)
+        return found[0];
+    if (o.unikraftStopped)
+        return found[found.length - 1];
+    return found.reduce((best, d) => (d.repeats > best.repeats ? d : best), found[0]);
+}
+function describeOutcome(o) {
+    if (o.kind === 'error')
+        return o.code !== null ? `${o.errno} (-${o.code})` : o.errno;
+    return o.kind === 'none' ? '? (does not return)' : o.value;
+}
+/** Calls whose difference is no incompatibility: glibc probes and tolerates them, or the kernel's own loader. */
+function ignorable(name) {
+    return TOLERATED_SYSCALLS.has(name) || name === 'execve';
+}
+function sideOf(source, others) {
+    const idOf = (name) => {
+        const id = nameId(name);
+        if (id >= 0)
+            return id;
+        let v = others.get(name);
+        if (v === undefined)
+            others.set(name, (v = FIRST_OTHER_NAME_ID + others.size));
+        return v;
+    };
+    const store = source instanceof CallStore ? source : Array.isArray(source) ? null : source.store;
+    if (store) {
+        const n = store.length;
+        const ids = new Int32Array(n);
+        const classes = new Int32Array(n);
+        for (let i = 0; i < n; i++) {
+            const id = store.nameId(i);
+            ids[i] = id >= 0 ? id : idOf(store.name(i));
+            classes[i] = store.outcomeClass(i);
+        }
+        return { ids, classes, name: i => store.name(i), get: i => store.get(i) };
+    }
+    const calls = Array.isArray(source) ? source : source.calls;
+    const ids = new Int32Array(calls.length);
+    const classes = new Int32Array(calls.length);
+    for (let i = 0; i < calls.length; i++) {
+        ids[i] = idOf(calls[i].name);
+        classes[i] = classOf(calls[i].outcome);
+    }
+    return { ids, classes, name: i => calls[i].name, get: i => calls[i] };
+}
+function alignTraces(linuxCalls, unikraftCalls, o) {
+    const others = new Map();
+    const linux = sideOf(linuxCalls, others);
+    const unikraft = sideOf(unikraftCalls, others);
+    const L = linux.ids;
+    const U = unikraft.ids;
+    // Which name ids are ignorable, and a scratch table (first offset of a name in Unikraft's window).
+    const idCount = FIRST_OTHER_NAME_ID + others.size;
+    const skip = new Uint8Array(idCount);
+    for (let id = 0; id < NAMES.length; id++)
+        if (NAMES[id] !== '' && ignorable(NAMES[id]))
+            skip[id] = 1;
+    for (const [name, id] of others)
+        if (ignorable(name))
+            skip[id] = 1;
+    const firstInWindow = new Int32Array(idCount).fill(-1);
+    let i = 0;
+    let j = 0;
+    let matched = 0;
+    const found = [];
+    const seen = new Set();
+    let examined = 0;
+    while (i < L.length && j < U.length) {
+        if (L[i] === U[j]) {
+            matched++;
+            if (skip[L[i]] === 0 &&
+                linux.classes[i] !== unikraft.classes[j] &&
+                found.length < MAX_DIVERGENCES &&
+                examined++ < MAX_EXAMINED) {
+                const a = linux.get(i);
+                const b = unikraft.get(j);
+                const path = pathArgument(a.args);
+                const ukPath = pathArgument(b.args);
+                // The same call on other paths is the walk pairing two different opens, not a difference.
+                const otherPath = path !== null && ukPath !== null && path !== ukPath;
+                const key = `${a.name}\0${unikraft.classes[j]}\0${path ?? ''}`;
+                if (!otherPath && !seen.has(key) && !isNoise(a, i + 1 < L.length ? linux.get(i + 1) : null)) {
+                    found.push({
+                        kind: 'same-call',
+                        syscall: a.name,
+                        // strace decodes arguments (IPPROTO_TCP, TCP_CORK); the shim prints numbers.
+                        args: a.args || b.args,
+                        linux: describeOutcome(a.outcome),
+                        unikraft: describeOutcome(b.outcome),
+                        linuxIndex: i,
+                        unikraftIndex: j,
+                        evidence: { linux: a, unikraft: b },
+                        repeats: 0
+                    });
+                }
+                seen.add(key);
+            }
+            i++;
+            j++;
+            continue;
+        }
+        // Nearest common call within the window: smallest k + l with L[i+k] === U[j+l] (then smallest
+        // k), from the first offset of each name in U's window: O(WINDOW), not O(WINDOW²).
+        const lMax = Math.min(WINDOW - 1, U.length - 1 - j);
+        const kMax = Math.min(WINDOW - 1, L.length - 1 - i);
+        for (let l = lMax; l >= 0; l--)
+            firstInWindow[U[j + l]] = l;
+        let best = Infinity;
+        let bestK = 0;
+        let bestL = 0;
+        for (let k = 0; k <= kMax && k < best; k++) {
+            const l = firstInWindow[L[i + k]];
+            if (l >= 0 && k + l < best) {
+                best = k + l;
+                bestK = k;
+                bestL = l;
+            }
+        }
+        for (let l = 0; l <= lMax; l++)
+            firstInWindow[U[j + l]] = -1;
+        if (best !== Infinity) {
+            i += bestK;
+            j += bestL;
+        }
+        else {
+            i++;
+            j++;
+        }
+    }
+    // Unikraft stopped (crashed, aborted) where Linux went on: the first call it never reached.
+    if (found.length === 0 && o.unikraftStopped && j >= U.length && i < L.length) {
+        while (i < L.length && skip[L[i]] === 1)
+            i++;
+        if (i < L.length) {
+            const a = linux.get(i);
+            found.push({
+                kind: 'unreached',
+                syscall: a.name,
+                args: a.args,
+                linux: describeOutcome(a.outcome),
+                unikraft: null,
+                linuxIndex: i,
+                unikraftIndex: null,
+                evidence: { linux: a, unikraft: null },
+                repeats: 0
+            });
+        }
+    }
+    // How often Unikraft made each divergent call with the same outcome (one pass over its classes).
+    // Keys are numbers (name id and outcome class packed): no string per call on long traces.
+    const keyAt = (k) => U[k] * 0x10000 + (unikraft.classes[k] & 0xffff);
+    const wanted = new Map();
+    for (const d of found) {
+        if (d.unikraftIndex === null)
+            continue;
+        const k = keyAt(d.unikraftIndex);
+        wanted.set(k, [...(wanted.get(k) ?? []), d]);
+    }
+    if (wanted.size > 0) {
+        for (let k = 0; k < U.length; k++) {
+            const ds = wanted.get(keyAt(k));
+            if (ds)
+                for (const d of ds)
+                    d.repeats++;
+        }
+    }
+    const divergence = pickDivergence(found, {
+        appFailed: o.appFailed ?? false,
+        unikraftStopped: o.unikraftStopped
+    });
+    const counts = new Map();
+    for (let k = 0; k < U.length; k++) {
+        if (unikraft.classes[k] === ENOSYS_CLASS) {
+            const name = unikraft.name(k);
+            counts.set(name, (counts.get(name) ?? 0) + 1);
+        }
+    }
+    const unsupported = [...counts].map(([syscall, count]) => ({
+        syscall,
+        count,
+        tolerated: TOLERATED_SYSCALLS.has(syscall)
+    }));
+    return { matched, divergence, divergences: found, unsupported };
+}
+
+// System-call traces of both sides in one model: Unikraft's syscall shim (`LIBSYSCALL_SHIM_STRACE`,
+// lib/syscall_shim/uk_prsyscall.c: `name(args) = result`, one console line per call, after it
+// returns, mixed into the app's own output) and Linux's `strace -f` (`[pid] name(args) = result`).
+// Parsing never throws and keeps memory bounded: a trace past `maxCalls` is cut and says so, each
+// call's strings are clipped (args to ARGS_MAX, the evidence line to TEXT_MAX characters), and the
+// calls are kept compactly (call-store.ts) until someone asks for them as objects.
+//
+// Speed: the scanner walks the text with indexOf and charCodeAt, never slices a line that is not a
+// call, and reads the common line (`[pid] name(args) = result`, nothing else on it) without a
+// regular expression or an allocation; every other candidate line goes through `parseCallLine`,
+// the reference. trace-file.ts feeds the same scanner bytes read in chunks (a file of any size).
+const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]/g;
+/** A call's start: a known system call name and `(`, anywhere on the line (app output may precede it). */
+const CALL_START = /([a-z_][a-z0-9_]{1,30})\(/g;
+/** A line that starts like a call: counted as unreadable when it does not parse. */
+const CALL_LIKE = /^\s*(?:\[pid\s+\d+\]\s+|\d+\s+)?[a-z_0-9]+\(/;
+/** `Function not implemented (-38)`, `-1 ENOENT (No such file or directory)`, `0x0`, `OK`, `?`. */
+function readOutcome(result) {
+    const r = result.trim();
+    if (r === '?')
+        return { kind: 'none' };
+    // Plain values (most calls): a number, 0x..., OK, va:0x...
+    if (/^(?:0x[0-9a-f]+|\d+|OK|va:0x[0-9a-f]+)$/.test(r))
+        return okValue(clipHead(r, VALUE_MAX));
+    const uk = /\(-(\d{1,4})\)$/.exec(r);
+    if (uk)
+        return { kind: 'error', errno: errnoName(Number(uk[1])), code: Number(uk[1]) };
+    const linux = /^-1 (E[A-Z0-9]+)\b/.exec(r);
+    if (linux) {
+        return { kind: 'error', errno: linux[1], code: errnoCode(linux[1]) };
+    }
+    if (/^-\d+ E[A-Z]/.test(r))
+        return null;
+    return r === '' ? null : okValue(clipHead(r.split(/\s+\(/)[0], VALUE_MAX));
+}
+/**
+ * One traced call from a line of either tracer, or null. The call is the last known system call
+ * name on the line whose `(...) = result` closes it, so app output printed without a newline before
+ * it (`hellowrite(fd:1, ...) = 6`) does not hide it.
+ */
+function parseCallLine(raw, line) {
+    let text = raw;
+    if (text.includes('\x1b'))
+        text = text.replace(ANSI, '');
+    if (text.includes('\r'))
+        text = text.replace(/\r/g, '');
+    let pid = null;
+    const c0 = text.charCodeAt(0);
+    if (c0 === 91 /* [ */ || (c0 >= 48 && c0 <= 57)) {
+        const pidPrefix = /^(?:\[pid\s+(\d+)\]|(\d+))\s+/.exec(text);
+        if (pidPrefix) {
+            pid = Number(pidPrefix[1] ?? pidPrefix[2]);
+            text = text.slice(pidPrefix[0].length);
+        }
+    }
+    const eq = text.lastIndexOf(' = ');
+    if (eq < 0)
+        return null;
+    let start = -1;
+    let name = '';
+    // The common case: the line starts with the call.
+    const paren = text.indexOf('(');
+    if (paren > 0 && paren < eq && LINUX_SYSCALLS.has(text.slice(0, paren))) {
+        start = 0;
+        name = text.slice(0, paren);
+    }
+    CALL_START.lastIndex = 0;
+    for (let m = start < 0 ? CALL_START.exec(text) : null; m && m.index < eq && start < 0; m = CALL_START.exec(text)) {
+        // The name may have app output glued before it (`hellowrite(`): its longest known suffix.
+        for (let k = 0; k < m[1].length - 2; k++) {
+            if (LINUX_SYSCALLS.has(m[1].slice(k))) {
+                start = m.index + k;
+                name = m[1].slice(k);
+                break;
+            }
+        }
+    }
+    if (start < 0)
+        return null;
+    const close = text.lastIndexOf(')', eq);
+    if (close < start + name.length)
+        return null;
+    let outcome = readOutcome(text.slice(eq + 3));
+    if (!outcome)
+        return null;
+    let args = clipHead(text.slice(start + name.length + 1, close).trim(), ARGS_MAX);
+    let evidence = clipText(text.slice(start).trim());
+    // A long line (app output before the call): keep no slice of it alive.
+    if (raw.length > TEXT_MAX) {
+        args = flat(args);
+        evidence = flat(evidence);
+        if (outcome.kind === 'ok')
+            outcome = okValue(flat(outcome.value));
+        else if (outcome.kind === 'error')
+            outcome = { ...outcome, errno: flat(outcome.errno) };
+    }
+    return { name: NAMES[nameId(name)], args, outcome, line, text: evidence, pid };
+}
+/** The ParsedTrace of a scanner's calls (with `more` fields); `calls` is built on first use. */
+function parsedTrace(scanner, more) {
+    const store = scanner.store;
+    let calls = null;
+    const r = {};
+    Object.defineProperty(r, 'calls', {
+        enumerable: true,
+        configurable: true,
+        get: () => (calls ??= store.toArray()),
+        // Calls set by hand replace the store's (which would no longer say the same).
+        set: (v) => {
+            calls = v;
+            r.store = undefined;
+        }
+    });
+    r.unreadable = scanner.unreadable;
+    r.truncated = scanner.truncated;
+    Object.assign(r, more);
+    Object.defineProperty(r, 'store', { value: store, enumerable: false, writable: true, configurable: true });
+    return r;
+}
+// ---------------------------------------------------------------------------------------------
+// The scanner.
+/** JavaScript's `\s` (what `trim` removes). */
+function isSpace(c) {
+    if (c === 32 || (c >= 9 && c <= 13))
+        return true;
+    if (c < 160)
+        return false;
+    return (c === 160 ||
+        c === 5760 ||
+        (c >= 8192 && c <= 8202) ||
+        c === 8232 ||
+        c === 8233 ||
+        c === 8239 ||
+        c === 8287 ||
+        c === 12288 ||
+        c === 65279);
+}
+const isDigit = (c) => c >= 48 && c <= 57;
+const NOWHERE = Number.MAX_SAFE_INTEGER;
+/** NOWHERE for indexOf's -1. */
+const at = (i) => (i < 0 ? NOWHERE : i);
+const HIGH = /[\x80-\xff]/g;
+/**
+ * Reads the lines handed to it, in order, into a CallStore: from the string parseTrace was given
+ * (the store keeps offsets into it), or from bytes read as Latin-1 (trace-file.ts: the store copies
+ * the calls' bytes, so no chunk stays in memory).
+ */
+class CallScanner {
+    maxCalls;
+    store;
+    unreadable = 0;
+    truncated = false;
+    /** Lines that were not valid UTF-8 (byte input only). */
+    binaryLines = 0;
+    /** Lines begun so far (the line number of the line being read). */
+    line = 0;
+    // Next index (at or after the current line) of ' = ', '(', '\r', ESC, a byte ≥ 0x80 in the
+    // string being scanned: each search runs once over the text, not once per line.
+    nextEq = -1;
+    nextParen = -1;
+    nextCr = -1;
+    nextEsc = -1;
+    nextHigh = -1;
+    // What fast() read from a line: positions in its string, the name, pid and outcome.
+    p = 0;
+    paren = 0;
+    close = 0;
+    ra = 0;
+    rb = 0;
+    vb = 0;
+    pid = -1;
+    name = 0;
+    outcome = 0;
+    /** `source`: the string parseTrace scans (calls are kept as offsets into it); null for bytes. */
+    constructor(maxCalls, source) {
+        this.maxCalls = maxCalls;
+        this.store = new CallStore(source);
+    }
+    /**
+     * Reads the lines of `s[from, to)`: each ends at a `\n`; with `final`, so does the text after the
+     * last one (the last line of the input). Without `final` the text after the last `\n` is ignored
+     * (the caller passes only whole lines). `src`: the bytes `s` was decoded from as Latin-1 (offset
+     * 0 is `s[0]`). Returns false once maxCalls is reached (truncated).
+     */
+    scan(s, from, to, final, src) {
+        this.nextEq = this.nextParen = this.nextCr = this.nextEsc = this.nextHigh = -1;
+        let pos = from;
+        for (;;) {
+            let nl = s.indexOf('\n', pos);
+            if (nl < 0 || nl >= to) {
+                if (!final)
+                    return true;
+                nl = to;
+            }
+            this.line++;
+            const a = pos;
+            pos = nl + 1;
+            if (src && !src.utf8 && !isUtf8(src.bytes.subarray(a, nl)))
+                this.binaryLines++;
+            // Cheap filter first: a call line has ` = ` and `(`.
+            if (nl - a >= 6) {
+                if (this.nextEq < a)
+                    this.nextEq = at(s.indexOf(' = ', a));
+                if (this.nextEq + 3 <= nl) {
+                    if (this.nextParen < a)
+                        this.nextParen = at(s.indexOf('(', a));
+                    if (this.nextParen < nl && !this.candidate(s, a, nl, src))
+                        return false;
+                }
+            }
+            if (nl >= to)
+                return true;
+        }
+    }
+    /** A line with ` = ` and `(`. False once maxCalls is reached. */
+    candidate(s, a, b, src) {
+        if (src && !src.ascii) {
+            if (this.nextHigh < a) {
+                HIGH.lastIndex = a;
+                this.nextHigh = HIGH.exec(s)?.index ?? NOWHERE;
+            }
+            // Not ASCII: the line is its UTF-8 decoding, read on its own (kept whole if a call).
+            if (this.nextHigh < b) {
+                const line = src.bytes.toString('utf8', a, b);
+                const saved = [this.nextEq, this.nextParen, this.nextCr, this.nextEsc];
+                this.nextEq = this.nextCr = this.nextEsc = -1;
+                const r = this.fast(line, 0, line.length) ? this.keep(line, null, true) : this.general(line);
+                [this.nextEq, this.nextParen, this.nextCr, this.nextEsc] = saved;
+                return r;
+            }
+        }
+        if (this.fast(s, a, b))
+            return this.keep(s, src ? src.bytes : null, false);
+        return this.general(src ? src.bytes.toString('latin1', a, b) : s.slice(a, b));
+    }
+    /** A line the fast path does not read: the reference parser decides. */
+    general(raw) {
+        const call = parseCallLine(raw, this.line);
+        if (!call) {
+            if (CALL_LIKE.test(raw))
+                this.unreadable++;
+            return true;
+        }
+        if (this.store.length >= this.maxCalls) {
+            this.truncated = true;
+            return false;
+        }
+        this.store.addObject(call);
+        return true;
+    }
+    /** Stores what fast() read from `s` (`bytes`: its bytes); `whole`: as an object. */
+    keep(s, bytes, whole) {
+        const store = this.store;
+        if (store.length >= this.maxCalls) {
+            this.truncated = true;
+            return false;
+        }
+        const { p, paren, close, ra, rb, vb, outcome } = this;
+        let aa = paren + 1;
+        let ab = close;
+        while (aa < ab && isSpace(s.charCodeAt(aa)))
+            aa++;
+        while (ab > aa && isSpace(s.charCodeAt(ab - 1)))
+            ab--;
+        const long = rb - p > TEXT_MAX;
+        if (!whole && !long && outcome !== -2 && (bytes !== null || s === store.source)) {
+            store.add(this.name, this.line, this.pid, outcome, bytes, p, rb - p, aa - p, ab - aa, ra - p, vb - ra);
+            return true;
+        }
+        // Kept whole: fresh strings (from the bytes, or flattened when cut from a long line).
+        const full = bytes ? bytes.toString('latin1', p, rb) : s.slice(p, rb);
+        const cut = (x, y, max) => {
+            const piece = clipHead(full.slice(x - p, y - p), max);
+            return long ? flat(piece) : piece;
+        };
+        const o = outcome >= 0
+            ? store.sharedOutcome(outcome)
+            : outcome === -1
+                ? okValue(cut(ra, vb, VALUE_MAX))
+                : { kind: 'error', errno: flat(s.slice(ra + 3, vb)), code: errnoCode(s.slice(ra + 3, vb)) };
+        store.addObject({
+            name: NAMES[this.name],
+            args: aa === ab ? '' : cut(aa, ab, ARGS_MAX),
+            outcome: o,
+            line: this.line,
+            text: long ? clipText(full) : full,
+            pid: this.pid < 0 ? null : this.pid
+        });
+        return true;
+    }
+    /**
+     * Reads the common line without regular expressions: `[pid N] ` or `N ` or nothing, a known
+     * name, `(args)`, ` = `, a result, nothing else (no ANSI, no CR but trailing ones). False when
+     * the line is anything else: parseCallLine then decides (the same answer, slower).
+     */
+    fast(s, a, b) {
+        let end = b;
+        while (end > a && s.charCodeAt(end - 1) === 13)
+            end--;
+        if (this.nextCr < a)
+            this.nextCr = at(s.indexOf('\r', a));
+        if (this.nextCr < end)
+            return false;
+        if (this.nextEsc < a)
+            this.nextEsc = at(s.indexOf('\x1b', a));
+        if (this.nextEsc < b)
+            return false;
+        // `[pid N] ` (strace -f, several processes) or `N ` (strace -f -o file).
+        let p = a;
+        let pid = -1;
+        let c = s.charCodeAt(p);
+        if (c === 91 /* [ */) {
+            if (!s.startsWith('[pid', p))
+                return false;
+            let q = p + 4;
+            while (q < end && isSpace(s.charCodeAt(q)))
+                q++;
+            if (q === p + 4)
+                return false;
+            const d = q;
+            while (q < end && isDigit(s.charCodeAt(q)))
+                q++;
+            if (q === d || q - d > 9 || s.charCodeAt(q) !== 93 /* ] */)
+                return false;
+            if (q + 1 >= end || !isSpace(s.charCodeAt(q + 1)))
+                return false;
+            pid = digits(s, d, q);
+            p = q + 1;
+            while (p < end && isSpace(s.charCodeAt(p)))
+                p++;
+        }
+        else if (isDigit(c)) {
+            let q = p;
+            while (q < end && isDigit(s.charCodeAt(q)))
+                q++;
+            if (q - p > 9 || q >= end || !isSpace(s.charCodeAt(q)))
+                return false;
+            pid = digits(s, p, q);
+            p = q;
+            while (p < end && isSpace(s.charCodeAt(p)))
+                p++;
+        }
+        // The name, right at the start, and its `(`.
+        let h = 0;
+        let q = p;
+        while (q < end) {
+            c = s.charCodeAt(q);
+            if ((c >= 97 && c <= 122) || isDigit(c) || c === 95) {
+                h = (Math.imul(h, 31) + c) | 0;
+                q++;
+            }
+            else
+                break;
+        }
+        if (q === p || q - p > 40 || c !== 40 /* ( */ || q >= end)
+            return false;
+        const name = knownName(s, p, q - p, h);
+        if (name < 0)
+            return false;
+        const paren = q;
+        // The last ` = ` of the line (nextEq is its first).
+        let eq = this.nextEq;
+        for (;;) {
+            const n = s.indexOf(' = ', eq + 1);
+            if (n < 0 || n + 3 > end) {
+                this.nextEq = at(n);
+                break;
+            }
+            eq = n;
+        }
+        if (eq <= paren || eq + 3 > end)
+            return false;
+        let close = eq - 1;
+        while (close > paren && s.charCodeAt(close) !== 41 /* ) */)
+            close--;
+        if (close === paren)
+            return false;
+        // The result, trimmed.
+        let ra = eq + 3;
+        let rb = end;
+        while (ra < rb && isSpace(s.charCodeAt(ra)))
+            ra++;
+        while (rb > ra && isSpace(s.charCodeAt(rb - 1)))
+            rb--;
+        if (ra === rb)
+            return false;
+        let outcome;
+        let vb = rb;
+        c = s.charCodeAt(ra);
+        const uk = ukErrorCode(s, ra, rb);
+        if (rb - ra === 1 && c === 63 /* ? */)
+            outcome = NONE_INDEX;
+        else if (uk >= 0) {
+            outcome = ukErrorIndex(uk);
+            if (outcome < 0)
+                return false;
+        }
+        else if (c === 45 /* - */) {
+            // `-1 ENOENT (No such file or directory)`; any other negative result: the reference decides.
+            if (rb - ra < 5 || s.charCodeAt(ra + 1) !== 49 || s.charCodeAt(ra + 2) !== 32)
+                return false;
+            if (s.charCodeAt(ra + 3) !== 69 /* E */)
+                return false;
+            let k = ra + 4;
+            while (k < rb && (isDigit((c = s.charCodeAt(k))) || (c >= 65 && c <= 90)))
+                k++;
+            if (k === ra + 4 || k - ra > 40)
+                return false;
+            if (k < rb && ((c >= 97 && c <= 122) || c === 95))
+                return false;
+            outcome = linuxErrorIndex(s.slice(ra + 3, k));
+            if (outcome < 0) {
+                outcome = -2; // a new errno name past the table's bound: the call is kept whole
+                vb = k;
+            }
+        }
+        else {
+            // A value, up to any ` (comment)`: `0 (Timeout)`.
+            outcome = -1;
+            for (let k = ra + 1; k < rb; k++) {
+                if (s.charCodeAt(k) === 40 /* ( */ && isSpace(s.charCodeAt(k - 1))) {
+                    vb = k - 1;
+                    while (vb > ra && isSpace(s.charCodeAt(vb - 1)))
+                        vb--;
+                    break;
+                }
+            }
+        }
+        this.p = p;
+        this.paren = paren;
+        this.close = close;
+        this.ra = ra;
+        this.rb = rb;
+        this.vb = vb;
+        this.pid = pid;
+        this.name = name;
+        this.outcome = outcome;
+        return true;
+    }
+}
+/** The decimal number `s[a, b)` (at most 9 digits). */
+function digits(s, a, b) {
+    let v = 0;
+    for (let i = a; i < b; i++)
+        v = v * 10 + s.charCodeAt(i) - 48;
+    return v;
+}
+/** N of a result ending in `(-N)` (1 to 4 digits: Unikraft's `Function not implemented (-38)`), else -1. */
+function ukErrorCode(s, ra, rb) {
+    if (s.charCodeAt(rb - 1) !== 41 /* ) */)
+        return -1;
+    let k = rb - 2;
+    while (k >= ra && k > rb - 7 && isDigit(s.charCodeAt(k)))
+        k--;
+    const n = rb - 2 - k;
+    if (n < 1 || n > 4 || k - 1 < ra)
+        return -1;
+    if (s.charCodeAt(k) !== 45 /* - */ || s.charCodeAt(k - 1) !== 40 /* ( */)
+        return -1;
+    return digits(s, k + 1, rb - 1);
+}
+
+// A trace of any size read with bounded memory: bytes in chunks (a console log of the Unikraft
+// trace kernel, strace's output file), lines carried across chunks as bytes (so a chunk may end in
+// the middle of a line or of a UTF-8 character), at most `maxBytes` read, and garbage (binary,
+// invalid UTF-8, NULs) counted, never thrown. The calls are those parseTrace finds in the same text
+// decoded as UTF-8, with the same line numbers; only the calls' bytes are kept (CallStore).
+/** The default maxBytes. */
+const TRACE_MAX_BYTES = 64 * 1024 * 1024;
+/** A line longer than this is read by its last LINE_MAX bytes (a call sits at the end of its line). */
+const LINE_MAX = 256 * 1024;
+const CHUNK = 1024 * 1024;
+/**
+ * Streaming parse of a trace's bytes: `push` chunks in order (any sizes, any boundaries), then
+ * `end` once. Never throws on content; memory is the calls kept plus one line (LINE_MAX at most).
+ */
+class TraceParser {
+    scanner;
+    maxBytes;
+    carry = Buffer.alloc(0);
+    carryLen = 0;
+    bytesRead = 0;
+    truncatedBy = null;
+    ended = false;
+    constructor(opts = {}) {
+        this.scanner = new CallScanner(opts.maxCalls ?? 1_000_000, null);
+        this.maxBytes = Math.max(0, opts.maxBytes ?? TRACE_MAX_BYTES);
+    }
+    /** False once reading has stopped (a limit reached): later chunks are ignored. */
+    get reading() {
+        return this.truncatedBy === null && !this.ended;
+    }
+    /** Bytes that may still be read before the limit. */
+    get room() {
+        return this.maxBytes - this.bytesRead;
+    }
+    /** The next bytes of the trace; returns `reading`. */
+    push(chunk) {
+        if (!this.reading || chunk.length === 0)
+            return this.reading;
+        let buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        const room = this.maxBytes - this.bytesRead;
+        const over = buf.length > room;
+        if (over)
+            buf = buf.subarray(0, room);
+        this.bytesRead += buf.length;
+        if (!this.lines(buf))
+            this.truncatedBy = 'maxCalls';
+        else if (over)
+            this.truncatedBy = 'maxBytes';
+        return this.reading;
+    }
+    /** The whole lines of buf (the first one completing the carried line); the rest is carried. */
+    lines(buf) {
+        let start = 0;
+        if (this.carryLen > 0) {
+            const nl = buf.indexOf(10);
+            if (nl < 0) {
+                this.toCarry(buf);
+                return true;
+            }
+            this.toCarry(buf.subarray(0, nl + 1));
+            const line = this.carry.subarray(0, this.carryLen);
+            this.carryLen = 0;
+            if (!this.region(line, false))
+                return false;
+            start = nl + 1;
+        }
+        const last = buf.lastIndexOf(10);
+        if (last >= start) {
+            if (!this.region(buf.subarray(start, last + 1), false))
+                return false;
+            start = last + 1;
+        }
+        if (start < buf.length)
+            this.toCarry(buf.subarray(start));
+        return true;
+    }
+    /** Appends to the carried (unfinished) line, keeping its last LINE_MAX bytes. */
+    toCarry(piece) {
+        if (piece.length >= LINE_MAX) {
+            this.carry = this.carry.length >= LINE_MAX ? this.carry : Buffer.allocUnsafe(LINE_MAX);
+            piece.copy(this.carry, 0, piece.length - LINE_MAX);
+            this.carryLen = LINE_MAX;
+            return;
+        }
+        let len = this.carryLen;
+        if (len + piece.length > LINE_MAX) {
+            // Drop the line's oldest bytes.
+            const keep = LINE_MAX - piece.length;
+            this.carry.copy(this.carry, 0, len - keep, len);
+            len = keep;
+        }
+        if (len + piece.length > this.carry.length) {
+            const bigger = Buffer.allocUnsafe(Math.min(LINE_MAX, Math.max(4096, 2 * (len + piece.length))));
+            this.carry.copy(bigger, 0, 0, len);
+            this.carry = bigger;
+        }
+        piece.copy(this.carry, len);
+        this.carryLen = len + piece.length;
+    }
+    /** Reads bytes made of whole lines (`final`: the last line may lack its `\n`). */
+    region(bytes, final) {
+        const ascii = isAscii(bytes);
+        const src = { bytes, ascii, utf8: ascii || isUtf8(bytes) };
+        const s = bytes.toString('latin1');
+        return this.scanner.scan(s, 0, s.length, final, src);
+    }
+    /** The trace read; `fileBytes` when the caller knows the whole size. */
+    end(fileBytes = null) {
+        if (!this.ended) {
+            this.ended = true;
+            // The last line, unless the byte limit cut it.
+            if (this.truncatedBy === null && this.carryLen > 0) {
+                if (!this.region(this.carry.subarray(0, this.carryLen), true))
+                    this.truncatedBy = 'maxCalls';
+            }
+            this.carryLen = 0;
+            this.carry = Buffer.alloc(0);
+        }
+        const s = this.scanner;
+        const result = parsedTrace(s, {
+            bytesRead: this.bytesRead,
+            fileBytes,
+            truncatedBy: this.truncatedBy,
+            lines: s.line,
+            binaryLines: s.binaryLines,
+            error: null,
+            notes: []
+        });
+        result.truncated = this.truncatedBy !== null;
+        result.notes = traceNotes(result);
+        return result;
+    }
+}
+/**
+ * Every call of the trace file at `path`, reading at most `maxBytes` (default 64 MiB) in chunks:
+ * memory stays bounded whatever the file's size. Never throws: a file that cannot be opened or
+ * read gives no calls and `error`; garbage gives no calls, counts and a note.
+ */
+async function parseTraceFile(path, opts = {}) {
+    const parser = new TraceParser(opts);
+    const chunkBytes = Math.max(1, Math.floor(opts.chunkBytes ?? CHUNK));
+    let size = null;
+    let error = null;
     try {
-        const doc = distExports.parse(await readFile(kraftfile, 'utf8'));
-        const cmd = doc?.cmd;
-        if (Array.isArray(cmd))
-            return cmd.map(String);
-        if (typeof cmd === 'string')
-            return splitWordsFor('Kraftfile cmd', cmd);
+        const fh = await open(path, 'r');
+        try {
+            const st = await fh.stat();
+            size = st.isFile() ? st.size : null;
+            const buf = Buffer.allocUnsafe(chunkBytes);
+            while (parser.reading) {
+                // One byte past the limit tells a file of exactly maxBytes from a longer one.
+                const want = Math.min(chunkBytes, parser.room + 1);
+                const { bytesRead } = await fh.read(buf, 0, want, null);
+                if (bytesRead === 0)
+                    break;
+                parser.push(buf.subarray(0, bytesRead));
+            }
+        }
+        finally {
+            await fh.close();
+        }
     }
     catch (err) {
-        throw new ConfigurationError('Kraftfile', `Kraftfile ${kraftfile} could not be read: ${toError(err).message}`);
+        error = err.message ?? String(err);
     }
-    return null;
+    const result = parser.end(size);
+    if (error !== null) {
+        result.error = error;
+        result.notes = traceNotes(result);
+    }
+    return result;
 }
-function buildResult(r) {
-    const { options, main } = r;
-    const failure = r.failure ?? main?.error;
-    // Without a boot (preflight stopped it, or it failed earlier) the findings alone decide.
-    const preBoot = main
-        ? null
-        : computeVerdict({
-            probes: [],
-            findings: [...r.extraFindings, ...r.preflightFindings],
-            allow: options.allow
+const mib = (n) => n >= 1024 * 1024
+    ? `${(n / (1024 * 1024)).toFixed(1)} MiB`
+    : n >= 1024
+        ? `${(n / 1024).toFixed(1)} KiB`
+        : `${n} bytes`;
+/** What a reader should know about how a trace was read. */
+function traceNotes(r) {
+    const notes = [];
+    const count = r.store?.length ?? r.calls.length;
+    if (r.error !== null)
+        notes.push(`the trace could not be read${r.bytesRead > 0 ? ` past ${mib(r.bytesRead)}` : ''}: ${r.error}`);
+    else if (count === 0 && (r.unreadable > 0 || r.binaryLines > 0)) {
+        const why = [
+            r.binaryLines > 0 ? `${r.binaryLines} lines are not text` : '',
+            r.unreadable > 0 ? `${r.unreadable} lines look like calls but could not be read` : ''
+        ].filter(Boolean);
+        notes.push(`the trace could not be read: no system call in ${mib(r.bytesRead)} (${why.join(', ')})`);
+    }
+    if (r.truncatedBy === 'maxBytes') {
+        const of = r.fileBytes !== null ? ` of ${mib(r.fileBytes)}` : '';
+        notes.push(`the trace was cut after ${mib(r.bytesRead)}${of} (${count} calls read): the rest was not read`);
+    }
+    else if (r.truncatedBy === 'maxCalls') {
+        notes.push(`the trace was cut after ${count} calls (${mib(r.bytesRead)} read): the rest was not read`);
+    }
+    return notes;
+}
+
+/** What to change for a divergence in a known call; null when nothing specific is known. */
+function knownFix(d) {
+    const args = d.args;
+    switch (d.syscall) {
+        case 'sendfile':
+        case 'sendfile64':
+            return 'This Unikraft build has no sendfile: turn it off in the app (nginx: `sendfile off;`), or use a Unikraft release whose vfscore/posix-socket provides it.';
+        case 'setsockopt':
+            if (/TCP_CORK|\b3\b/.test(args) && /IPPROTO_TCP|SOL_TCP|\b6\b/.test(args))
+                return 'lwIP has no TCP_CORK: turn it off in the app (nginx: `tcp_nopush off;`).';
+            if (/TCP_NODELAY|TCP_KEEP/.test(args))
+                return 'lwIP refused this TCP option: turn the option off in the app.';
+            return 'The network stack (lwIP) refused this socket option: turn the option off in the app, or allow-list the finding if it copes.';
+        case 'eventfd2':
+        case 'eventfd':
+            return "Enable Unikraft's eventfd (`CONFIG_LIBPOSIX_EVENT`), or configure the app not to use it.";
+        case 'epoll_create1':
+        case 'epoll_ctl':
+        case 'epoll_pwait':
+        case 'epoll_wait':
+            return "Enable Unikraft's epoll (`CONFIG_LIBPOSIX_EVENT`) in the kernel, or switch the app to poll/select.";
+        case 'socketpair':
+        case 'socket':
+            if (/AF_UNIX|AF_LOCAL|\b1\b/.test(args.split(',')[0] ?? ''))
+                return 'Unix sockets need `CONFIG_LIBPOSIX_UNIXSOCKET` in the kernel; or configure the app to use TCP.';
+            return null;
+        case 'clone':
+        case 'fork':
+        case 'vfork':
+            return 'Unikraft runs one process: configure the app not to fork (nginx: `master_process off; daemon off;`, redis: no BGSAVE).';
+        default:
+            return null;
+    }
+}
+/** The path a call names (its first quoted string argument), if any. */
+function pathOf(args) {
+    const m = /"((?:[^"\\]|\\.)*)"/.exec(args);
+    return m ? m[1] : null;
+}
+function evidenceOf(d, files) {
+    const at = (c, file) => c ? `${file} line ${c.line}: ${c.text}` : 'never reached';
+    return `Linux (${at(d.evidence.linux, files.linux)}); Unikraft (${at(d.evidence.unikraft, files.unikraft)})`;
+}
+function traceFindings(t) {
+    const out = [];
+    const d = t.alignment.divergence;
+    if (d) {
+        const severity = t.appFailed ? 'error' : 'warning';
+        const uk = d.unikraft ?? 'never reached (the app had stopped)';
+        const fix = knownFix(d);
+        out.push({
+            id: 'syscall.divergence',
+            severity,
+            line: d.evidence.unikraft?.line ?? null,
+            evidence: evidenceOf(d, t.files),
+            detail: d.syscall,
+            hint: `The first system call where Unikraft differs from Linux: ${d.syscall} returned ${d.linux} on Linux and ${uk} on Unikraft. ` +
+                (fix ??
+                    "Compare the two traces from here (strace.log and the trace run's console.log) to see what the app did next."),
+            source: 'trace',
+            data: {
+                syscall: d.syscall,
+                args: d.args,
+                linux: d.linux,
+                unikraft: d.unikraft,
+                linuxIndex: d.linuxIndex,
+                unikraftIndex: d.unikraftIndex
+            }
         });
-    let verdict = main?.verdict ?? (failure ? null : preBoot.verdict);
-    let findings = main ? [...r.extraFindings, ...main.findings] : preBoot.findings;
-    let error = null;
-    if (failure !== undefined) {
-        const e = toError(failure);
-        const kind = errorKind(e);
-        error = {
-            kind,
-            message: e.message,
-            ...(e instanceof InfrastructureError && e.hint ? { hint: e.hint } : {})
-        };
-        // Nothing the app did decided it: a mistake in the inputs (exit 2) or a machine that could not
-        // run the check (exit 3) is an error, never the app's failure (docs/probes.md, "Verdict").
-        verdict = 'error';
-        if (kind === 'configuration') {
-            findings = [
-                ...findings,
-                {
-                    id: 'config.invalid',
-                    severity: 'error',
-                    line: null,
-                    evidence: e.message,
-                    detail: e.input ?? null,
-                    hint: 'Fix the input or config key named in the message.',
-                    source: 'setup'
-                }
-            ];
+        const path = pathOf(d.args);
+        const missing = d.unikraft !== null && /^ENOENT\b/.test(d.unikraft) && !/^ENOENT\b/.test(d.linux);
+        if (path && missing && (path.startsWith('/proc/') || path === '/proc' || path.startsWith('/sys/'))) {
+            const proc = path.startsWith('/proc');
+            out.push({
+                id: proc ? 'fs.procfs-missing' : 'fs.sysfs-missing',
+                severity,
+                line: d.evidence.unikraft?.line ?? null,
+                evidence: evidenceOf(d, t.files),
+                detail: path,
+                hint: proc
+                    ? `Unikraft has no ${path}: configure the app not to need it, or ship a static copy of the file in the root filesystem.`
+                    : `Unikraft has no sysfs (${path}): configure the app not to need it, or ship a static copy of the file in the root filesystem.`,
+                source: 'trace',
+                data: { path, syscall: d.syscall }
+            });
         }
     }
-    if (!error && verdict === 'error' && main) {
-        // The run happened but a probe could not judge (an exit status this kernel does not report).
-        error = { kind: 'inconclusive', message: main.summary };
+    const unsupported = t.alignment.unsupported.filter(u => !u.tolerated);
+    if (unsupported.length > 0 && !t.reported?.has('syscall.unsupported')) {
+        const list = unsupported.map(u => `${u.syscall} (${u.count}×)`).join(', ');
+        out.push({
+            id: 'syscall.unsupported',
+            // What the app survived is a note-worthy warning; what it failed on, the divergence names.
+            severity: t.appFailed && unsupported.some(u => u.syscall === d?.syscall) ? 'error' : 'warning',
+            line: null,
+            evidence: `ENOSYS in the Unikraft trace: ${list}`,
+            detail: unsupported.map(u => u.syscall).join(', '),
+            hint: 'Unikraft does not implement these system calls: turn off the app features that need them (many apps fall back), use a Unikraft build whose libraries provide them, or allow-list `syscall.unsupported` if the app copes.',
+            source: 'trace',
+            data: { syscalls: unsupported.map(u => u.syscall), counts: unsupported.map(u => String(u.count)) }
+        });
     }
-    const vm = main?.vm ?? null;
-    const banner = findings.find(f => f.id === 'boot.banner');
-    const unikraft = r.guest === 'unikraft' && banner?.data && typeof banner.data.version === 'string'
-        ? {
-            version: banner.data.version,
-            codename: banner.data.codename ?? null,
-            commit: banner.data.commit ?? null
-        }
+    return out;
+}
+
+// Step 3b of a check (issue "syscall-level diagnosis"): when the policy asks, the app runs again on
+// Unikraft's `trace` kernel (its console prints every system call) and on the Linux baseline under
+// strace; the two traces are aligned and the first system call where Unikraft differs is named.
+/**
+ * `auto` traces when the Unikraft run did not pass, `always` every run, `never` none; only a
+ * Unikraft run of a root filesystem (a native image has no Linux side), and only with a `trace`
+ * kernel for the version in the kernel store.
+ */
+function planTrace(mode, options, run) {
+    const wanted = mode === 'always' || (mode === 'auto' && run.verdict !== 'pass');
+    if (!wanted || run.guest !== 'unikraft' || !run.hasRootfs)
+        return { kernel: null, note: null };
+    const kernel = options.kernelStore
+        ? findStoredKernel(options.kernelStore, options.unikraftVersion, 'trace')
         : null;
-    const launchMs = main ? main.launchAtMs : null;
-    const partial = {
-        schemaVersion: RESULT_SCHEMA_VERSION,
-        verdict: verdict ?? 'error',
-        app: { name: options.appId, dir: options.appDir },
-        matrixCell: { app: options.appId, version: options.unikraftVersion },
-        guest: r.guest,
-        accel: vm?.accel ?? null,
-        accelReason: vm?.accelReason ?? null,
-        unikraft,
-        qemu: r.qemuVersion ? { version: r.qemuVersion } : vm?.qemuVersion ? { version: vm.qemuVersion } : null,
-        kraftkit: r.kraftkitVersion ? { version: r.kraftkitVersion } : null,
-        probes: (main?.probes ?? []).map(p => ({
-            kind: p.kind,
-            target: p.target,
-            passed: p.passed,
-            ...(p.inconclusive ? { inconclusive: true } : {}),
-            attempts: p.attempts,
-            durationMs: Math.round(p.durationMs),
-            evidence: p.evidence
-        })),
-        findings,
-        timeline: timelineFromVm({ setupMs: round(r.setupMs), buildMs: round(r.buildMs), launchMs: round(launchMs) }, 
-        // A Linux guest has no Unikraft banner: its first kernel line is not one.
-        vm ? { ...vm.timeline, bannerMs: r.guest === 'unikraft' ? vm.timeline.bannerMs : null } : null),
-        ports: portsToJson(vm?.ports ?? {}),
-        vm: vm ? vmSummaryFrom(vm) : null,
-        baseline: r.baseline && main
-            ? {
-                guest: 'linux',
-                verdict: r.baseline.verdict,
-                findings: r.baseline.findings,
-                differential: (() => {
-                    const side = (g) => ({
-                        findings: g.findings,
-                        passed: g.verdict === 'pass',
-                        error: g.verdict === 'error'
-                            ? g.summary.replace(/^the check could not be carried out: /, '')
-                            : null
-                    });
-                    const d = differential(side(main), side(r.baseline));
-                    return { kind: d.kind, summary: d.summary };
-                })()
-            }
-            : null,
-        rootfs: r.rootfs
-            ? {
-                kind: r.rootfs.kind,
-                entries: r.rootfs.manifest.totals.entries,
-                bytes: r.rootfs.manifest.totals.fileBytes
-            }
-            : null,
-        artifacts: [],
-        error,
-        startedAt: r.startedAt,
-        durationMs: Math.round(r.deps.clock.now() - r.runStart),
-        tool: { name: TOOL_NAME, version: TOOL_VERSION }
+    if (kernel)
+        return { kernel, note: null };
+    const where = options.kernel
+        ? 'the kernel given with `kernel` has no trace variant'
+        : options.kernelStore
+            ? `the kernel store has no trace kernel for Unikraft ${options.unikraftVersion}`
+            : 'no kernel store with a trace kernel is configured (`kernel-store`)';
+    return { kernel: null, note: `${where}: the run was not traced` };
+}
+/** The traced rerun on Unikraft's trace kernel, same root filesystem, command and probes. */
+async function bootUnikraftTrace(c, kernel) {
+    const { options, deps } = c;
+    const run = await c.phase('trace', `Rerunning on Unikraft ${kernel.version}'s trace kernel`, async () => {
+        const path = await verifiedKernelPath(options.kernelStore, kernel);
+        const out = join(c.outDir, RUN_FILES.unikraftTraceDir);
+        await mkdir(out, { recursive: true });
+        return runOnGuest({
+            guest: 'unikraft',
+            kernel: path,
+            initrd: c.input.initrd,
+            ...c.input.command,
+            ports: [...options.ports],
+            probes: probesFor(options, 'unikraft'),
+            preflight: c.input.preflightFindings,
+            options,
+            outDir: out
+        }, deps, c.runStart);
+    });
+    throwIfInterrupted(deps.signal, 'the traced run');
+    return run.value;
+}
+/** The limit on each trace read: a longer one is cut and says so (memory stays bounded). */
+const TRACE_READ_LIMIT = TRACE_MAX_BYTES;
+/** Reads both traces, aligns them and names what differs. Never throws: what could not be read is a note. */
+async function analyseTraces(t) {
+    const notes = [...t.notes];
+    const read = async (path, side) => {
+        if (!path)
+            return null;
+        // Never throws: a missing file, garbage or a cut is said in the trace's notes.
+        const p = await parseTraceFile(path, { maxBytes: TRACE_READ_LIMIT });
+        notes.push(...p.notes.map(n => `${side}: ${n}`));
+        return p;
     };
+    const uk = await read(t.unikraft?.vm?.consoleLog, 'Unikraft');
+    const linux = await read(t.linux?.vm?.traceFile, 'Linux');
+    const usable = (p) => p !== null && (p.store?.length ?? p.calls.length) > 0;
+    const appFailed = t.appVerdict === 'fail';
+    // The parsed traces go in whole: alignment reads their compact stores, never a call object each.
+    const alignment = usable(uk) && usable(linux)
+        ? alignTraces(linux, uk, { unikraftStopped: t.unikraft?.vm?.reason !== 'killed', appFailed })
+        : usable(uk)
+            ? alignTraces([], uk, { unikraftStopped: false, appFailed })
+            : null;
+    const files = {
+        unikraft: `${RUN_FILES.unikraftTraceDir}/${RUN_FILES.console}`,
+        linux: `${RUN_FILES.baselineDir}/${RUN_FILES.strace}`
+    };
+    const findings = alignment ? traceFindings({ alignment, appFailed, files, reported: t.reported }) : [];
     return {
-        ...partial,
-        summary: summarize(partial)
+        findings,
+        syscalls: syscallsSection({
+            unikraft: usable(uk) ? uk : null,
+            linux: usable(linux) ? linux : null,
+            alignment,
+            notes
+        })
     };
 }
-function round(n) {
-    return n === null ? null : Math.round(n);
-}
-/** Unikraft's command line cannot carry an empty argument: one warning per empty argument. */
-function emptyArgumentFindings(cmd) {
-    return emptyArgumentIndexes(cmd).map(i => ({
-        id: 'config.empty-argument',
-        severity: 'warning',
+/** A trace was wanted but could not be taken: a note finding saying why (the run went untraced). */
+function traceUnavailable(note) {
+    return {
+        id: 'trace.unavailable',
+        severity: 'note',
         line: null,
-        evidence: `argument ${i} of the command is empty: ${JSON.stringify(cmd)}`,
-        detail: String(i),
-        hint: hintFor('config.empty-argument', null),
-        source: 'preflight'
-    }));
+        evidence: note,
+        detail: null,
+        hint: hintFor('trace.unavailable', null),
+        source: 'setup'
+    };
+}
+/**
+ * strace on the host for the Linux side (installed when missing and allowed). A machine without it
+ * runs that side untraced and says so in `notes`: the trace explains a verdict, it never costs one.
+ */
+async function straceReady(deps, notes) {
+    try {
+        await ensureHostPackages([STRACE_PACKAGE], deps, 'tracing the Linux baseline');
+        return true;
+    }
+    catch (err) {
+        throwIfInterrupted(deps.signal, 'the strace install');
+        notes.push(`the Linux side was not traced: ${describeError(err).split('\n')[0]}`);
+        return false;
+    }
+}
+
+// The engine's entry: one check of one app, from setup to result.json. The action and the CLI both
+// call runCheck; nothing here knows which front is asking. It runs named steps in order:
+//   1. prepare the guest (QEMU, the kernel)          prepare-guest.ts
+//   2. build and preflight the root filesystem        build-step.ts
+//   3. boot and probe; the Linux baseline if asked    boot-step.ts
+//      trace both sides when asked                    trace-step.ts
+//   4. judge                                          judge.ts
+//   5. build the result                               check-result.ts
+// A result is always written, also when a step failed (verdict `error`), so the logs are never lost.
+async function runCheck(options, outDir, deps) {
+    const runStart = deps.clock.now();
+    await prepareOutDir(outDir);
+    await clearRunFiles(outDir);
+    const work = await makeScratchDir(deps.tempDir ?? tmpdir());
+    const phase = phaseRunner(deps);
+    const setup = { qemuVersion: null, kraftkitVersion: null, persist: [] };
+    const record = {
+        startedAt: deps.clock.wallTime().toISOString(),
+        durationMs: 0,
+        setupMs: null,
+        buildMs: null,
+        guest: options.guest,
+        qemuVersion: null,
+        kraftkitVersion: null,
+        rootfs: null,
+        main: null,
+        baseline: null,
+        syscalls: null
+    };
+    const stepFindings = [];
+    const traceFindings = [];
+    let input = null;
+    let failure = undefined;
+    try {
+        const prepared = await phase('setup', 'Setting up QEMU and the kernel', () => prepareGuest(options, deps, setup));
+        record.setupMs = prepared.ms;
+        record.guest = prepared.value.guest;
+        if (prepared.value.fallbackNote)
+            stepFindings.push(prepared.value.fallbackNote);
+        const built = await phase('build', 'Building the root filesystem', () => buildGuestInput(options, { guest: record.guest, work, outDir }, deps, r => (record.rootfs = r)));
+        record.buildMs = built.ms;
+        input = built.value;
+        stepFindings.push(...input.commandFindings);
+        if (!input.blocked) {
+            const boot = { options, prepared: prepared.value, input, outDir, deps, phase, runStart };
+            const main = (record.main = await bootMain(boot));
+            const hasRootfs = input.initrd !== undefined;
+            const plan = planTrace(options.trace, options, {
+                guest: record.guest,
+                hasRootfs,
+                verdict: main.verdict
+            });
+            const notes = plan.note ? [plan.note] : [];
+            // The Linux side of a trace is the baseline run, under strace.
+            const linuxWanted = plan.kernel !== null && options.baseline !== 'never';
+            if (plan.kernel && !linuxWanted)
+                notes.push('baseline: never: the Linux side was not traced');
+            const traceLinux = linuxWanted && (await straceReady(deps, notes));
+            if (wantsBaseline(options.baseline, record.guest, hasRootfs, main) || traceLinux)
+                record.baseline = await bootBaseline(boot, traceLinux);
+            if (plan.kernel) {
+                const unikraft = await bootUnikraftTrace(boot, plan.kernel);
+                const traced = await analyseTraces({
+                    unikraft,
+                    linux: traceLinux ? record.baseline : null,
+                    appVerdict: main.verdict,
+                    notes,
+                    reported: new Set(main.findings.map(f => f.id))
+                });
+                record.syscalls = traced.syscalls;
+                traceFindings.push(...traced.findings);
+            }
+            else if (plan.note) {
+                record.syscalls = syscallsSection({ unikraft: null, linux: null, notes });
+                traceFindings.push(traceUnavailable(plan.note));
+            }
+        }
+        warnRdseed(options, record, setup, deps);
+    }
+    catch (err) {
+        failure = asEnvironmentError(err);
+    }
+    finally {
+        await rm(work, { recursive: true, force: true }).catch(() => { });
+    }
+    record.qemuVersion = setup.qemuVersion;
+    record.kraftkitVersion = setup.kraftkitVersion;
+    record.durationMs = deps.clock.now() - runStart;
+    const judged = judge({
+        main: record.main,
+        failure,
+        preflightFindings: input?.preflightFindings ?? [],
+        stepFindings,
+        traceFindings,
+        allow: options.allow
+    });
+    const result = buildResult(options, record, judged);
+    const resultFile = join(outDir, RUN_FILES.result);
+    result.artifacts = await listRunFiles(outDir);
+    await writeResultFile(resultFile, result);
+    return { result, resultFile, persist: setup.persist };
+}
+/** A Unikraft kernel that never printed its banner may be stuck in the RNG's init (QEMU without RDSEED). */
+function warnRdseed(options, record, setup, deps) {
+    const pastInit = record.main?.vm?.timeline.bannerMs != null;
+    if (!setup.qemuVersion || pastInit || record.guest !== 'unikraft')
+        return;
+    const w = rdseedWarning({
+        qemuVersion: setup.qemuVersion,
+        accel: record.main?.vm?.accel ?? 'tcg',
+        unikraftVersion: options.unikraftVersion
+    });
+    if (w)
+        deps.logger.warning(w);
 }
 
 export { RUN_FILES, listRunFiles, runCheck };

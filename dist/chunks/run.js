@@ -4,13 +4,13 @@ import { r as resolveCheckOptions } from './resolve.js';
 import { E as ExitCode, i as interruptedExitCode } from './errors.js';
 import { f as findingTitle } from './finding-titles.js';
 import { d as describeGuest, f as formatMs } from './result.js';
-import { t as timelineFacts } from './timeline-phases.js';
+import { d as divergenceFinding, e as timelineFacts, a as divergenceSentence, b as divergenceEvidence, s as syscallRows, l as leftOutLine, t as traceFacts, c as traceNotes, o as oneLine, S as SYSCALL_NAME_MAX } from './timeline-phases.js';
 import { s as stripAnsi, t as truncateText } from './text-escape.js';
 import { s as shippedKernelStoreDir } from './version.js';
 import 'node:child_process';
+import 'node:fs/promises';
 import 'node:crypto';
 import 'node:fs';
-import 'node:fs/promises';
 import 'node:os';
 import { s as stopAllVms } from './vm-registry.js';
 import 'node:string_decoder';
@@ -21,22 +21,27 @@ import { p as parse, r as runInputs, R as RUN_OPTIONS } from './args.js';
 import { systemClock } from './clock.js';
 import { nodeCommandRunner } from './command-runner.js';
 import { c as createFetchDownloader } from './fetch-download.js';
-import { n as noopPersistentCache, a as createDirectoryToolCache, d as defaultCacheRoot } from './qemu-setup.js';
-import './index.js';
+import { n as noopPersistentCache, a as createDirectoryToolCache, d as defaultCacheRoot } from './kraftkit-install.js';
+import './result-file.js';
+import './run-files.js';
+import './diagnose2.js';
+import './linux-kernel.js';
 import './find-program.js';
-import './version-compare.js';
+import './kernel-store.js';
+import './index.js';
 import 'process';
 import 'buffer';
-import './diagnose2.js';
-import './start-vm.js';
-import './linux-kernel.js';
-import './memory.js';
+import './version-compare.js';
 import 'node:http';
-import './result-file.js';
+import './start-vm.js';
+import './tree-path.js';
+import './memory.js';
 import './pack-directory.js';
 import 'node:stream';
 import './privileges.js';
 import './scratch.js';
+import 'node:buffer';
+import './sources.js';
 import './inputs.js';
 import 'node:url';
 import 'node:events';
@@ -52,6 +57,8 @@ const CODES = {
     cyan: [36, 39]
 };
 const EVIDENCE_MAX = 300;
+/** Rows of the system-call table; the rest are counted below it (result.json has them all). */
+const SYSCALL_TEXT_ROWS = 20;
 function renderTextReport(r, opts) {
     const paint = (style, text) => opts.colour ? `\x1b[${CODES[style][0]}m${text}\x1b[${CODES[style][1]}m` : text;
     const clean = (text, max = EVIDENCE_MAX) => truncateText(stripAnsi(text)
@@ -62,6 +69,10 @@ function renderTextReport(r, opts) {
     const accel = r.accel ? ` under ${r.accel.toUpperCase()}` : '';
     out.push(`${paint('bold', paint(verdictColour[r.verdict], r.verdict.toUpperCase()))}  ${clean(r.app.name, 80)} on ${clean(describeGuest(r), 80)}${accel}`);
     out.push(`  ${clean(r.summary, 400)}`);
+    // The divergence is shown with the traces, first; the findings list leaves it out.
+    const divergence = divergenceFinding(r);
+    if (r.syscalls)
+        out.push('', ...syscallLines(r, divergence, paint, clean));
     if (r.error) {
         out.push('', paint('bold', `Error (${r.error.kind})`), `  ${clean(r.error.message, 1000)}`);
         if (r.error.hint)
@@ -85,8 +96,9 @@ function renderTextReport(r, opts) {
                 out.push(`      ${paint('dim', seen.join(' · '))}`);
         }
     }
-    const shown = r.findings.filter(f => f.severity !== 'note' || f.allowed);
-    const notes = r.findings.filter(f => f.severity === 'note' && !f.allowed);
+    const findings = r.findings.filter(f => f !== divergence);
+    const shown = findings.filter(f => f.severity !== 'note' || f.allowed);
+    const notes = findings.filter(f => f.severity === 'note' && !f.allowed);
     if (shown.length > 0 || notes.length > 0)
         out.push('', paint('bold', 'Findings'));
     for (const f of shown) {
@@ -110,13 +122,75 @@ function renderTextReport(r, opts) {
     }
     return `${out.join('\n')}\n`;
 }
+function syscallLines(r, finding, paint, clean) {
+    const s = r.syscalls;
+    const out = [paint('bold', 'System calls (Unikraft compared with Linux)')];
+    const sentence = divergenceSentence(s)
+        .map(p => ('code' in p ? p.code : p.text))
+        .join('');
+    if (s.divergence) {
+        if (finding)
+            out.push(`  ${findingMark(finding, paint)} ${clean(findingTitle(finding), 200)}${lineRef(finding)}`);
+        else
+            out.push(`  ${paint('red', '✖')} first divergence`);
+        out.push(`      ${paint('dim', 'divergence:')} ${clean(sentence, 600)}`);
+        const e = divergenceEvidence(s.divergence, finding);
+        out.push(`      ${paint('dim', 'linux:')}      ${clean(e.linux, 600)}`);
+        out.push(`      ${paint('dim', 'unikraft:')}   ${clean(e.unikraft, 600)}`);
+        if (finding)
+            out.push(`      ${paint('cyan', 'hint:')}       ${clean(finding.hint, 600)}`);
+    }
+    else {
+        out.push(`  ${clean(sentence, 600)}`);
+    }
+    const rows = syscallRows(s);
+    if (rows.length > 0) {
+        const shown = rows.slice(0, SYSCALL_TEXT_ROWS);
+        out.push('', ...syscallTable(shown, paint));
+        if (rows.length > shown.length)
+            out.push(`  ${paint('dim', leftOutLine(rows.slice(shown.length)))}`);
+    }
+    out.push(`  ${paint('dim', `traced: ${clean(traceFacts(s), 400)}`)}`);
+    for (const n of traceNotes(s))
+        out.push(`  ${paint('dim', `note: ${clean(n, 600)}`)}`);
+    return out;
+}
+/** The system-call table with aligned columns: names left, counts right, status last. */
+function syscallTable(rows, paint) {
+    const count = (n) => (n === null ? 'not traced' : n === 0 ? '—' : String(n));
+    const cells = rows.map(row => [
+        oneLine(row.syscall, SYSCALL_NAME_MAX),
+        count(row.linux),
+        count(row.unikraft),
+        oneLine(row.status, 200)
+    ]);
+    const header = ['System call', 'Linux', 'Unikraft', 'Status on Unikraft'];
+    const width = (i) => Math.max(...[header, ...cells].map(c => [...c[i]].length));
+    const pad = (text, w, right) => {
+        const fill = ' '.repeat(Math.max(0, w - [...text].length));
+        return right ? fill + text : text + fill;
+    };
+    const line = (c) => `${pad(c[0], width(0), false)}  ${pad(c[1], width(1), true)}  ${pad(c[2], width(2), true)}  ${c[3]}`;
+    const colour = (row, text) => row.rank <= 1 ? paint('red', text) : row.rank === 2 ? paint('yellow', text) : text;
+    return [
+        `  ${paint('dim', line(header))}`,
+        ...cells.map((c, i) => {
+            const text = line(c);
+            const status = c[3];
+            return `  ${text.slice(0, text.length - status.length)}${colour(rows[i], status)}`;
+        })
+    ];
+}
 function findingMark(f, paint) {
     if (f.allowed)
         return paint('dim', '☑');
     return f.severity === 'error' ? paint('red', '✖') : paint('yellow', '⚠');
 }
 function lineRef(f) {
-    return f.line !== null ? ` (${f.source === 'console' ? 'console log' : f.source} line ${f.line})` : '';
+    if (f.line === null)
+        return '';
+    const where = f.source === 'console' ? 'console log' : f.source === 'trace' ? 'Unikraft trace' : f.source;
+    return ` (${where} line ${f.line})`;
 }
 
 // The engine's dependencies as the CLI provides them: the machine's programs, a cache directory

@@ -1,16 +1,16 @@
 import { join } from 'node:path';
 import { nodeCommandRunner } from './command-runner.js';
 import { t as toError } from './errors.js';
-import { I as INPUTS } from './inputs.js';
-import { c as createConsoleLogger, d as defaultCacheRoot, a as createDirectoryToolCache, b as checkQemu, e as ensureQemu, i as installKraftkit, n as noopPersistentCache } from './qemu-setup.js';
+import { i as inputDefault } from './inputs.js';
+import { c as createConsoleLogger, d as defaultCacheRoot, a as createDirectoryToolCache, b as checkQemu, e as ensureQemu, i as installKraftkit, n as noopPersistentCache } from './kraftkit-install.js';
 import 'node:child_process';
+import 'node:fs/promises';
 import 'node:crypto';
 import 'node:fs';
-import 'node:fs/promises';
 import 'node:os';
 import './vm-registry.js';
-import { a as ensureLinuxKernel, e as ensureBusybox } from './linux-kernel.js';
 import 'node:string_decoder';
+import { a as ensureLinuxKernel, e as ensureBusybox } from './linux-kernel.js';
 import 'node:zlib';
 import './cpio-writer.js';
 import 'node:net';
@@ -65,7 +65,7 @@ async function setupCommand(args, term) {
     }
     const version = typeof values['kraftkit-version'] === 'string'
         ? values['kraftkit-version']
-        : (INPUTS.find(i => i.name === 'kraftkit-version')?.default ?? '');
+        : (inputDefault('kraftkit-version') ?? '');
     const toolCache = createDirectoryToolCache();
     if (check) {
         const found = toolCache.find('kraftkit', version.replace(/^v/, ''), 'amd64');

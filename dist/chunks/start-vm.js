@@ -1,17 +1,19 @@
 import { spawn } from 'node:child_process';
+import { R as RUN_FILES } from './run-files.js';
 import { randomBytes } from 'node:crypto';
-import { constants, openSync, writeSync, closeSync } from 'node:fs';
-import { mkdtemp, writeFile, rm, access, mkdir, stat, copyFile, appendFile, readFile, rename, readdir, open } from 'node:fs/promises';
+import { constants, openSync, writeSync, ftruncateSync, closeSync, readSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtemp, writeFile, rm, access, constants as constants$1, stat, mkdir, copyFile, appendFile, readFile, rename, readdir, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, dirname, basename, resolve } from 'node:path';
+import { join, delimiter, basename, dirname, resolve } from 'node:path';
 import { systemClock } from './clock.js';
 import { nodeCommandRunner } from './command-runner.js';
 import { I as InfrastructureError, C as ConfigurationError, b as badInput } from './errors.js';
 import { r as registerVm, w as writePidFile } from './vm-registry.js';
-import { w as which, e as ensureBusybox } from './linux-kernel.js';
 import { StringDecoder } from 'node:string_decoder';
+import { e as ensureBusybox, w as which } from './linux-kernel.js';
 import { gunzipSync } from 'node:zlib';
 import { c as writeCpio } from './cpio-writer.js';
+import { g as guestDirname, t as toGuestPath, T as TreeView, c as comparePaths } from './tree-path.js';
 import { createServer, createConnection } from 'node:net';
 import { a as assertMemoryMiB } from './memory.js';
 
@@ -67,6 +69,10 @@ function buildProbeKernel(opts) {
 const QEMU_BINARY = 'qemu-system-x86_64';
 /** isa-debug-exit at Unikraft's port: QEMU exits (v << 1) | 1, so 83 after a halt, 85 after a crash. */
 const DEBUG_EXIT_DEVICE = 'isa-debug-exit,iobase=0x501,iosize=0x04';
+/** The chardev id of the trace port. */
+const TRACE_CHARDEV = 'ukc-trace';
+/** QEMU's option syntax splits on ',' and reads ',,' as a literal comma. */
+const optionValue = (s) => s.replaceAll(',', ',,');
 function buildQemuArgv(input) {
     const argv = [input.binary ?? QEMU_BINARY, '-accel', input.accel];
     // TCG: `max` is the only model with RDRAND (and RDSEED from about QEMU 8.1.3) that Unikraft
@@ -76,6 +82,11 @@ function buildQemuArgv(input) {
         argv.push('-nographic');
     else
         argv.push('-display', 'none', '-serial', 'stdio');
+    if (input.traceFile !== undefined) {
+        if (input.console !== 'stdio')
+            throw new Error("buildQemuArgv: traceFile needs console 'stdio'");
+        argv.push('-chardev', `file,id=${TRACE_CHARDEV},path=${optionValue(input.traceFile)}`, '-serial', `chardev:${TRACE_CHARDEV}`);
+    }
     argv.push('-no-reboot');
     if (input.debugExit ?? true)
         argv.push('-device', DEBUG_EXIT_DEVICE);
@@ -91,9 +102,8 @@ function buildQemuArgv(input) {
     }
     if (input.append)
         argv.push('-append', input.append);
-    // QEMU's option syntax splits on ',' and reads ',,' as a literal comma.
     if (input.qmpSocket !== undefined) {
-        argv.push('-qmp', `unix:${input.qmpSocket.replaceAll(',', ',,')},server=on,wait=off`);
+        argv.push('-qmp', `unix:${optionValue(input.qmpSocket)},server=on,wait=off`);
     }
     if (input.startPaused)
         argv.push('-S');
@@ -272,17 +282,36 @@ async function resolveAccel(request, opts = {}) {
 
 // The guest's serial console: raw bytes to a file exactly as they came (ANSI, CRLF and all), and
 // the same stream as lines stamped with their host-side arrival time for watchers (probes, the
-// timeline). A size cap keeps a runaway guest from filling the disk; the cut is marked visibly.
+// timeline). A size cap keeps a runaway guest from filling the disk; the cut is marked visibly and
+// falls between two characters, never inside one. Both runners (startVm and `runner: kraft`) use it.
 const DEFAULT_CONSOLE_CAP = 64 * 1024 * 1024;
 /** Longer unterminated output is delivered as a line of its own. */
 const MAX_LINE_CHARS = 1024 * 1024;
 function truncationMarker(cap) {
     return `\n[unikraft-compat: console log truncated at ${cap} bytes; later output was not kept]\n`;
 }
+/**
+ * The length of `buf` without a UTF-8 character whose last bytes lie beyond its end. Bytes that
+ * cannot be the start of such a character (ASCII, binary noise) count as whole.
+ */
+function wholeUtf8Length(buf) {
+    for (let i = buf.length - 1; i >= Math.max(0, buf.length - 4); i--) {
+        const b = buf[i];
+        if ((b & 0xc0) === 0x80)
+            continue; // a continuation byte: its lead is further back
+        const size = b >= 0xc0 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf7 ? 4 : 1;
+        return i + size > buf.length ? i : buf.length;
+    }
+    return buf.length;
+}
 class ConsoleCapture {
     fd;
     cap;
     decoder = new StringDecoder('utf8');
+    /** Decodes what the file keeps (text() ends where the file does). */
+    keptDecoder = new StringDecoder('utf8');
+    /** The last bytes written: a character the cut falls into may have begun in an earlier chunk. */
+    tail = Buffer.alloc(0);
     now;
     stored = [];
     keptText = '';
@@ -305,25 +334,41 @@ class ConsoleCapture {
         const at = this.now();
         if (this.firstOutputMs === null)
             this.firstOutputMs = at;
-        let kept = chunk;
         if (!this.truncated) {
             const room = this.cap - this.bytes;
-            if (chunk.length > room)
-                kept = chunk.subarray(0, Math.max(0, room));
-            if (kept.length > 0)
-                writeSync(this.fd, kept);
-            this.bytes += kept.length;
-            if (kept.length < chunk.length) {
-                this.truncated = true;
-                writeSync(this.fd, truncationMarker(this.cap));
-            }
+            if (chunk.length <= room)
+                this.write(chunk);
+            else
+                this.cut(chunk.subarray(0, room));
         }
         // Lines are still delivered past the cap (a status line at the very end matters), only not kept.
-        this.split(this.decoder.write(chunk), at, kept.length);
+        this.split(this.decoder.write(chunk), at);
     }
-    split(text, at, keptBytes) {
-        if (keptBytes > 0 || !this.truncated)
-            this.keptText += text;
+    write(bytes) {
+        if (bytes.length === 0)
+            return;
+        writeSync(this.fd, bytes, 0, bytes.length, this.bytes);
+        this.bytes += bytes.length;
+        this.keptText += this.keptDecoder.write(bytes);
+        this.tail = Buffer.concat([this.tail, bytes.subarray(-3)]).subarray(-3);
+    }
+    /** Keeps `head` up to its last whole character (taking back a character begun before it), then the marker. */
+    cut(head) {
+        const seen = Buffer.concat([this.tail, head]);
+        const whole = wholeUtf8Length(seen);
+        if (whole < this.tail.length) {
+            // The part of the character already written goes; the decoder holds it unfinished, so
+            // keptText never had it.
+            this.bytes -= this.tail.length - whole;
+            ftruncateSync(this.fd, this.bytes);
+        }
+        else
+            this.write(head.subarray(0, whole - this.tail.length));
+        this.truncated = true;
+        const marker = Buffer.from(truncationMarker(this.cap));
+        writeSync(this.fd, marker, 0, marker.length, this.bytes);
+    }
+    split(text, at) {
         this.partial += text;
         let nl;
         while ((nl = this.partial.indexOf('\n')) >= 0) {
@@ -356,7 +401,9 @@ class ConsoleCapture {
             return;
         const rest = this.decoder.end();
         if (rest)
-            this.split(rest, this.now(), rest.length);
+            this.split(rest, this.now());
+        if (!this.truncated)
+            this.keptText += this.keptDecoder.end();
         if (this.partial !== '') {
             const raw = this.partial;
             this.partial = '';
@@ -523,6 +570,32 @@ const VIRTIO_NET_MODULES = [
 ];
 /** pvpanic: lets a kernel panic reach QEMU as a GUEST_PANICKED event (QEMU's -device pvpanic). */
 const PVPANIC_MODULES = ['pvpanic', 'pvpanic_mmio'];
+/** Where a traced run keeps strace, its loader and its libraries (apart from the app's own /lib). */
+const STRACE_DIR = `${UKC_DIR}/strace`;
+/**
+ * The trace's device: the guest's second serial port, which QEMU writes to a file of its own, so the
+ * console (ttyS0) carries the app's output alone.
+ */
+const TRACE_TTY = '/dev/ttyS1';
+/**
+ * strace's options. `-D`: strace runs as a grandchild, so the app stays the init's own child (its
+ * parent is pid 1 and the init waits for it, as in an untraced run); `-f`: children and threads
+ * too; `-q`: no attach/detach messages (the `+++ exited with N +++` lines stay, as in a plain
+ * `strace -f`); `-s 256`: strings up to 256 bytes.
+ */
+const STRACE_OPTIONS = ['-D', '-f', '-q', '-s', '256'];
+/**
+ * The traced command's prefix, as the init runs it: strace through its own loader and libraries
+ * (`--library-path`; none for a static strace), writing to the trace port; the app's variables
+ * follow as `-E NAME=value`, then `--`, the program and its arguments. Its first word is strace's
+ * argv[0], by which the init finds strace's process at the end.
+ */
+function straceCommand(opts = {}) {
+    const run = (opts.loader ?? true)
+        ? [`/${STRACE_DIR}/ld.so`, '--library-path', `/${STRACE_DIR}/lib`, `/${STRACE_DIR}/strace`]
+        : [`/${STRACE_DIR}/strace`];
+    return [...run, ...STRACE_OPTIONS, '-o', TRACE_TTY];
+}
 /** Unikraft's ELF loader starts programs with this PATH; the baseline does the same when none is set. */
 const DEFAULT_GUEST_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const INIT_SCRIPT = `#!/${UKC_DIR}/busybox sh
@@ -569,7 +642,17 @@ elif ! cd "$cwd"; then
   rc=126
 else
   set --
-  while IFS= read -r -d '' a; do set -- "$@" "$a"; done < /${UKC_DIR}/env
+  traced=
+  if [ -e /${UKC_DIR}/trace ]; then
+    IFS= read -r -d '' traced < /${UKC_DIR}/trace
+    # strace with an empty environment; the app's variables reach the app through -E.
+    while IFS= read -r -d '' a; do set -- "$@" "$a"; done < /${UKC_DIR}/trace
+    while IFS= read -r -d '' a; do set -- "$@" -E "$a"; done < /${UKC_DIR}/env
+    set -- "$@" --
+    $B stty -F ${TRACE_TTY} raw -echo || echo "ukc-init: could not set up the trace port"
+  else
+    while IFS= read -r -d '' a; do set -- "$@" "$a"; done < /${UKC_DIR}/env
+  fi
   set -- "$@" "$prog"
   skip=1
   while IFS= read -r -d '' a; do
@@ -578,6 +661,28 @@ else
   done < /${UKC_DIR}/argv
   $B env -i "$@"
   rc=$?
+  if [ -n "$traced" ]; then
+    # The trace is complete only once strace has ended: what the app left running is killed (the
+    # power-off would end it in an untraced run), then strace exits, and its last close of the port
+    # returns only when the port has sent everything. $traced is strace's argv[0].
+    set +f
+    while :; do
+      tracer=
+      procs=
+      for d in /proc/[0-9]*; do
+        # Kernel threads and zombies have no command line.
+        IFS= read -r -d '' a0 2>/dev/null < "$d/cmdline" || continue
+        if [ "$a0" = "$traced" ]; then tracer=\${d#/proc/}; else procs="$procs \${d#/proc/}"; fi
+      done
+      [ -n "$tracer" ] || break
+      for p in $procs; do
+        while read -r k v; do
+          if [ "$k" = TracerPid: ]; then [ "$v" = "$tracer" ] && $B kill -9 "$p" 2>/dev/null; break; fi
+        done 2>/dev/null < "/proc/$p/status"
+      done
+      $B sleep 0.1
+    done
+  fi
 fi
 echo "${GUEST_EXIT_PREFIX}$rc"
 $B poweroff -f
@@ -618,12 +723,684 @@ function linuxInitDataFiles(input) {
         { name: 'argv', data: nulRecords(input.cmd) },
         { name: 'env', data: nulRecords(envEntries) },
         { name: 'cwd', data: nulRecords([input.cwd ?? '/']) },
-        { name: 'path', data: nulRecords([env.PATH]) }
+        { name: 'path', data: nulRecords([env.PATH]) },
+        ...(input.trace
+            ? [{ name: 'trace', data: nulRecords(straceCommand(input.trace === true ? {} : input.trace)) }]
+            : [])
     ];
 }
 
+// The kernel command line of a guest, checked before anything starts: the Linux baseline's fixed
+// one (its command travels as initrd data), or Unikraft's with the app's command and environment.
+/** One argv string on Linux: 32 pages with its NUL (MAX_ARG_STRLEN); QEMU gets `-append` as one. */
+const MAX_APPEND_BYTES = 131_071;
+function guestCmdline(spec, network, log) {
+    if (spec.guest === 'linux') {
+        validateLinuxInitInput({ cmd: spec.cmd, env: spec.env, cwd: spec.cwd });
+        return buildLinuxCmdline();
+    }
+    const built = buildUnikraftCmdline({
+        mode: spec.initrd !== undefined ? 'elfloader' : 'native',
+        cmd: spec.cmd,
+        env: spec.env,
+        network
+    });
+    // The pipeline reports these as `config.empty-argument` findings; here they are for the log.
+    for (const w of built.warnings)
+        log.info(w);
+    // The whole command line is one argument of QEMU's, and Linux takes none longer (MAX_ARG_STRLEN).
+    const bytes = Buffer.byteLength(built.cmdline);
+    if (bytes > MAX_APPEND_BYTES) {
+        throw new ConfigurationError('cmd', `Input 'cmd' (with 'env') must fit a Unikraft command line of at most ${MAX_APPEND_BYTES} bytes, got ${bytes} bytes: put long arguments in a file of the root filesystem instead`);
+    }
+    return built.cmdline;
+}
+
+// ELF header, program headers and the dynamic section, read from the file's bytes (a program is
+// never run to learn about it): class, machine, type, PT_INTERP, DT_NEEDED, DT_RPATH/RUNPATH,
+// DT_FLAGS_1, and what the loader will make of it (static, static-PIE, PIE, fixed-address).
+class ElfFormatError extends Error {
+    name = 'ElfFormatError';
+}
+const EM = {
+    X86_64: 62,
+    I386: 3,
+    ARM: 40,
+    AARCH64: 183,
+    RISCV: 243,
+    PPC64: 21,
+    S390: 22,
+    MIPS: 8
+};
+const MACHINE_NAMES = {
+    [EM.X86_64]: 'x86-64',
+    [EM.I386]: 'i386',
+    [EM.ARM]: 'arm',
+    [EM.AARCH64]: 'aarch64',
+    [EM.RISCV]: 'riscv',
+    [EM.PPC64]: 'ppc64',
+    [EM.S390]: 's390',
+    [EM.MIPS]: 'mips',
+    20: 'ppc',
+    2: 'sparc',
+    43: 'sparcv9',
+    258: 'loongarch'
+};
+const ET = { REL: 1, EXEC: 2, DYN: 3, CORE: 4 };
+const PT_LOAD$1 = 1;
+const PT_DYNAMIC = 2;
+const PT_INTERP = 3;
+const DT = {
+    NULL: 0,
+    NEEDED: 1,
+    STRTAB: 5,
+    STRSZ: 10,
+    SONAME: 14,
+    RPATH: 15,
+    RUNPATH: 29,
+    FLAGS_1: 0x6ffffffb
+};
+const DF_1_PIE = 0x08000000;
+const MAX_PHNUM = 4096;
+const MAX_DYN_BYTES = 1 << 20;
+const MAX_STRTAB_BYTES = 64 << 20;
+function isElfMagic(head) {
+    return head.length >= 4 && head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46;
+}
+function parse(readAt, what) {
+    const fail = (why) => {
+        throw new ElfFormatError(`${what}: ${why}`);
+    };
+    const ident = readAt(0, 64);
+    if (!isElfMagic(ident))
+        fail('not an ELF file');
+    const cls = ident[4];
+    const data = ident[5];
+    if (cls !== 1 && cls !== 2)
+        fail(`unknown ELF class ${cls}`);
+    if (data !== 1 && data !== 2)
+        fail(`unknown ELF data encoding ${data}`);
+    const is64 = cls === 2;
+    const le = data === 1;
+    if (ident.length < (is64 ? 64 : 52))
+        fail('truncated ELF header');
+    const u16 = (b, o) => (le ? b.readUInt16LE(o) : b.readUInt16BE(o));
+    const u32 = (b, o) => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
+    const u64 = (b, o) => Number(le ? b.readBigUInt64LE(o) : b.readBigUInt64BE(o));
+    const addr = (b, o) => (is64 ? u64(b, o) : u32(b, o));
+    const sword = (b, o) => is64 ? Number(le ? b.readBigInt64LE(o) : b.readBigInt64BE(o)) : le ? b.readInt32LE(o) : b.readInt32BE(o);
+    const type = u16(ident, 16);
+    const machine = u16(ident, 18);
+    const entry = addr(ident, 24);
+    const phoff = addr(ident, is64 ? 32 : 28);
+    const phentsize = u16(ident, is64 ? 54 : 42);
+    const phnum = u16(ident, is64 ? 56 : 44);
+    const segs = [];
+    if (phnum > 0) {
+        if (phnum > MAX_PHNUM)
+            fail(`implausible program header count ${phnum}`);
+        if (phentsize < (is64 ? 56 : 32))
+            fail(`program header entries of ${phentsize} bytes`);
+        const ph = readAt(phoff, phnum * phentsize);
+        if (ph.length < phnum * phentsize)
+            fail('truncated program headers');
+        for (let i = 0; i < phnum; i++) {
+            const o = i * phentsize;
+            segs.push(is64
+                ? { type: u32(ph, o), offset: u64(ph, o + 8), vaddr: u64(ph, o + 16), filesz: u64(ph, o + 32) }
+                : { type: u32(ph, o), offset: u32(ph, o + 4), vaddr: u32(ph, o + 8), filesz: u32(ph, o + 16) });
+        }
+    }
+    let interpreter = null;
+    const interp = segs.find(s => s.type === PT_INTERP);
+    if (interp) {
+        const b = readAt(interp.offset, Math.min(interp.filesz, 4096));
+        const z = b.indexOf(0);
+        interpreter = (z >= 0 ? b.subarray(0, z) : b).toString('utf8');
+    }
+    const info = {
+        elfClass: is64 ? 64 : 32,
+        endian: le ? 'little' : 'big',
+        machine,
+        machineName: MACHINE_NAMES[machine] ?? `EM_${machine}`,
+        type,
+        kind: 'unknown',
+        positionIndependent: type === ET.DYN,
+        entry,
+        interpreter,
+        hasDynamic: false,
+        needed: [],
+        soname: null,
+        rpath: null,
+        runpath: null,
+        flags1: 0
+    };
+    const dyn = segs.find(s => s.type === PT_DYNAMIC);
+    if (dyn && dyn.filesz > 0) {
+        info.hasDynamic = true;
+        const d = readAt(dyn.offset, Math.min(dyn.filesz, MAX_DYN_BYTES));
+        const entSize = is64 ? 16 : 8;
+        const tags = [];
+        for (let o = 0; o + entSize <= d.length; o += entSize) {
+            const tag = sword(d, o);
+            if (tag === DT.NULL)
+                break;
+            tags.push({ tag, val: addr(d, o + (is64 ? 8 : 4)) });
+        }
+        const strtabAddr = tags.find(t => t.tag === DT.STRTAB)?.val;
+        const strsz = tags.find(t => t.tag === DT.STRSZ)?.val ?? 0;
+        let strtab = null;
+        if (strtabAddr !== undefined) {
+            // DT_STRTAB is an address: map it to a file offset through the PT_LOAD segments.
+            const load = segs.find(s => s.type === PT_LOAD$1 && strtabAddr >= s.vaddr && strtabAddr < s.vaddr + s.filesz);
+            if (load)
+                strtab = readAt(load.offset + (strtabAddr - load.vaddr), Math.min(strsz || 1 << 16, MAX_STRTAB_BYTES));
+        }
+        const str = (off) => {
+            if (!strtab || off >= strtab.length)
+                fail(`dynamic string at ${off} lies outside the string table`);
+            const t = strtab;
+            const z = t.indexOf(0, off);
+            return t.subarray(off, z >= 0 ? z : t.length).toString('utf8');
+        };
+        for (const t of tags) {
+            switch (t.tag) {
+                case DT.NEEDED:
+                    info.needed.push(str(t.val));
+                    break;
+                case DT.SONAME:
+                    info.soname = str(t.val);
+                    break;
+                case DT.RPATH:
+                    info.rpath = [...(info.rpath ?? []), ...str(t.val).split(':')];
+                    break;
+                case DT.RUNPATH:
+                    info.runpath = [...(info.runpath ?? []), ...str(t.val).split(':')];
+                    break;
+                case DT.FLAGS_1:
+                    info.flags1 = t.val >>> 0;
+                    break;
+            }
+        }
+    }
+    info.kind = classify(info);
+    return info;
+}
+function classify(i) {
+    switch (i.type) {
+        case ET.EXEC:
+            return i.interpreter ? 'fixed-address' : 'static';
+        case ET.DYN:
+            if (i.interpreter)
+                return 'pie';
+            // gcc -static-pie sets DF_1_PIE; a shared library does not (and usually has a soname).
+            if (i.flags1 & DF_1_PIE)
+                return 'static-pie';
+            return 'shared-library';
+        case ET.REL:
+            return 'relocatable';
+        case ET.CORE:
+            return 'core';
+        default:
+            return 'unknown';
+    }
+}
+/** Reads only the parts it needs (header, program headers, dynamic section, string table) from the file. */
+function readElf(path) {
+    const fd = openSync(path, 'r');
+    try {
+        return parse((o, n) => {
+            const b = Buffer.allocUnsafe(n);
+            let got = 0;
+            while (got < n) {
+                const k = readSync(fd, b, got, n - got, o + got);
+                if (k === 0)
+                    break;
+                got += k;
+            }
+            return b.subarray(0, got);
+        }, path);
+    }
+    finally {
+        closeSync(fd);
+    }
+}
+/** First bytes of a file (to tell ELF from a `#!` script from anything else). */
+function readHead$1(path, n = 256) {
+    const fd = openSync(path, 'r');
+    try {
+        const b = Buffer.alloc(n);
+        const k = readSync(fd, b, 0, n, 0);
+        return b.subarray(0, k);
+    }
+    finally {
+        closeSync(fd);
+    }
+}
+/** `#!/bin/sh -e` -> { interpreter: '/bin/sh', arg: '-e' }, as the kernel splits it. */
+function parseShebang(head) {
+    if (head.length < 2 || head[0] !== 0x23 || head[1] !== 0x21)
+        return null;
+    const nl = head.indexOf(0x0a);
+    const line = head
+        .subarray(2, nl >= 0 ? nl : head.length)
+        .toString('utf8')
+        .replace(/\r$/, '')
+        .trim();
+    if (!line)
+        return null;
+    const m = /^(\S+)(?:\s+(.*))?$/.exec(line);
+    if (!m)
+        return null;
+    return { interpreter: m[1], arg: m[2]?.trim() || null };
+}
+
+// /etc/ld.so.conf as ldconfig reads it, inside a tree: one directory per line, `include`
+// globs (relative ones taken from the including file's directory), comments, `hwcap` ignored.
+const MAX_INCLUDE_DEPTH = 16;
+function globToRegExp(glob) {
+    let re = '^';
+    for (let i = 0; i < glob.length; i++) {
+        const c = glob[i];
+        if (c === '*')
+            re += '[^/]*';
+        else if (c === '?')
+            re += '[^/]';
+        else if (c === '[') {
+            const end = glob.indexOf(']', i + 2);
+            if (end < 0)
+                re += '\\[';
+            else {
+                const body = glob
+                    .slice(i + 1, end)
+                    .replace(/^!/, '^')
+                    .replace(/\\/g, '\\\\');
+                re += `[${body}]`;
+                i = end;
+            }
+        }
+        else
+            re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    }
+    return new RegExp(re + '$');
+}
+/** Expands a glob inside the tree; results sorted, as glob(3) returns them. */
+function globInTree(view, pattern) {
+    let paths = ['/'];
+    for (const comp of pattern.split('/').filter(Boolean)) {
+        const next = [];
+        for (const dir of paths) {
+            if (!/[*?[]/.test(comp)) {
+                next.push(dir === '/' ? `/${comp}` : `${dir}/${comp}`);
+                continue;
+            }
+            const real = view.resolve(dir);
+            if (!real || !real.stats.isDirectory())
+                continue;
+            let names;
+            try {
+                names = readdirSync(view.hostPath(real.path)).sort();
+            }
+            catch {
+                continue;
+            }
+            const re = globToRegExp(comp);
+            for (const n of names)
+                if (!n.startsWith('.') && re.test(n))
+                    next.push(dir === '/' ? `/${n}` : `${dir}/${n}`);
+        }
+        paths = next;
+    }
+    return paths.filter(p => view.resolve(p) !== null);
+}
+/** The library directories an ld.so.conf names, in order, duplicates removed. */
+function readLdSoConf(view, confPath = '/etc/ld.so.conf') {
+    const dirs = [];
+    const seen = new Set();
+    const visit = (file, depth) => {
+        if (depth > MAX_INCLUDE_DEPTH)
+            return;
+        const real = view.resolve(file);
+        if (!real || !real.stats.isFile())
+            return;
+        let text;
+        try {
+            text = readFileSync(view.hostPath(real.path), 'utf8');
+        }
+        catch {
+            return;
+        }
+        for (const raw of text.split('\n')) {
+            const line = raw.replace(/#.*$/, '').trim();
+            if (!line)
+                continue;
+            const inc = /^include\s+(.+)$/.exec(line);
+            if (inc) {
+                for (const pat of inc[1].split(/\s+/)) {
+                    const abs = pat.startsWith('/') ? pat : `${guestDirname(file)}/${pat}`;
+                    for (const f of globInTree(view, abs))
+                        visit(f, depth + 1);
+                }
+                continue;
+            }
+            if (/^hwcap\s/.test(line))
+                continue;
+            // Legacy "dir=TYPE" lines: the type is ignored by modern ldconfig too.
+            const dir = toGuestPath(line.replace(/=.*$/, '').trim());
+            if (!seen.has(dir)) {
+                seen.add(dir);
+                dirs.push(dir);
+            }
+        }
+    };
+    visit(confPath, 0);
+    return dirs;
+}
+
+// The files a dynamically linked program needs, found the way glibc's ld.so finds them, inside
+// a sysroot: DT_RPATH (only when the object has no DT_RUNPATH, inherited up the loader chain),
+// LD_LIBRARY_PATH, DT_RUNPATH, /etc/ld.so.conf (+ includes), then the default and multiarch
+// directories; $ORIGIN/$LIB/$PLATFORM expanded; candidates of another class or machine skipped.
+const DEFAULT_LIBRARY_DIRS = [
+    '/lib/x86_64-linux-gnu',
+    '/usr/lib/x86_64-linux-gnu',
+    '/lib64',
+    '/usr/lib64',
+    '/lib',
+    '/usr/lib'
+];
+/** Caches of one sysroot: lookups, parsed ELF headers and ld.so.conf. */
+class ClosureResolver {
+    sysroot;
+    view;
+    conf = null;
+    elfCache = new Map();
+    constructor(sysroot) {
+        this.sysroot = sysroot;
+        this.view = new TreeView(sysroot);
+    }
+    confDirs() {
+        this.conf ??= readLdSoConf(this.view);
+        return this.conf;
+    }
+    /** Parsed ELF of a real guest path; ElfFormatError when it is not one. */
+    elf(realPath) {
+        let e = this.elfCache.get(realPath);
+        if (!e) {
+            try {
+                e = readElf(this.view.hostPath(realPath));
+            }
+            catch (err) {
+                e = err instanceof ElfFormatError ? err : new ElfFormatError(`${realPath}: ${err.message}`);
+            }
+            this.elfCache.set(realPath, e);
+        }
+        return e;
+    }
+}
+function expandTokens(dir, origin, elf) {
+    const lib = elf.elfClass === 64 && elf.machine === EM.X86_64 ? 'lib/x86_64-linux-gnu' : 'lib';
+    const platform = elf.machineName === 'x86-64' ? 'x86_64' : elf.machineName;
+    const out = dir
+        .replace(/\$\{ORIGIN\}|\$ORIGIN(?![A-Za-z0-9_])/g, origin)
+        .replace(/\$\{LIB\}|\$LIB(?![A-Za-z0-9_])/g, lib)
+        .replace(/\$\{PLATFORM\}|\$PLATFORM(?![A-Za-z0-9_])/g, platform);
+    // An empty entry means the current directory: meaningless for a guest started at '/'.
+    if (out === '')
+        return null;
+    return toGuestPath(out);
+}
+function compatible(a, b) {
+    return a.elfClass === b.elfClass && a.machine === b.machine && a.endian === b.endian;
+}
+function resolveClosure(programPath, opts = {}) {
+    const r = opts.resolver ?? new ClosureResolver(opts.sysroot ?? '/');
+    const view = r.view;
+    const guest = toGuestPath(programPath);
+    const resolved = view.resolve(guest);
+    if (!resolved || !resolved.stats.isFile()) {
+        throw new ConfigurationError('rootfs', `Input 'rootfs' must be binary:PATH of a program file, got 'binary:${programPath}': '${guest}' is not a file in ${r.sysroot === '/' ? 'the host' : `'${r.sysroot}'`}`);
+    }
+    const progElf = r.elf(resolved.path);
+    if (progElf instanceof ElfFormatError)
+        throw new ConfigurationError('rootfs', `Input 'rootfs' must be binary:PATH of an ELF program, got 'binary:${programPath}': ${progElf.message}`);
+    const files = new Map();
+    const addFiles = (res, role) => {
+        for (const l of res.links)
+            if (!files.has(l.path))
+                files.set(l.path, { path: l.path, type: 'symlink', target: l.target, role: 'link' });
+        if (!files.has(res.path))
+            files.set(res.path, { path: res.path, type: 'file', role });
+    };
+    addFiles(resolved, 'program');
+    const program = {
+        name: guest,
+        path: guest,
+        realPath: resolved.path,
+        elf: progElf,
+        via: 'program',
+        neededBy: []
+    };
+    let interpreter = null;
+    if (progElf.interpreter) {
+        const ir = view.resolve(progElf.interpreter);
+        interpreter = { path: progElf.interpreter, realPath: ir && ir.stats.isFile() ? ir.path : null };
+        if (ir && ir.stats.isFile())
+            addFiles(ir, 'interpreter');
+    }
+    const byName = new Map();
+    const byReal = new Map();
+    if (interpreter?.realPath) {
+        // ld.so is loaded already when the libraries are: libc's DT_NEEDED on it resolves to it.
+        const ie = r.elf(interpreter.realPath);
+        if (!(ie instanceof ElfFormatError)) {
+            const io = {
+                name: interpreter.path,
+                path: interpreter.path,
+                realPath: interpreter.realPath,
+                elf: ie,
+                via: 'program',
+                neededBy: []
+            };
+            byReal.set(io.realPath, io);
+            if (ie.soname)
+                byName.set(ie.soname, io);
+        }
+    }
+    const unresolved = new Map();
+    const libraries = [];
+    const defaults = new Set(DEFAULT_LIBRARY_DIRS);
+    let needsLdSoCache = false;
+    const search = (name, loader) => {
+        const searched = [];
+        const tried = new Set();
+        const tryDir = (dir, via) => {
+            if (dir === null)
+                return null;
+            const path = dir === '/' ? `/${name}` : `${dir}/${name}`;
+            if (tried.has(path))
+                return null;
+            tried.add(path);
+            searched.push(dir);
+            const res = view.resolve(path);
+            if (!res || !res.stats.isFile())
+                return null;
+            const elf = r.elf(res.path);
+            if (elf instanceof ElfFormatError || !compatible(elf, progElf))
+                return null;
+            return { res, path, elf, via };
+        };
+        if (name.includes('/')) {
+            return tryDir(guestDirname(toGuestPath(name)), 'path') ?? { searched };
+        }
+        const origin = (o) => guestDirname(o === program ? o.realPath : o.path);
+        const lo = loader.obj;
+        if (!lo.elf.runpath) {
+            for (let l = loader; l; l = l.loader) {
+                if (l.obj.elf.runpath || !l.obj.elf.rpath)
+                    continue;
+                for (const d of l.obj.elf.rpath) {
+                    const hit = tryDir(expandTokens(d, origin(l.obj), l.obj.elf), 'rpath');
+                    if (hit)
+                        return hit;
+                }
+            }
+        }
+        for (const d of opts.ldLibraryPath ?? []) {
+            const hit = tryDir(d ? toGuestPath(d) : null, 'ld-library-path');
+            if (hit)
+                return hit;
+        }
+        for (const d of lo.elf.runpath ?? []) {
+            const hit = tryDir(expandTokens(d, origin(lo), lo.elf), 'runpath');
+            if (hit)
+                return hit;
+        }
+        for (const d of r.confDirs()) {
+            const hit = tryDir(d, defaults.has(d) ? 'default' : 'ld.so.conf');
+            if (hit)
+                return hit;
+        }
+        for (const d of DEFAULT_LIBRARY_DIRS) {
+            const hit = tryDir(d, 'default');
+            if (hit)
+                return hit;
+        }
+        return { searched };
+    };
+    // Breadth-first, like _dl_map_object_deps: a name already loaded (by DT_NEEDED name or
+    // soname) is not searched again, whoever needs it next.
+    const queue = [{ obj: program, loader: null }];
+    for (let qi = 0; qi < queue.length; qi++) {
+        const cur = queue[qi];
+        for (const name of cur.obj.elf.needed) {
+            const known = byName.get(name);
+            if (known) {
+                if (!known.neededBy.includes(cur.obj.path))
+                    known.neededBy.push(cur.obj.path);
+                continue;
+            }
+            const miss = unresolved.get(name);
+            if (miss) {
+                if (!miss.neededBy.includes(cur.obj.path))
+                    miss.neededBy.push(cur.obj.path);
+                continue;
+            }
+            const hit = search(name, cur);
+            if ('searched' in hit) {
+                unresolved.set(name, { name, neededBy: [cur.obj.path], searched: hit.searched });
+                continue;
+            }
+            const same = byReal.get(hit.res.path);
+            if (same) {
+                byName.set(name, same);
+                same.neededBy.push(cur.obj.path);
+                addFiles(hit.res, 'library');
+                continue;
+            }
+            const obj = {
+                name,
+                path: hit.path,
+                realPath: hit.res.path,
+                elf: hit.elf,
+                via: hit.via,
+                neededBy: [cur.obj.path]
+            };
+            if (hit.via === 'ld.so.conf')
+                needsLdSoCache = true;
+            byName.set(name, obj);
+            if (hit.elf.soname)
+                byName.set(hit.elf.soname, obj);
+            byReal.set(hit.res.path, obj);
+            libraries.push(obj);
+            addFiles(hit.res, 'library');
+            queue.push({ obj, loader: cur });
+        }
+    }
+    return {
+        program,
+        interpreter,
+        libraries,
+        unresolved: [...unresolved.values()],
+        files: [...files.values()].sort((a, b) => comparePaths(a.path, b.path)),
+        needsLdSoCache
+    };
+}
+
+// The Linux baseline's strace: the host's own (Debian's package `strace`), copied into the initrd
+// with its loader and its library closure under /.ukc/strace, apart from the app's /lib, so neither
+// replaces a library of the other. Only a traced run's initrd gets it.
+const STRACE_PACKAGE = 'strace';
+const STRACE_HINT = `install it: sudo apt-get install ${STRACE_PACKAGE}`;
+const SYSTEM_DIRS = ['/usr/local/bin', '/usr/bin', '/bin', '/usr/sbin', '/sbin'];
+async function isExecutableFile(path) {
+    try {
+        await access(path, constants$1.X_OK);
+        return (await stat(path)).isFile();
+    }
+    catch {
+        return false;
+    }
+}
+/** The host's strace: the first on PATH (or in the system directories); InfrastructureError when none. */
+async function findHostStrace(dirs = [...(process.env.PATH ?? '').split(delimiter), ...SYSTEM_DIRS]) {
+    const searched = [...new Set(dirs.filter(d => d.startsWith('/')))];
+    for (const d of searched) {
+        if (await isExecutableFile(join(d, 'strace')))
+            return join(d, 'strace');
+    }
+    throw new InfrastructureError(`tracing the app on the Linux baseline needs strace, which is not installed on this machine (looked in ${searched.join(', ')})`, STRACE_HINT);
+}
+/** strace at `strace` (a host path) with what it needs to run in the guest. */
+async function straceBundle(strace) {
+    const broken = (why, cause) => new InfrastructureError(`cannot use ${strace} to trace the app on the Linux baseline: ${why}`, STRACE_HINT, cause === undefined ? undefined : { cause });
+    if (!(await isExecutableFile(strace)))
+        throw broken('it is no executable file');
+    let closure;
+    try {
+        closure = resolveClosure(strace, { sysroot: '/' });
+    }
+    catch (e) {
+        if (!(e instanceof ConfigurationError))
+            throw e;
+        throw broken(/ELF/.test(e.message) ? 'it is no ELF program' : e.message, e);
+    }
+    const elf = closure.program.elf;
+    if (elf.elfClass !== 64 || elf.machine !== EM.X86_64)
+        throw broken(`it is a ${elf.machineName} program`);
+    if (closure.unresolved.length > 0) {
+        throw broken(`its libraries ${closure.unresolved.map(u => u.name).join(', ')} are not on this machine`);
+    }
+    if (closure.interpreter && closure.interpreter.realPath === null) {
+        throw broken(`its loader ${closure.interpreter.path} is not on this machine`);
+    }
+    const files = [
+        { path: `${STRACE_DIR}/strace`, source: closure.program.realPath, mode: 0o755 }
+    ];
+    if (closure.interpreter?.realPath) {
+        files.push({ path: `${STRACE_DIR}/ld.so`, source: closure.interpreter.realPath, mode: 0o755 });
+    }
+    // By the name the loader looks for (DT_NEEDED), the bytes of the file it resolves to.
+    for (const lib of closure.libraries) {
+        files.push({ path: `${STRACE_DIR}/lib/${basename(lib.name)}`, source: lib.realPath, mode: 0o644 });
+    }
+    const entries = [
+        { path: STRACE_DIR, type: 'dir', mode: 0o755 },
+        { path: `${STRACE_DIR}/lib`, type: 'dir', mode: 0o755 }
+    ];
+    let bytes = 0;
+    for (const f of files) {
+        // Guest paths of sysroot '/' are host paths.
+        const size = (await stat(f.source)).size;
+        bytes += size;
+        entries.push({ path: f.path, type: 'file', mode: f.mode, source: f.source, size });
+    }
+    return { entries, bytes, loader: closure.interpreter !== null };
+}
+
 // The Linux baseline's initrd: the app's own cpio archive, then a small overlay archive with the
-// generated init, a static busybox, the virtio and pvpanic modules and the run's data files.
+// generated init, a static busybox, the virtio and pvpanic modules, the run's data files and, for a
+// traced run, strace with its loader and libraries.
 // Linux unpacks concatenated newc archives in order (later entries win), so the app's archive is
 // copied byte for byte and never rewritten.
 const MODULE_SUFFIXES = ['.ko', '.ko.xz', '.ko.zst', '.ko.gz'];
@@ -703,7 +1480,9 @@ async function plainModule(path, workDir, runner) {
 /** Without these (as modules or built in) the guest has no virtio-net device, hence no network. */
 const ESSENTIAL_NET_MODULES = ['virtio_pci', 'virtio_net'];
 async function prepareLinuxInitrd(input) {
-    const dataFiles = linuxInitDataFiles(input);
+    validateLinuxInitInput(input);
+    const strace = input.trace ? await straceBundle(input.strace ?? (await findHostStrace())) : null;
+    const dataFiles = linuxInitDataFiles({ ...input, trace: strace ? { loader: strace.loader } : false });
     const runner = input.runner ?? nodeCommandRunner;
     const warnings = [];
     await mkdir(dirname(input.outPath), { recursive: true });
@@ -723,7 +1502,8 @@ async function prepareLinuxInitrd(input) {
             })),
             // The kernel opens /dev/console for init before anything is mounted.
             { path: 'dev', type: 'dir', mode: 0o755 },
-            { path: 'dev/console', type: 'char', mode: 0o600, rdevMajor: 5, rdevMinor: 1 }
+            { path: 'dev/console', type: 'char', mode: 0o600, rdevMajor: 5, rdevMinor: 1 },
+            ...(strace?.entries ?? [])
         ];
         const loaded = [];
         let networkProblem = null;
@@ -769,11 +1549,42 @@ async function prepareLinuxInitrd(input) {
             await copyFile(overlay, tmpOut);
         }
         await rename(tmpOut, input.outPath);
-        return { path: input.outPath, modules: loaded, warnings, networkProblem };
+        return { path: input.outPath, modules: loaded, warnings, networkProblem, traceBytes: strace?.bytes ?? 0 };
     }
     finally {
         await rm(work, { recursive: true, force: true });
     }
+}
+
+// What the Linux baseline adds before QEMU starts: its initrd (the app's archive plus the init's
+// overlay, with strace for a traced run) and, for a traced run, the file the trace port writes to.
+async function prepareLinuxGuest(spec, outDir, network, deps) {
+    const { runner, logger: log } = deps;
+    const busybox = deps.busybox ??
+        (await ensureBusybox(deps.cacheDir ?? join(tmpdir(), 'unikraft-compat-cache'), { runner }));
+    const trace = spec.trace === true;
+    const built = await prepareLinuxInitrd({
+        appInitrd: spec.initrd,
+        outPath: join(outDir, RUN_FILES.linuxInitrd),
+        cmd: spec.cmd,
+        env: spec.env,
+        cwd: spec.cwd,
+        modulesDir: spec.linuxModulesDir ?? null,
+        busybox,
+        trace,
+        strace: deps.strace,
+        runner
+    });
+    for (const w of built.warnings)
+        if (network || !/no network/.test(w))
+            log.warning(w);
+    if (trace)
+        log.info(`VM: tracing the app with strace (${built.traceBytes} bytes added to the initrd)`);
+    return {
+        initrd: built.path,
+        networkProblem: network ? built.networkProblem : null,
+        traceFile: trace ? join(outDir, RUN_FILES.strace) : null
+    };
 }
 
 // Forwarded guest TCP ports: checked as input, then given host ports on 127.0.0.1 (a free one
@@ -1309,8 +2120,8 @@ async function checkInitrdFile(path, guest, input = 'initrd') {
     const shown = JSON.stringify(magic.replace(/[^\x20-\x7e]/g, '.'));
     throw new ConfigurationError(input, `Input '${input}' must be a cpio archive (newc, magic 070701), got '${path}' starting with ${shown}`);
 }
-/** The parts of a spec that need no file system. */
-function checkSpecShape(spec) {
+/** Memory, ports, deadlines, console cap, env and cmd: the same errors whichever runner boots the guest. */
+function checkRunShape(spec) {
     assertMemoryMiB(spec.memoryMiB);
     validatePortForwards(spec.ports);
     if (!Number.isFinite(spec.timeoutMs) || spec.timeoutMs <= 0) {
@@ -1322,9 +2133,6 @@ function checkSpecShape(spec) {
     if (spec.consoleCap !== undefined && (!Number.isInteger(spec.consoleCap) || spec.consoleCap < 1024)) {
         throw badInput('console-cap', 'a size of at least 1 KiB', String(spec.consoleCap));
     }
-    if (spec.guest === 'unikraft' && spec.initrd !== undefined && spec.cmd.length === 0) {
-        throw new ConfigurationError('cmd', "Input 'cmd' must name the program to run in the root filesystem, got nothing");
-    }
     for (const [k, v] of Object.entries(spec.env)) {
         if (k === '' || k.includes('=') || /[\0]/.test(k + v)) {
             throw new ConfigurationError('env', `Input 'env' must be NAME=value pairs without NUL bytes, got '${k}'`);
@@ -1334,6 +2142,13 @@ function checkSpecShape(spec) {
         if (a.includes('\0'))
             throw new ConfigurationError('cmd', `Input 'cmd': argument ${i} contains a NUL byte`);
     });
+}
+/** The parts of a spec that need no file system. */
+function checkSpecShape(spec) {
+    checkRunShape(spec);
+    if (spec.guest === 'unikraft' && spec.initrd !== undefined && spec.cmd.length === 0) {
+        throw new ConfigurationError('cmd', "Input 'cmd' must name the program to run in the root filesystem, got nothing");
+    }
 }
 
 // Reading QEMU's `info usernet`: which forwarded connections the guest itself has accepted.
@@ -1390,13 +2205,11 @@ const TERM_GRACE_MS = 500;
 const QMP_CONNECT_TIMEOUT_MS = 10_000;
 /** Unix socket paths are limited to about 108 bytes; a long outDir gets its socket in the temp dir. */
 function qmpSocketPath(outDir) {
-    const inOut = join(outDir, 'qmp.sock');
+    const inOut = join(outDir, RUN_FILES.qmpSocket);
     return Buffer.byteLength(inOut) <= 100
         ? inOut
         : join(tmpdir(), `ukc-qmp-${randomBytes(6).toString('hex')}.sock`);
 }
-/** One argv string on Linux: 32 pages with its NUL (MAX_ARG_STRLEN); QEMU gets `-append` as one. */
-const MAX_APPEND_BYTES = 131_071;
 async function startVm(spec, deps) {
     const clock = deps.clock ?? systemClock;
     const runner = deps.runner ?? nodeCommandRunner;
@@ -1409,28 +2222,9 @@ async function startVm(spec, deps) {
     if (spec.initrd !== undefined)
         await checkInitrdFile(spec.initrd, spec.guest);
     const network = spec.network === true || spec.ports.length > 0;
-    let append;
-    if (spec.guest === 'linux') {
-        validateLinuxInitInput({ cmd: spec.cmd, env: spec.env, cwd: spec.cwd });
-        append = buildLinuxCmdline();
-    }
-    else {
-        const built = buildUnikraftCmdline({
-            mode: spec.initrd !== undefined ? 'elfloader' : 'native',
-            cmd: spec.cmd,
-            env: spec.env,
-            network
-        });
-        // The pipeline reports these as `config.empty-argument` findings; here they are for the log.
-        for (const w of built.warnings)
-            log.info(w);
-        append = built.cmdline;
-        // The whole command line is one argument of QEMU's, and Linux takes none longer (MAX_ARG_STRLEN).
-        const bytes = Buffer.byteLength(append);
-        if (bytes > MAX_APPEND_BYTES) {
-            throw new ConfigurationError('cmd', `Input 'cmd' (with 'env') must fit a Unikraft command line of at most ${MAX_APPEND_BYTES} bytes, got ${bytes} bytes: put long arguments in a file of the root filesystem instead`);
-        }
-    }
+    const append = guestCmdline(spec, network, log);
+    // A traced Linux baseline needs the host's strace: missing, the run ends here.
+    const strace = spec.guest === 'linux' && spec.trace ? (deps.strace ?? (await findHostStrace())) : undefined;
     // 2. The machine: QEMU present, accelerator decided.
     const binary = spec.qemuBinary ?? QEMU_BINARY;
     const version = await qemuVersion(binary, runner);
@@ -1439,31 +2233,13 @@ async function startVm(spec, deps) {
     // 3. Files and ports.
     const outDir = resolve(spec.outDir);
     await mkdir(outDir, { recursive: true });
-    const pidFile = join(outDir, 'qemu.pid');
+    const pidFile = join(outDir, RUN_FILES.qemuPid);
     const qmpPath = qmpSocketPath(outDir);
     await rm(qmpPath, { force: true });
-    let initrd = spec.initrd;
-    let networkProblem = null;
-    if (spec.guest === 'linux') {
-        const busybox = deps.busybox ??
-            (await ensureBusybox(deps.cacheDir ?? join(tmpdir(), 'unikraft-compat-cache'), { runner }));
-        const built = await prepareLinuxInitrd({
-            appInitrd: spec.initrd,
-            outPath: join(outDir, 'linux-initrd.cpio'),
-            cmd: spec.cmd,
-            env: spec.env,
-            cwd: spec.cwd,
-            modulesDir: spec.linuxModulesDir ?? null,
-            busybox,
-            runner
-        });
-        for (const w of built.warnings)
-            if (network || !/no network/.test(w))
-                log.warning(w);
-        if (network)
-            networkProblem = built.networkProblem;
-        initrd = built.path;
-    }
+    // The Linux baseline's own initrd (and trace file); a Unikraft guest boots the given files as they are.
+    const linux = spec.guest === 'linux'
+        ? await prepareLinuxGuest(spec, outDir, network, { ...deps, runner, strace })
+        : { initrd: spec.initrd, networkProblem: null, traceFile: null };
     const forwards = await allocateHostPorts(spec.ports);
     const ports = Object.fromEntries(forwards.map(f => [f.guest, f.host]));
     const argv = buildQemuArgv({
@@ -1472,16 +2248,17 @@ async function startVm(spec, deps) {
         memoryMiB: spec.memoryMiB,
         console: 'stdio',
         kernel: spec.kernel,
-        initrd,
+        initrd: linux.initrd,
         append,
         hostForwards: forwards,
         network,
         qmpSocket: qmpPath,
-        startPaused: true
+        startPaused: true,
+        ...(linux.traceFile !== null ? { traceFile: linux.traceFile } : {})
     });
     log.debug(`VM: ${JSON.stringify(argv)}`);
-    const consoleLog = join(outDir, 'console.log');
-    const qemuStderrLog = join(outDir, 'qemu-stderr.log');
+    const consoleLog = join(outDir, RUN_FILES.console);
+    const qemuStderrLog = join(outDir, RUN_FILES.qemuStderr);
     const capture = new ConsoleCapture({ path: consoleLog, cap: spec.consoleCap, now: elapsed });
     const stderrFd = openSync(qemuStderrLog, 'w');
     let stderrTail = '';
@@ -1631,7 +2408,8 @@ async function startVm(spec, deps) {
             qemuStderrLog,
             consoleTruncated: capture.truncated,
             argv,
-            networkProblem
+            networkProblem: linux.networkProblem,
+            traceFile: linux.traceFile
         };
         void Promise.all([rm(pidFile, { force: true }), rm(qmpPath, { force: true })]).finally(() => resolveDone(result));
     });
@@ -1697,4 +2475,4 @@ async function startVm(spec, deps) {
     return handle;
 }
 
-export { DEFAULT_BOOT_TIMEOUT_MS as D, GUEST_EXIT_PREFIX as G, buildQemuArgv as a, buildLinuxCmdline as b, buildUnikraftCmdline as c, prepareLinuxInitrd as d, quoteUnikraftArg as e, rememberQemuVersion as f, emptyArgumentIndexes as g, inspectKernelImage as i, parseGuestExitLine as p, qemuVersion as q, resolveAccel as r, startVm as s, validatePortForwards as v };
+export { ConsoleCapture as C, DEFAULT_BOOT_TIMEOUT_MS as D, ElfFormatError as E, GUEST_EXIT_PREFIX as G, HOST_ADDRESS as H, STRACE_PACKAGE as S, buildQemuArgv as a, buildLinuxCmdline as b, buildUnikraftCmdline as c, prepareLinuxInitrd as d, quoteUnikraftArg as e, checkRunShape as f, allocateHostPorts as g, resolveClosure as h, isBannerLine as i, isElfMagic as j, readHead$1 as k, ClosureResolver as l, parseShebang as m, readElf as n, DEFAULT_LIBRARY_DIRS as o, parseGuestExitLine as p, qemuVersion as q, resolveAccel as r, startVm as s, emptyArgumentIndexes as t, inspectKernelImage as u, validatePortForwards as v, rememberQemuVersion as w };

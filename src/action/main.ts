@@ -5,11 +5,9 @@ import { createHash } from 'node:crypto'
 import { access, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
-import type { CheckOptions } from '../engine/config/check-options.js'
 import { resolveCheckOptions } from '../engine/config/resolve.js'
 import { asEnvironmentError, describeError, errorKind, toError } from '../engine/errors.js'
 import { shippedKernelStoreDir } from '../engine/version.js'
-import type { CheckResult } from '../engine/report/result.js'
 import { createActionsLogger } from './actions-logger.js'
 import { artifactName } from './artifacts.js'
 import { escapeLogText } from './log-text.js'
@@ -134,10 +132,10 @@ export async function runMain(): Promise<void> {
       kraftfile: rel(options.kraftfile),
       configFile: rel(options.configFile),
       dockerfileText: await text(options.dockerfile),
-      configText: await text(options.configFile)
+      options
     })
     for (const a of annotations) {
-      const props = { title: a.title, file: a.file, startLine: a.startLine }
+      const props = { title: a.title, file: a.file, startLine: a.startLine, startColumn: a.startColumn }
       if (a.level === 'error') core.error(a.message, props)
       else if (a.level === 'warning') core.warning(a.message, props)
       else core.notice(a.message, props)
@@ -156,7 +154,7 @@ export async function runMain(): Promise<void> {
 
     core.info(escapeLogText(result.summary))
     if (result.verdict !== 'pass' && options.failOn === 'error') {
-      core.setFailed([result.summary, kernelAdvice(options, result)].filter(Boolean).join(' '))
+      core.setFailed([result.summary, result.error?.hint].filter(Boolean).join(' '))
     }
   } catch (thrown) {
     const err = toError(asEnvironmentError(thrown))
@@ -171,23 +169,6 @@ export async function runMain(): Promise<void> {
     process.off('SIGTERM', onSignal)
     mainEnded()
   }
-}
-
-/**
- * The action has no Linux fallback for a Unikraft kernel that could not be had (the CLI has): when
- * setup failed after QEMU was found and no `kernel` was given, say how to get past it.
- */
-function kernelAdvice(options: CheckOptions, result: CheckResult): string {
-  const failedGettingKernel =
-    options.guest === 'unikraft' &&
-    !options.kernel &&
-    result.verdict === 'error' &&
-    result.error?.kind === 'infrastructure' &&
-    result.qemu !== null &&
-    result.timeline.setupMs === null
-  return failedGettingKernel
-    ? 'No Unikraft kernel could be had: give a prebuilt Unikraft ELF-loader image with the `kernel` input (skips KraftKit), run where github.com and unikraft.org are reachable, or use `guest: linux` for the Linux baseline only.'
-    : ''
 }
 
 /**

@@ -2,7 +2,7 @@
 // a usage error naming it). The `run` options are derived from the action's inputs table.
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { ConfigurationError } from '../engine/errors.js'
-import { INPUTS, type RawInputs } from '../engine/config/inputs.js'
+import { INPUTS, type InputName, type RawInputs } from '../engine/config/inputs.js'
 
 export class UsageError extends ConfigurationError {
   override name = 'UsageError'
@@ -65,9 +65,10 @@ export function runInputs(parsed: Parsed): RawInputs {
     raw[i.name] = Array.isArray(v) ? v.join('\n') : String(v)
   }
   if (parsed.positionals[0] !== undefined) {
-    if (raw.app !== undefined)
-      throw new UsageError('app', 'Give the app directory either as APP_DIR or as --app, not both')
-    raw.app = parsed.positionals[0]
+    const app: InputName = 'app'
+    if (raw[app] !== undefined)
+      throw new UsageError(app, `Give the app directory either as APP_DIR or as --${app}, not both`)
+    raw[app] = parsed.positionals[0]
   }
   return raw
 }

@@ -4,7 +4,7 @@
 export type Severity = 'error' | 'warning' | 'note'
 
 /** Where a finding came from. */
-export type FindingSource = 'console' | 'qemu' | 'preflight' | 'probe' | 'baseline' | 'setup'
+export type FindingSource = 'console' | 'qemu' | 'preflight' | 'probe' | 'baseline' | 'setup' | 'trace'
 
 export interface Finding {
   /** Stable id, e.g. `loader.missing-library`. */

@@ -13,13 +13,17 @@ export const RUN_FILES = {
   /** While a Docker build runs: its pid, for the post step after a killed main. */
   dockerBuildPid: 'docker-build.pid',
   qemuPid: 'qemu.pid',
+  /** `runner: kraft`: what kraft itself printed. */
+  kraftLog: 'kraft.log',
   /** QEMU's monitor socket, while the VM runs. */
   qmpSocket: 'qmp.sock',
   /** The Linux baseline's initrd (the app's tree plus the init), while it runs. */
   linuxInitrd: 'linux-initrd.cpio',
   /** The system-call trace of the app on the Linux baseline (strace), apart from the console. */
   strace: 'strace.log',
-  baselineDir: 'baseline'
+  baselineDir: 'baseline',
+  /** The traced rerun on Unikraft's `trace` kernel: its console.log is the system-call trace. */
+  unikraftTraceDir: 'unikraft-trace'
 } as const
 
 /** The log of host service `index` (0-based), as `services:` starts them. */
@@ -55,7 +59,7 @@ export async function listRunFiles(outDir: string): Promise<string[]> {
     RUN_FILES.strace
   ]
   const found: string[] = [RUN_FILES.result]
-  for (const dir of ['', RUN_FILES.baselineDir]) {
+  for (const dir of ['', RUN_FILES.baselineDir, RUN_FILES.unikraftTraceDir]) {
     const names = await readdir(join(outDir, dir)).catch(() => [] as string[])
     for (const n of names) {
       if (wanted.includes(n as (typeof wanted)[number]) || SERVICE_LOG.test(n))

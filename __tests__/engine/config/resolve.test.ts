@@ -48,6 +48,7 @@ describe('resolveCheckOptions', () => {
       timeoutMs: 120000,
       accel: 'auto',
       baseline: 'auto',
+      trace: 'auto',
       runner: 'qemu',
       failOn: 'error',
       uploadLogs: true,
@@ -55,6 +56,17 @@ describe('resolveCheckOptions', () => {
     })
     expect(o.probes).toHaveLength(2)
     expect(o.ports).toEqual([{ guest: 6379 }])
+    expect(o.origins.sources).toMatchObject({
+      memory: 'config',
+      cmd: 'config',
+      probes: 'config',
+      guest: 'default',
+      trace: 'default'
+    })
+    expect(o.origins.configPositions).toMatchObject({
+      memory: { line: 2, column: 1 },
+      'probes[1]': { line: 7, column: 5 }
+    })
   })
 
   it('lets explicit inputs override the config file', async () => {
@@ -73,6 +85,17 @@ describe('resolveCheckOptions', () => {
     expect(o.guest).toBe('linux')
     expect(o.probes).toHaveLength(1)
     expect(o.ports).toEqual([{ guest: 7000 }])
+    // The winner is recorded once per key; the file's positions stay (annotations name what was overridden).
+    expect(o.origins.sources).toMatchObject({
+      memory: 'input',
+      cmd: 'input',
+      probes: 'input',
+      guest: 'input',
+      env: 'config',
+      timeout: 'config',
+      accel: 'default'
+    })
+    expect(o.origins.configPositions.memory).toEqual({ line: 2, column: 1 })
   })
 
   it('treats empty inputs (as the action passes them) as not given', async () => {
@@ -95,6 +118,8 @@ describe('resolveCheckOptions', () => {
       "Input 'kernel' must be the path of an existing Unikraft kernel image, got 'no/such/kernel'"
     ],
     [{ 'fail-on': 'warning' }, "Input 'fail-on' must be one of error, never, got 'warning'"],
+    [{ trace: 'sometimes' }, "Input 'trace' must be one of auto, always, never, got 'sometimes'"],
+    [{ trace: 'yes' }, "Input 'trace' must be one of auto, always, never, got 'yes'"],
     [{ allow: 'Fork!' }, "Input 'allow' must be finding ids like process.fork-unsupported, got 'Fork!'"],
     [{ probe: 'smtp:25' }, 'probe[1]']
   ])('rejects %p with one error naming the input', async (inputs, message) => {
@@ -110,6 +135,25 @@ describe('resolveCheckOptions', () => {
     await expect(resolveCheckOptions({ app: 'bad' }, { cwd: root })).rejects.toThrow(
       `Config key 'memory' (${join(bad, 'unikraft-compat.yml')}:2) must be a size like 256M or 1G`
     )
+  })
+
+  it('reads trace from the input over the config key, and names the key and line of a bad one', async () => {
+    const dir = join(root, 'traced')
+    mkdirSync(dir)
+    writeFileSync(join(dir, 'unikraft-compat.yml'), 'memory: 64M\ntrace: always\n')
+    expect((await resolveCheckOptions({ app: 'traced' }, { cwd: root })).trace).toBe('always')
+    expect((await resolveCheckOptions({ app: 'traced', trace: ' never ' }, { cwd: root })).trace).toBe(
+      'never'
+    )
+    writeFileSync(join(dir, 'unikraft-compat.yml'), 'memory: 64M\ntrace: on-failure\n')
+    await expect(resolveCheckOptions({ app: 'traced' }, { cwd: root })).rejects.toThrow(
+      `Config key 'trace' (${join(dir, 'unikraft-compat.yml')}:2) must be one of auto, always, never, got 'on-failure'`
+    )
+  })
+
+  it('rejects an input the table does not have, as the CLI or an untyped caller could pass it', async () => {
+    const raw: Record<string, string> = { app: 'redis', tracing: 'always' }
+    await expect(resolveCheckOptions(raw, { cwd: root })).rejects.toThrow("Unknown input 'tracing'")
   })
 
   it('rejects an app directory that does not exist', async () => {

@@ -1,7 +1,8 @@
 // Test helper: a stand-in for the `kraft` CLI (github.com and unikraft.org are unreachable here, so
 // the real one cannot be installed). It follows kraft's documented behaviour closely enough to test
 // our side: `run -d` starts a real QEMU the way kraft does (-daemonize, console to
-// <runtime>/<uid>/machine.log, pidfile, HMP monitor socket, hostfwd per -p), `ps -a -l -o json`
+// <runtime>/<uid>/machine.log, pidfile, HMP monitor socket, hostfwd per -p; $FAKE_KRAFT_CONSOLE is
+// written to machine.log first, as if the guest had printed it), `ps -a -l -o json`
 // prints Go-style JSON, `stop` / `rm` end and delete the machine, `pkg pull` / `build` leave a kernel
 // where kraft leaves it. Every call is logged (argv + KRAFTKIT_* env) as JSON lines to $FAKE_KRAFT_LOG.
 import { chmod, writeFile } from 'node:fs/promises'
@@ -74,11 +75,14 @@ switch (cmd) {
     const ports = (o.multi['-p'] || []).map(p => p.split(':').map(Number))
     const q = ['-daemonize', '-display', 'none', '-nodefaults', '-no-reboot', '-machine', 'pc', '-device', 'sga',
       '-m', 'size=' + parseInt(mem, 10) + 'M', '-name', id,
-      '-serial', 'file:' + path.join(dir, 'machine.log'), '-pidfile', path.join(dir, 'machine.pid'),
+      '-chardev', 'file,id=console,append=on,path=' + path.join(dir, 'machine.log'), '-serial', 'chardev:console',
+      '-pidfile', path.join(dir, 'machine.pid'),
       '-monitor', 'unix:' + path.join(dir, 'qemu_mon.sock') + ',server,nowait']
     ports.forEach(([h, g], i) => q.push('-device', 'virtio-net-pci,netdev=hostnet' + i, '-netdev', 'user,id=hostnet' + i + ',hostfwd=tcp::' + h + '-:' + g))
     if (o['-W']) q.push('-cpu', 'qemu64,+pdpe1gb,+rdrand,+rdseed,-vmx,-svm')
     else q.push('-enable-kvm', '-cpu', 'host')
+    // What a guest printed before the firmware (a kernel's lines, for tests); QEMU appends to it.
+    if (process.env.FAKE_KRAFT_CONSOLE) fs.writeFileSync(path.join(dir, 'machine.log'), process.env.FAKE_KRAFT_CONSOLE)
     const log = fs.openSync(path.join(dir, 'qemu.log'), 'a')
     const r = spawnSync('qemu-system-x86_64', q, { stdio: ['ignore', log, log] })
     if (r.status !== 0) fail('could not start qemu: ' + fs.readFileSync(path.join(dir, 'qemu.log'), 'utf8'))

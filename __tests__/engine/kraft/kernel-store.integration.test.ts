@@ -233,7 +233,9 @@ describe('a check with a kernel store (real QEMU, no KraftKit)', () => {
     const r = cliWithStore(dir, 'cli-lacks', ['--unikraft-version', '0.99.0'])
     expect(r.status).toBe(3)
     expect(r.output).toMatch(/Unikraft 0\.99\.0 could not be had: /)
-    expect(r.output).toContain('the kernel store has 0.16.3; give a prebuilt image with --kernel')
+    expect(r.output).toContain(
+      'the kernel store has 0.16.3; give a prebuilt Unikraft image with the `kernel` input (--kernel PATH'
+    )
     expect(r.output).not.toContain('Linux baseline')
   }, 150_000)
 })

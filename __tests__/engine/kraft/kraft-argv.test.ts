@@ -1,18 +1,20 @@
 import { describe, expect, it } from '@jest/globals'
-import { KRAFT_GLOBAL_FLAGS, kraftArgv, kraftEnv } from '../../../src/engine/kraft/kraft-env.js'
+import {
+  KRAFT_GLOBAL_FLAGS,
+  kraftArgv,
+  kraftPsArgv,
+  kraftRmArgv,
+  kraftRunArgv,
+  kraftStopArgv,
+  type KraftRunArgs
+} from '../../../src/engine/kraft/kraft-argv.js'
+import { kraftEnv } from '../../../src/engine/kraft/kraft-env.js'
 import {
   builtKernelPath,
   kraftBuildArgv,
   kraftPullArgv,
   pulledKernelPath
 } from '../../../src/engine/kraft/kraft-kernel.js'
-import {
-  kraftPsArgv,
-  kraftRmArgv,
-  kraftRunArgv,
-  kraftStopArgv,
-  type KraftRunArgs
-} from '../../../src/engine/kraft/kraft-runner.js'
 
 const G = ['--no-prompt', '--log-type', 'basic']
 

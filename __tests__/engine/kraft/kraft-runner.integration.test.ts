@@ -10,6 +10,8 @@ import { startKraftVm, type KraftVmSpec } from '../../../src/engine/kraft/kraft-
 import { guestAcceptedFrom, hmpCommand, parseUsernet } from '../../../src/engine/kraft/qemu-monitor.js'
 import { createMemoryLogger } from '../../../src/engine/logger.js'
 import { which } from '../../../src/engine/setup/which.js'
+import { truncationMarker } from '../../../src/engine/vm/console-capture.js'
+import { isBannerLine } from '../../../src/engine/vm/vm-end.js'
 import type { ConsoleLine } from '../../../src/engine/vm/vm-types.js'
 import { writeFakeKraft, type FakeKraftCall } from './fake-kraft.js'
 
@@ -60,6 +62,7 @@ maybe('startKraftVm with a kraft that starts a real QEMU', () => {
   let kraft: string
   let callLog: string
   const savedLog = process.env.FAKE_KRAFT_LOG
+  const savedConsole = process.env.FAKE_KRAFT_CONSOLE
   const calls = async (): Promise<FakeKraftCall[]> =>
     (await readFile(callLog, 'utf8'))
       .split('\n')
@@ -90,6 +93,8 @@ maybe('startKraftVm with a kraft that starts a real QEMU', () => {
   afterEach(async () => {
     if (savedLog === undefined) delete process.env.FAKE_KRAFT_LOG
     else process.env.FAKE_KRAFT_LOG = savedLog
+    if (savedConsole === undefined) delete process.env.FAKE_KRAFT_CONSOLE
+    else process.env.FAKE_KRAFT_CONSOLE = savedConsole
     await rm(work, { recursive: true, force: true })
   })
 
@@ -136,6 +141,8 @@ maybe('startKraftVm with a kraft that starts a real QEMU', () => {
       expect(result.accel).toBe('tcg')
       expect(result.timeline.readyMs).not.toBeNull()
       expect(result.timeline.firstOutputMs).not.toBeNull()
+      // SeaBIOS is no Unikraft banner.
+      expect(result.timeline.bannerMs).toBeNull()
       expect(await readFile(result.consoleLog, 'utf8')).toContain('SeaBIOS')
       expect(await readFile(result.qemuStderrLog, 'utf8')).toContain('-device sga is deprecated')
       expect(vm.ended).toBe(true)
@@ -155,6 +162,43 @@ maybe('startKraftVm with a kraft that starts a real QEMU', () => {
       KRAFTKIT_RUNTIME_DIR: join(work, 'rt')
     })
     expect(c.map(x => x.argv[0])).toEqual(['run', 'ps', 'stop', 'ps', 'rm'])
+  }, 60_000)
+
+  // A line of the guest, then the firmware's output (the fake writes it to machine.log before QEMU).
+  it.each([
+    [
+      'the Info-level version line',
+      'Info: [libkvmplat] <bootinfo.c @ 56> Unikraft Calypso (0.17.0~484ff209)'
+    ],
+    ['a coloured version line of the art', '\x1b[1m                   Calypso 0.17.0~484ff209\x1b[0m']
+  ])(
+    'times the banner as startVm does (isBannerLine): %s',
+    async (_name, banner) => {
+      expect(isBannerLine(banner, 'unikraft')).toBe(true)
+      process.env.FAKE_KRAFT_CONSOLE = `Booting\r\n${banner}\r\n`
+      const vm = await startKraftVm(spec({ ports: [] }), deps())
+      const line = await waitForLine(vm, /Calypso/)
+      await waitForLine(vm, /SeaBIOS/)
+      const result = await vm.stop()
+      expect(line.text).toBe(banner)
+      expect(result.timeline.bannerMs).toBe(line.atMs)
+    },
+    60_000
+  )
+
+  it('cuts the console at the cap between two characters, marks the cut, and still streams lines', async () => {
+    // 1023 bytes, then a 2-byte character across the 1024-byte cap.
+    const kept = 'a'.repeat(1023)
+    process.env.FAKE_KRAFT_CONSOLE = `${kept}ü\r\n`
+    const vm = await startKraftVm(spec({ ports: [], consoleCap: 1024, timeoutMs: 30_000 }), deps())
+    // Lines past the cap are still delivered (a status line at the end matters), only not kept.
+    const late = await Promise.race([waitForLine(vm, /SeaBIOS/), vm.done.then(() => null)])
+    const result = await vm.stop()
+    expect(late).not.toBeNull()
+    expect(result.consoleTruncated).toBe(true)
+    const file = await readFile(result.consoleLog)
+    expect(file.equals(Buffer.from(kept + truncationMarker(1024)))).toBe(true)
+    expect(vm.consoleText()).toBe(kept + truncationMarker(1024))
   }, 60_000)
 
   it('notices a VM that ends by itself, then copies its logs before kraft rm', async () => {

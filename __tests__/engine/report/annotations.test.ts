@@ -1,7 +1,16 @@
-import { describe, expect, it } from '@jest/globals'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { CheckOptions } from '../../../src/engine/config/check-options.js'
+import type { RawInputs } from '../../../src/engine/config/inputs.js'
+import { resolveCheckOptions } from '../../../src/engine/config/resolve.js'
 import type { Finding } from '../../../src/engine/finding.js'
-import { MAX_ANNOTATIONS_PER_LEVEL, planAnnotations } from '../../../src/engine/report/annotations.js'
-import { configKeyLine, probeEntryLine } from '../../../src/engine/report/config-lines.js'
+import {
+  MAX_ANNOTATIONS_PER_LEVEL,
+  planAnnotations,
+  type AnnotationContext
+} from '../../../src/engine/report/annotations.js'
 import { dockerfileLineFor, parseDockerfile } from '../../../src/engine/report/dockerfile-lines.js'
 import { bannerNote, missingLibFinding } from './results.js'
 
@@ -112,41 +121,122 @@ describe('Dockerfile lines', () => {
   })
 })
 
-describe('config lines', () => {
-  it.each<[string, Partial<Finding>, number]>([
-    ['by index', { data: { index: 1 } }, 7],
-    ['by target text', { data: { target: 'console:Ready to accept connections' } }, 10],
-    ['by detail', { detail: 'redis:6379' }, 6],
-    ['to the probes key when no entry matches', { detail: 'tcp:9999' }, 5]
-  ])('finds the probes entry %s', (_name, over, line) => {
-    expect(
-      probeEntryLine(CONFIG, finding({ id: 'probe.failed', source: 'probe', detail: null, ...over }))
-    ).toBe(line)
+const CONFIG_FILE = 'examples/redis/unikraft-compat.yml'
+const scratch: string[] = []
+afterAll(() => scratch.forEach(dir => rmSync(dir, { recursive: true, force: true })))
+
+/** The options the resolver makes of a config file (and inputs): origins and probes as the action has them. */
+async function resolved(configText: string, inputs: RawInputs = {}): Promise<CheckOptions> {
+  const dir = mkdtempSync(join(tmpdir(), 'ukc-annotations-'))
+  scratch.push(dir)
+  writeFileSync(join(dir, 'unikraft-compat.yml'), configText)
+  return resolveCheckOptions({ app: dir, ...inputs }, { cwd: dir })
+}
+
+/** Where the one annotation of `f` points, and its message. */
+async function placed(
+  f: Partial<Finding>,
+  configText: string,
+  inputs: RawInputs = {}
+): Promise<{ at: [string | undefined, number | undefined, number | undefined]; message: string }> {
+  const ctx: AnnotationContext = { configFile: CONFIG_FILE, options: await resolved(configText, inputs) }
+  const [a] = planAnnotations([finding(f)], ctx).annotations
+  return { at: [a.file, a.startLine, a.startColumn], message: a.message }
+}
+
+const probeFinding = (over: Partial<Finding>): Partial<Finding> => ({
+  id: 'probe.failed',
+  source: 'probe',
+  detail: null,
+  ...over
+})
+const OOM: Partial<Finding> = { id: 'memory.out-of-memory', detail: null }
+
+describe('config lines (from the resolved options)', () => {
+  it.each<[string, Partial<Finding>, number, number]>([
+    ['by index', { data: { index: 1 } }, 7, 5],
+    ['by target text', { data: { target: 'console:/Ready to accept connections/' } }, 10, 5],
+    ['by detail', { detail: 'redis:6379' }, 6, 5],
+    ['an object entry, by its canonical target', { detail: 'http:8080/health' }, 7, 5],
+    ['to the probes key when no entry matches', { detail: 'tcp:9999' }, 5, 1]
+  ])('finds the probes entry %s', async (_name, over, line, column) => {
+    expect((await placed(probeFinding(over), CONFIG)).at).toEqual([CONFIG_FILE, line, column])
   })
 
-  it('accepts list items at the same indentation as the key', () => {
+  it('accepts list items at the same indentation as the key', async () => {
     const text = 'probes:\n- redis:6379\n- http:80/\nallow: []\n'
-    expect(probeEntryLine(text, finding({ detail: 'http:80/' }))).toBe(3)
+    expect((await placed(probeFinding({ detail: 'http:80/' }), text)).at).toEqual([CONFIG_FILE, 3, 3])
   })
 
-  it('has no line when the file has no probes key', () => {
-    expect(probeEntryLine('memory: 64M\n', finding({}))).toBeNull()
+  it('points nowhere when the file has no probes key', async () => {
+    expect((await placed(probeFinding({ detail: 'tcp:80' }), 'memory: 64M\n', { ports: '80' })).at).toEqual([
+      undefined,
+      undefined,
+      undefined
+    ])
   })
 
-  it('finds the shallowest key', () => {
-    expect(configKeyLine('baseline:\n  memory: 1G\nmemory: 64M\n', 'memory')).toBe(3)
-    expect(configKeyLine('cmd: x\n', 'memory')).toBeNull()
+  // The old line scan read `^key:` lines: it found nothing in a flow mapping, and took a `memory:`
+  // inside a block scalar or a nested map for the key.
+  it('finds a quoted key in a flow mapping and an item of a flow list spanning lines', async () => {
+    const text = '{ "memory": 64M,\n  probes: [ redis:6379,\n    "tcp:80" ] }\n'
+    expect((await placed(OOM, text)).at).toEqual([CONFIG_FILE, 1, 3])
+    expect((await placed(probeFinding({ detail: 'tcp:80' }), text)).at).toEqual([CONFIG_FILE, 3, 5])
+  })
+
+  it('does not take an indented `memory:` (a block scalar, a nested map) for the memory key', async () => {
+    const text = 'cmd: |\n  memory: 1G\nenv:\n  memory: x\n'
+    expect((await placed(OOM, text)).at).toEqual([undefined, undefined, undefined])
+  })
+
+  it('points a config finding at the key its label names, and an empty argument at cmd', async () => {
+    const label = `config key 'memory' (${CONFIG_FILE}:3)`
+    expect((await placed({ id: 'config.invalid', detail: label }, CONFIG)).at).toEqual([CONFIG_FILE, 3, 1])
+    expect((await placed({ id: 'config.empty-argument', detail: '1' }, CONFIG)).at).toEqual([
+      CONFIG_FILE,
+      2,
+      1
+    ])
+  })
+})
+
+describe('an input overriding a config key', () => {
+  it.each<[string, Partial<Finding>, RawInputs, string]>([
+    [
+      'memory',
+      OOM,
+      { memory: '1G' },
+      `Set by input 'memory', which overrides config key 'memory' (${CONFIG_FILE}:3).`
+    ],
+    [
+      'probes',
+      probeFinding({ detail: 'tcp:7000' }),
+      { probe: 'tcp:7000' },
+      `Set by input 'probe', which overrides config key 'probes' (${CONFIG_FILE}:5).`
+    ],
+    ['cmd', { id: 'config.invalid', detail: 'cmd' }, { cmd: 'redis-server' }, "Set by input 'cmd'"]
+  ])('%s: no config-file annotation, the input named in the message', async (_key, f, inputs, via) => {
+    const { at, message } = await placed(f, CONFIG, inputs)
+    expect(at).toEqual([undefined, undefined, undefined])
+    expect(message).toContain(via)
+  })
+
+  it('the file still wins the keys no input overrode', async () => {
+    expect((await placed(OOM, CONFIG, { cmd: 'redis-server' })).at).toEqual([CONFIG_FILE, 3, 1])
   })
 })
 
 describe('planAnnotations', () => {
-  const ctx = {
-    dockerfile: 'examples/redis/Dockerfile',
-    dockerfileText: DOCKERFILE,
-    configFile: 'examples/redis/unikraft-compat.yml',
-    configText: CONFIG,
-    kraftfile: 'examples/redis/Kraftfile'
-  }
+  let ctx: AnnotationContext
+  beforeAll(async () => {
+    ctx = {
+      dockerfile: 'examples/redis/Dockerfile',
+      dockerfileText: DOCKERFILE,
+      configFile: CONFIG_FILE,
+      options: await resolved(CONFIG),
+      kraftfile: 'examples/redis/Kraftfile'
+    }
+  })
 
   it('annotates a loader finding on the Dockerfile line, with evidence and hint in the message', () => {
     const f = finding({
@@ -172,13 +262,13 @@ describe('planAnnotations', () => {
   it('points a probe finding at its entry in the config file', () => {
     const f = finding({ id: 'probe.failed', source: 'probe', detail: null, data: { target: 'redis:6379' } })
     const [a] = planAnnotations([f], ctx).annotations
-    expect([a.file, a.startLine]).toEqual(['examples/redis/unikraft-compat.yml', 6])
+    expect([a.file, a.startLine, a.startColumn]).toEqual(['examples/redis/unikraft-compat.yml', 6, 5])
   })
 
-  it('does not point at the config file when the probe came from an input', () => {
+  it('names the config file without a line when no options are given', () => {
     const f = finding({ id: 'probe.failed', source: 'probe' })
-    const [a] = planAnnotations([f], { ...ctx, configText: 'memory: 64M\n' }).annotations
-    expect(a.file).toBeUndefined()
+    const [a] = planAnnotations([f], { configFile: CONFIG_FILE }).annotations
+    expect([a.file, a.startLine]).toEqual([CONFIG_FILE, undefined])
   })
 
   it('points out-of-memory at the memory key, weak main at the Kraftfile, and a crash nowhere', () => {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFile } from 'node:fs/promises'
 import { planAnnotations } from '../../../src/engine/report/annotations.js'
-import { JOB_SUMMARY_LIMIT, limitMarkdown, renderJobSummary } from '../../../src/engine/report/job-summary.js'
+import {
+  JOB_SUMMARY_LIMIT,
+  limitMarkdown,
+  renderJobSummary,
+  SYSCALL_TABLE_ROWS
+} from '../../../src/engine/report/job-summary.js'
 import type { CheckResult } from '../../../src/engine/report/result.js'
 import {
   failingMissingLib,
@@ -9,7 +14,9 @@ import {
   HOSTILE,
   infrastructureError,
   missingLibFinding,
-  passingRedis
+  passingRedis,
+  tracedSyscallGap,
+  tracedSyscallGapWithFindings
 } from './results.js'
 
 const log = (name: string): Promise<string> => readFile(new URL(`./logs/${name}`, import.meta.url), 'utf8')
@@ -179,5 +186,161 @@ describe('job summary', () => {
 
   it('leaves a summary within the limit untouched', () => {
     expect(limitMarkdown('short\n', 100)).toBe('short\n')
+  })
+})
+
+describe('job summary: system calls', () => {
+  const section = (md: string): string => {
+    const start = md.indexOf('### System calls: Unikraft compared with Linux')
+    expect(start).toBeGreaterThan(-1)
+    const end = md.indexOf('\n### ', start + 1)
+    return md.slice(start, end < 0 ? undefined : end)
+  }
+
+  it('shows the divergence right after the verdict, with both trace lines and the table of calls', () => {
+    const md = renderJobSummary(tracedSyscallGapWithFindings())
+    const headings = md.split('\n').filter(l => /^#{2,4} /.test(l))
+    expect(headings.slice(0, 4)).toEqual([
+      '## ❌ fail: hello-c on Unikraft 0.17.0',
+      '### System calls: Unikraft compared with Linux',
+      '#### ❌ error: syscall.divergence: the first system call where Unikraft differs from Linux \\(openat\\)',
+      '### Probes'
+    ])
+    expect(section(md)).toBe(
+      [
+        '### System calls: Unikraft compared with Linux',
+        '',
+        '#### ❌ error: syscall.divergence: the first system call where Unikraft differs from Linux \\(openat\\)',
+        '',
+        '**First divergence:** <code>openat\\(AT\\_FDCWD, "/etc/hello.conf", O\\_RDONLY\\)</code> returned 3 on Linux and ENOSYS \\(-38\\) on Unikraft \\(call 2 on Linux, call 3 on Unikraft\\).',
+        '',
+        '```text',
+        'Linux:    baseline/strace.log line 14: openat(AT_FDCWD, "/etc/hello.conf", O_RDONLY) = 3',
+        'Unikraft: unikraft-trace/console.log line 22: openat(AT_FDCWD, "/etc/hello.conf", O_RDONLY) = Function not implemented (-38)',
+        '```',
+        '',
+        `**Hint:** ${md.split('**Hint:** ')[1].split('\n')[0]}`,
+        '',
+        '| System call | Calls on Linux | Calls on Unikraft | Status on Unikraft |',
+        '|---|--:|--:|---|',
+        '| <code>openat</code> | 2 | 2 | ❌ ENOSYS ×2 \\(first divergence\\) |',
+        '| <code>rseq</code> | — | 1 | ENOSYS ×1 \\(tolerated\\) |',
+        '| <code>brk</code> | 1 | 1 | ok |',
+        '| <code>exit\\_group</code> | 1 | 1 | ok |',
+        '',
+        'Traced: Linux 4 calls \\(cut short: counts are a lower bound; 1 unreadable line\\) · Unikraft 5 calls.',
+        '',
+        '**Notes:**',
+        '',
+        '- linux trace truncated at 64 MiB',
+        ''
+      ].join('\n')
+    )
+    expect(md).toContain(
+      '**Hint:** The first system call where Unikraft differs from Linux: openat returned 3'
+    )
+    // The divergence is not repeated among the findings; the other trace finding is there.
+    expect(md.match(/syscall\.divergence/g)).toHaveLength(2) // the heading and the summary
+    expect(md).toContain('#### ❌ error: syscall.unsupported: system calls returned ENOSYS \\(openat\\)')
+  })
+
+  it('builds the trace lines from the divergence when no finding names it', () => {
+    const md = renderJobSummary(tracedSyscallGap())
+    const block = fences(md).find(f => f.body.startsWith('Linux:'))
+    expect(block?.body).toBe(
+      [
+        'Linux:    openat(AT_FDCWD, "/etc/hello.conf", O_RDONLY) = 3 (call 2)',
+        'Unikraft: openat(AT_FDCWD, "/etc/hello.conf", O_RDONLY) = ENOSYS (-38) (call 3)'
+      ].join('\n')
+    )
+    expect(md).not.toContain('#### ❌ error: syscall.divergence')
+  })
+
+  it('says "not traced" for a side that ran untraced, with the note saying why', () => {
+    const r = tracedSyscallGap()
+    r.syscalls = {
+      ...r.syscalls!,
+      traced: { unikraft: true, linux: false },
+      notes: ['the Linux side was not traced: strace is not installed'],
+      sides: { ...r.syscalls!.sides, linux: null },
+      divergence: null
+    }
+    const s = section(renderJobSummary(r))
+    expect(s).toContain('No comparison with Linux: the Linux side was not traced.')
+    expect(s).toContain('| <code>openat</code> | not traced | 2 | ❌ ENOSYS ×2 |')
+    expect(s).toContain('| <code>brk</code> | not traced | 1 | ok |')
+    expect(s).toContain('Traced: Linux not traced · Unikraft 5 calls.')
+    expect(s).toContain('- the Linux side was not traced: strace is not installed')
+    expect(s).not.toContain('First divergence')
+  })
+
+  it('puts problems first and says how many calls the bounded table left out', () => {
+    const r = tracedSyscallGap()
+    const many = Array.from({ length: 60 }, (_, i) => ({
+      syscall: `call${i}`,
+      count: 1,
+      failed: i === 45 ? 1 : 0,
+      errnos: i === 45 ? ['EINVAL'] : []
+    }))
+    r.syscalls!.sides.unikraft!.calls.push(...many)
+    const s = section(renderJobSummary(r))
+    const rows = s.split('\n').filter(l => l.startsWith('| <code>'))
+    expect(rows).toHaveLength(SYSCALL_TABLE_ROWS)
+    expect(rows[0]).toContain('<code>openat</code>')
+    // EINVAL is an errno Linux never returned for call45: a problem, shown before the ok calls.
+    expect(rows[1]).toBe('| <code>call45</code> | — | 1 | ⚠️ EINVAL ×1 |')
+    expect(s).toContain(
+      `… ${64 - SYSCALL_TABLE_ROWS} more system calls not shown \\(none with a problem\\); result.json lists every one.`
+    )
+  })
+
+  it('keeps hostile trace text inert: no raw HTML, no extra table column, no fence escape, long args cut', () => {
+    const r = tracedSyscallGapWithFindings()
+    const s = r.syscalls!
+    const evil = '`a|b`<img src=x onerror=alert(1)>'
+    s.sides.unikraft!.calls[1].syscall = evil
+    s.sides.linux!.calls[0].syscall = `${HOSTILE}\nnewline`
+    s.unsupported[0].syscall = evil
+    s.divergence = { ...s.divergence!, args: `${HOSTILE} ${'A'.repeat(100_000)}`, linux: HOSTILE }
+    s.notes = [HOSTILE, `${'n'.repeat(10_000)}`]
+    r.findings[0] = {
+      ...r.findings[0],
+      evidence: `Linux (${HOSTILE}\n\`\`\`\`\`\`); Unikraft (${'u'.repeat(100_000)})`,
+      hint: HOSTILE
+    }
+    const md = renderJobSummary(r)
+    const prose = outsideFences(md)
+    expect(prose).not.toMatch(ALLOWED_TAGS)
+    expect(prose).not.toContain('\x1b')
+    expect(prose).not.toMatch(/(?<!\\)\$/)
+    expect(prose).not.toMatch(/(?<!\\)`/)
+    const rows = section(md)
+      .split('\n')
+      .filter(l => l.startsWith('| '))
+    expect(rows.length).toBeGreaterThan(4)
+    for (const row of rows) expect(row.match(/(?<!\\)\|/g)).toHaveLength(5)
+    // The long arguments, trace line and note are cut; the section stays small.
+    const sentence = prose.split('\n').find(l => l.startsWith('**First divergence:**'))!
+    expect(sentence.length).toBeLessThan(2000)
+    expect(sentence).toContain('…')
+    const block = fences(md).find(f => f.body.startsWith('Linux:'))!
+    expect(block.body.split('\n')).toHaveLength(2)
+    expect(block.body).toContain('<script>alert(1)</script>')
+    expect(block.body.length).toBeLessThan(3000)
+    expect(Buffer.byteLength(section(md))).toBeLessThan(20_000)
+  })
+
+  it('stays under 1 MiB whatever the traces hold', () => {
+    const r = tracedSyscallGapWithFindings()
+    r.syscalls!.notes = Array.from({ length: 5000 }, () => 'x'.repeat(5000))
+    r.syscalls!.sides.unikraft!.calls = Array.from({ length: 5000 }, (_, i) => ({
+      syscall: `s${i}${'y'.repeat(500)}`,
+      count: 1,
+      failed: 1,
+      errnos: Array.from({ length: 50 }, (_e, j) => `E${j}${'z'.repeat(50)}`)
+    }))
+    const md = renderJobSummary(r)
+    expect(Buffer.byteLength(md, 'utf8')).toBeLessThan(100_000)
+    outsideFences(md)
   })
 })

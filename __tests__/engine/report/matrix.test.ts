@@ -15,7 +15,15 @@ import {
 } from '../../../src/engine/report/matrix.js'
 import type { CheckResult } from '../../../src/engine/report/result.js'
 import { writeResultFile } from '../../../src/engine/report/result-file.js'
-import { failingMissingLib, failingRngHello, HOSTILE, infrastructureError, passingRedis } from './results.js'
+import {
+  failingMissingLib,
+  failingRngHello,
+  HOSTILE,
+  infrastructureError,
+  passingRedis,
+  tracedSyscallGap,
+  tracedSyscallGapWithFindings
+} from './results.js'
 
 let dir: string
 beforeEach(async () => {
@@ -133,7 +141,7 @@ describe('aggregateMatrix', () => {
     await mkdir(join(dir, 'newer'))
     await writeFile(
       join(dir, 'newer', 'result.json'),
-      JSON.stringify({ ...passingRedis(), schemaVersion: 2 })
+      JSON.stringify({ ...passingRedis(), schemaVersion: 3 })
     )
     await mkdir(join(dir, 'cut'))
     await writeFile(join(dir, 'cut', 'result.json'), '{"schemaVersion": 1, "verdict": "pa')
@@ -146,7 +154,7 @@ describe('aggregateMatrix', () => {
       [
         'newer/result.json',
         expect.stringMatching(
-          /^schemaVersion 2 comes from a newer unikraft-compat; this one reads version 1: update it$/
+          /^schemaVersion 3 comes from a newer unikraft-compat; this one reads version 2: update it$/
         )
       ],
       ['other/result.json', expect.stringMatching(/^not a unikraft-compat result: no schemaVersion/)],
@@ -269,6 +277,87 @@ describe('matrix renderings', () => {
     const rows = mdText.split('\n').filter(l => l.startsWith('| '))
     for (const row of rows) expect(row.match(/(?<!\\)\|/g)).toHaveLength(3)
     return parseXml(svg) // throws on malformed XML
+  })
+
+  it('shows per cell how many system calls Unikraft answered ENOSYS, when the cell was traced', async () => {
+    await realisticCells()
+    // hello-c on 0.17.0, traced: openat unsupported (rseq too, but glibc tolerates it).
+    await rm(join(dir, 'unikraft-compat-hello-c-0.17.0-unikraft-x86_64'), { recursive: true })
+    await cell('unikraft-compat-hello-c-0.17.0-unikraft-x86_64', tracedSyscallGapWithFindings())
+    // redis on latest, traced, with only a tolerated ENOSYS: no count shown, an empty list kept.
+    const tolerated = tracedSyscallGap().syscalls!
+    tolerated.unsupported = [{ syscall: 'rseq', count: 1, tolerated: true }]
+    tolerated.divergence = null
+    await rm(join(dir, 'unikraft-compat-redis-latest-unikraft-x86_64'), { recursive: true })
+    await cell('unikraft-compat-redis-latest-unikraft-x86_64', {
+      ...redisOn('latest', '0.20.0'),
+      syscalls: tolerated
+    })
+    const { matrix: m, files } = await writeMatrixOutputs(dir, join(dir, 'out'))
+
+    const hello = m.cells.find(c => c.app === 'hello-c' && c.version === '0.17.0')!
+    expect(hello.unsupportedSyscalls).toEqual([{ syscall: 'openat', count: 2 }])
+    expect(m.cells.find(c => c.app === 'redis' && c.version === 'latest')?.unsupportedSyscalls).toEqual([])
+    // Untraced cells have no such field at all: their JSON is as before.
+    expect(m.cells.filter(c => 'unsupportedSyscalls' in c).map(c => `${c.app} ${c.version}`)).toEqual([
+      'hello-c 0.17.0',
+      'redis latest'
+    ])
+    expect(JSON.parse(await readFile(files.json, 'utf8')).cells).toEqual(m.cells)
+
+    const table = renderMatrixMarkdown(m)
+    expect(table).toContain(
+      '| hello-c | ✅ pass | ❌ fail: <code>syscall.divergence</code> · 1 ENOSYS | — no result |'
+    )
+    expect(table).toContain('| redis | ✅ pass | — no result | ✅ pass |')
+    expect(table).toContain(
+      '\n\nSystem calls Unikraft answered ENOSYS (from the traces; glibc probes it tolerates left out):\n\n' +
+        '- hello-c × 0.17.0: ENOSYS on Unikraft: <code>openat</code> ×2\n'
+    )
+
+    const svg = await readFile(files.svg, 'utf8')
+    const parsed = await parseXml(svg)
+    expect(parsed.texts).toContain('fail · 1 ENOSYS')
+    expect(parsed.texts).toContain('pass')
+    expect(svg).toContain(
+      `<title>hello-c × 0.17.0: ${tracedSyscallGapWithFindings().summary} (ENOSYS on Unikraft: openat ×2)</title>`
+    )
+    expect(svg).toContain('(no unsupported system calls in the Unikraft trace)</title>')
+  })
+
+  it('escapes hostile unsupported call names in every rendering and bounds how many it names', () => {
+    const names = [HOSTILE, ...Array.from({ length: 14 }, (_, i) => `call${i}`)]
+    const m: Matrix = {
+      schemaVersion: 1,
+      apps: ['a'],
+      versions: ['v'],
+      cells: [
+        {
+          app: 'a',
+          version: 'v',
+          verdict: 'fail',
+          mainFinding: null,
+          errorKind: null,
+          guest: 'unikraft',
+          bannerVersion: null,
+          summary: 's',
+          file: 'a/result.json',
+          unsupportedSyscalls: names.map(syscall => ({ syscall, count: 1 }))
+        }
+      ],
+      rejected: [],
+      missing: []
+    }
+    const mdText = renderMatrixMarkdown(m)
+    expect(mdText).toContain('| a | ❌ fail · 15 ENOSYS |')
+    expect(mdText).not.toMatch(/<(?!\/?code>)/)
+    const item = mdText.split('\n').find(l => l.startsWith('- a × v: '))!
+    expect(item).toContain('<code>call8</code> ×1 and 5 more')
+    expect(item).not.toContain('call9')
+    expect(item).not.toMatch(/(?<!\\)[`|$]/)
+    const svg = renderMatrixSvg(m)
+    expect(svg).not.toMatch(/<script|\x1b|<img/)
+    return parseXml(svg)
   })
 
   const rsvg = '/usr/bin/rsvg-convert'

@@ -14,24 +14,43 @@ import {
   validateCheckResult
 } from '../../../src/engine/report/result.js'
 import { loadResultFile, writeResultFile } from '../../../src/engine/report/result-file.js'
-import { validateAgainst } from '../../../src/engine/report/result-validate.js'
+import * as resultSchema from '../../../src/engine/report/result-schema.js'
+import { schemaProblems, VALIDATED_SCHEMA } from '../../../src/engine/report/result-validate.js'
+import * as fixtures from './results.js'
 import {
   failingMissingLib,
   failingRngHello,
   infrastructureError,
   missingLibFinding,
-  passingRedis
+  passingRedis,
+  tracedSyscallGap
 } from './results.js'
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T
 
+/** Every result the shared fixtures build (each exported builder called without arguments). */
+const fixtureResults = Object.entries(fixtures).flatMap(([name, build]) => {
+  if (typeof build !== 'function' || build.length > 0) return []
+  const value = (build as () => unknown)()
+  return typeof value === 'object' && value !== null && 'schemaVersion' in value
+    ? [[name, value as CheckResult] as const]
+    : []
+})
+
 describe('result schema', () => {
-  it.each([
-    ['a passing redis run', passingRedis()],
-    ['a failing run with a baseline', failingRngHello()],
-    ['a preflight failure that never booted', failingMissingLib()],
-    ['an infrastructure error', infrastructureError()]
-  ])('accepts %s', (_name, result) => {
+  it('has fixtures to check (the list below is not empty by accident)', () => {
+    expect(fixtureResults.map(([name]) => name)).toEqual(
+      expect.arrayContaining([
+        'passingRedis',
+        'failingRngHello',
+        'failingMissingLib',
+        'infrastructureError',
+        'tracedSyscallGap'
+      ])
+    )
+  })
+
+  it.each(fixtureResults)('accepts the fixture %s, as written to and read from JSON', (_name, result) => {
     const outcome = validateCheckResult(clone(result))
     expect(outcome).toEqual({ ok: true, result })
   })
@@ -39,11 +58,24 @@ describe('result schema', () => {
   it('is a draft 2020-12 schema whose schemaVersion is the one the code writes', () => {
     expect(checkResultJsonSchema.$schema).toBe('https://json-schema.org/draft/2020-12/schema')
     expect(checkResultJsonSchema.properties.schemaVersion.const).toBe(RESULT_SCHEMA_VERSION)
+    expect(RESULT_SCHEMA_VERSION).toBe(2)
   })
 
   it('requires every top-level field except the optional matrixCell', () => {
     const props = Object.keys(checkResultJsonSchema.properties).filter(k => k !== 'matrixCell')
     expect([...checkResultJsonSchema.required].sort()).toEqual(props.sort())
+  })
+
+  it('accepts a syscalls section where a side ran untraced and nothing diverged', () => {
+    const r = clone(tracedSyscallGap())
+    r.syscalls = {
+      ...r.syscalls!,
+      traced: { unikraft: true, linux: false },
+      notes: ['no Linux trace: strace is not installed'],
+      sides: { unikraft: r.syscalls!.sides.unikraft, linux: null },
+      divergence: null
+    }
+    expect(validateCheckResult(r).ok).toBe(true)
   })
 
   it('ignores fields it does not know (adding a field is not a breaking change)', () => {
@@ -116,16 +148,94 @@ describe('result schema', () => {
     ['startedAt that is not ISO 8601', r => (r.startedAt = 'yesterday'), '/startedAt: must match'],
     [
       'another tool',
-      r => (r.tool = { name: 'other', version: '1' }),
+      r => (r.tool = { name: 'other' as never, version: '1' }),
       '/tool/name: must be "unikraft-compat", got "other"'
     ],
     [
       'an error of an unknown kind',
       r => (r.error = { kind: 'oops' as never, message: 'x' }),
       '/error/kind: must be one of'
+    ],
+    ['a finding on line 0', r => (r.findings[0].line = 0), '/findings/0/line: must be at least 1, got 0'],
+    [
+      'a finding on a fractional line',
+      r => (r.findings[0].line = 1.5),
+      '/findings/0/line: must be integer or null, got 1.5'
+    ],
+    [
+      'an unknown accelerator',
+      r => (r.accel = 'hvf' as never),
+      '/accel: must be one of "kvm", "tcg", null, got "hvf"'
+    ],
+    ['an empty Unikraft version', r => (r.unikraft!.version = ''), '/unikraft/version: must not be empty'],
+    [
+      'a result without the syscalls section',
+      r => delete (r as Partial<CheckResult>).syscalls,
+      `(root): missing required field 'syscalls'`
+    ],
+    ['syscalls as text', r => (r.syscalls = 'yes' as never), '/syscalls: must be object or null, got "yes"'],
+    [
+      'syscalls without saying which sides were traced',
+      r => delete (r.syscalls!.traced as Partial<{ linux: boolean }>).linux,
+      `/syscalls/traced: missing required field 'linux'`
+    ],
+    [
+      'a note that is not text',
+      r => (r.syscalls!.notes = [42 as never]),
+      '/syscalls/notes/0: must be string, got 42'
+    ],
+    [
+      'a side summary listing a call made zero times',
+      r => (r.syscalls!.sides.linux!.calls[0].count = 0),
+      '/syscalls/sides/linux/calls/0/count: must be at least 1, got 0'
+    ],
+    [
+      'a side summary with a fractional call count',
+      r => (r.syscalls!.sides.unikraft!.count = 2.5),
+      '/syscalls/sides/unikraft/count: must be integer, got 2.5'
+    ],
+    [
+      'a side summary without errnos',
+      r => delete (r.syscalls!.sides.unikraft!.calls[1] as Partial<{ errnos: string[] }>).errnos,
+      `/syscalls/sides/unikraft/calls/1: missing required field 'errnos'`
+    ],
+    [
+      'a side that is neither a summary nor null',
+      r => (r.syscalls!.sides.unikraft = [] as never),
+      '/syscalls/sides/unikraft: must be object or null, got an array'
+    ],
+    [
+      'a divergence of an unknown kind',
+      r => (r.syscalls!.divergence!.kind = 'weird' as never),
+      '/syscalls/divergence/kind: must be one of "different-result", "not-reached", "unsupported", got "weird"'
+    ],
+    [
+      'a divergence at a negative index',
+      r => (r.syscalls!.divergence!.linuxIndex = -1),
+      '/syscalls/divergence/linuxIndex: must be at least 0, got -1'
+    ],
+    [
+      'a divergence whose Unikraft result is a number',
+      r => (r.syscalls!.divergence!.unikraft = -38 as never),
+      '/syscalls/divergence/unikraft: must be string or null, got -38'
+    ],
+    [
+      'an unsupported call without a name',
+      r => (r.syscalls!.unsupported[0].syscall = ''),
+      '/syscalls/unsupported/0/syscall: must not be empty'
+    ],
+    [
+      'an unsupported call with tolerated as text',
+      r => (r.syscalls!.unsupported[1].tolerated = 'no' as never),
+      '/syscalls/unsupported/1/tolerated: must be boolean, got "no"'
     ]
   ])('rejects %s, naming the path', (_name, mutate, expected) => {
-    const r = clone(passingRedis()) as Record<string, unknown> & CheckResult
+    // A passing run with a full syscalls section: every part the table mutates is there.
+    const r = { ...clone(passingRedis()), syscalls: clone(tracedSyscallGap().syscalls) } as Record<
+      string,
+      unknown
+    > &
+      CheckResult
     mutate(r)
     const outcome = validateCheckResult(r)
     expect(outcome.ok).toBe(false)
@@ -141,8 +251,13 @@ describe('result schema', () => {
     ['an array', [1, 2], 'not a unikraft-compat result: the file holds an array'],
     [
       'a newer schema version',
-      { ...passingRedis(), schemaVersion: 2 },
-      'schemaVersion 2 comes from a newer unikraft-compat'
+      { ...passingRedis(), schemaVersion: RESULT_SCHEMA_VERSION + 1 },
+      `schemaVersion ${RESULT_SCHEMA_VERSION + 1} comes from a newer unikraft-compat; this one reads version ${RESULT_SCHEMA_VERSION}: update it`
+    ],
+    [
+      'a result of schema version 1 (before syscalls)',
+      { ...passingRedis(), schemaVersion: 1 },
+      `schemaVersion 1 is older than the version ${RESULT_SCHEMA_VERSION} this tool reads`
     ],
     ['an unversioned result of ours', { tool: { name: 'unikraft-compat' } }, 'without schemaVersion']
   ])('rejects %s as foreign in one plain sentence', (_name, value, expected) => {
@@ -151,9 +266,81 @@ describe('result schema', () => {
     if (!outcome.ok) expect(outcome.problems).toEqual([expect.stringContaining(expected)])
   })
 
-  it('refuses to interpret a schema keyword it does not implement (the schema cannot outgrow the validator)', () => {
-    expect(() => validateAgainst({ type: 'string', format: 'date-time' }, 'x')).toThrow(
-      "schema keyword 'format' not supported"
+  it('lists every problem of a badly broken file, up to 20, each once', () => {
+    const r = clone(passingRedis()) as Record<string, unknown>
+    delete r.app
+    r.verdict = 1
+    r.probes = {}
+    const outcome = validateCheckResult(r)
+    expect(outcome).toEqual({
+      ok: false,
+      problems: [
+        `(root): missing required field 'app'`,
+        '/verdict: must be one of "pass", "fail", "error", got 1',
+        '/probes: must be array, got an object'
+      ]
+    })
+    const many = { ...clone(passingRedis()), artifacts: Array.from({ length: 50 }, () => 7) }
+    const capped = validateCheckResult(many)
+    expect(capped.ok ? [] : capped.problems).toHaveLength(20)
+  })
+})
+
+/** Every keyword (and annotation) the schema may use: standard JSON Schema 2020-12, nothing TypeBox-only. */
+const JSON_SCHEMA_KEYWORDS = new Set([
+  '$schema',
+  '$id',
+  'title',
+  'description',
+  'type',
+  'const',
+  'properties',
+  'required',
+  'additionalProperties',
+  'patternProperties',
+  'items',
+  'anyOf',
+  'minimum',
+  'maximum',
+  'minLength',
+  'pattern'
+])
+
+function keywordsOf(schema: unknown, out = new Set<string>()): Set<string> {
+  if (typeof schema !== 'object' || schema === null) return out
+  const s = schema as Record<string, unknown>
+  for (const key of Object.keys(s)) out.add(key)
+  const children = [
+    ...Object.values((s.properties ?? {}) as object),
+    ...Object.values((s.patternProperties ?? {}) as object),
+    ...((s.anyOf ?? []) as unknown[]),
+    s.items,
+    s.additionalProperties
+  ]
+  for (const child of children) keywordsOf(child, out)
+  return out
+}
+
+describe('one definition of result.json', () => {
+  it('validates with the very schema object it publishes (no copy to drift apart)', () => {
+    expect(VALIDATED_SCHEMA).toBe(checkResultJsonSchema)
+    expect(checkResultJsonSchema).toBe(resultSchema.checkResultJsonSchema)
+  })
+
+  it('publishes plain JSON Schema: only standard keywords, and the same after a JSON round trip', () => {
+    expect([...keywordsOf(checkResultJsonSchema)].filter(k => !JSON_SCHEMA_KEYWORDS.has(k))).toEqual([])
+    const published = JSON.parse(JSON.stringify(checkResultJsonSchema)) as unknown
+    expect([...keywordsOf(published)].sort()).toEqual([...keywordsOf(checkResultJsonSchema)].sort())
+    expect(JSON.stringify(published)).toBe(JSON.stringify(checkResultJsonSchema))
+  })
+
+  it('checks each section with the same schema that is part of the whole (syscalls, findings)', () => {
+    const props = checkResultJsonSchema.properties
+    expect(props.syscalls.anyOf[0]).toBe(resultSchema.syscallsSchema)
+    expect(props.findings.items).toBe(resultSchema.findingSchema)
+    expect(schemaProblems(resultSchema.syscallsSchema, tracedSyscallGap().syscalls)).toEqual([])
+    expect(schemaProblems(resultSchema.findingSchema, { ...missingLibFinding(), severity: 'fatal' })).toEqual(
+      ['/severity: must be one of "error", "warning", "note", got "fatal"']
     )
   })
 })
@@ -176,7 +363,7 @@ describe('result file', () => {
   it('reports a truncated file and a missing file as problems, not throws', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ukc-result-'))
     try {
-      await writeFile(join(dir, 'result.json'), '{"schemaVersion": 1, "verd')
+      await writeFile(join(dir, 'result.json'), '{"schemaVersion": 2, "verd')
       const cut = await loadResultFile(join(dir, 'result.json'))
       expect(cut.ok).toBe(false)
       if (!cut.ok) expect(cut.problems[0]).toMatch(/^not JSON: /)

@@ -1,7 +1,7 @@
 // Realistic results for the report tests, shaped after real runs: evidence lines are the real
 // Unikraft / glibc lines from ../shared/fixtures/unikraft-logs (the lead adds files from real runs).
 import type { Finding } from '../../../src/engine/finding.js'
-import type { CheckResult } from '../../../src/engine/report/result.js'
+import { type CheckResult, RESULT_SCHEMA_VERSION } from '../../../src/engine/report/result.js'
 
 export const bannerNote = (version: string, codename: string, commit: string): Finding => ({
   id: 'boot.banner',
@@ -16,7 +16,7 @@ export const bannerNote = (version: string, codename: string, commit: string): F
 
 export function passingRedis(): CheckResult {
   return {
-    schemaVersion: 1,
+    schemaVersion: RESULT_SCHEMA_VERSION,
     verdict: 'pass',
     summary:
       'redis passed on Unikraft 0.16.3 (Telesto) under TCG: 1/1 probe passed, ready 842 ms after launch.',
@@ -66,6 +66,7 @@ export function passingRedis(): CheckResult {
     rootfs: { kind: 'dockerfile', entries: 42, bytes: 9_874_432 },
     artifacts: ['result.json', 'console.log', 'qemu-stderr.log', 'build.log', 'rootfs-manifest.txt'],
     error: null,
+    syscalls: null,
     startedAt: '2026-11-02T10:14:03.120Z',
     durationMs: 8912,
     tool: { name: 'unikraft-compat', version: '0.1.0' }
@@ -207,6 +208,102 @@ export function infrastructureError(app = 'nginx', version = 'latest'): CheckRes
       message: 'Docker is not running: Cannot connect to the Docker daemon at unix:///var/run/docker.sock.',
       hint: 'Start dockerd, or give a directory, tarball or binary: root filesystem.'
     }
+  }
+}
+
+/**
+ * A traced run: Unikraft and the Linux baseline both under a tracer, Unikraft answering ENOSYS
+ * where Linux opened the file (the shape trace-summary.ts builds).
+ */
+export function tracedSyscallGap(): CheckResult {
+  return {
+    ...failingRngHello(),
+    summary: 'hello-c failed on Unikraft 0.17.0: probe console:Hello, world failed.',
+    findings: [],
+    syscalls: {
+      traced: { unikraft: true, linux: true },
+      notes: ['linux trace truncated at 64 MiB'],
+      sides: {
+        unikraft: {
+          count: 5,
+          truncated: false,
+          unreadable: 0,
+          calls: [
+            { syscall: 'brk', count: 1, failed: 0, errnos: [] },
+            { syscall: 'rseq', count: 1, failed: 1, errnos: ['ENOSYS'] },
+            { syscall: 'openat', count: 2, failed: 2, errnos: ['ENOSYS'] },
+            { syscall: 'exit_group', count: 1, failed: 0, errnos: [] }
+          ]
+        },
+        linux: {
+          count: 4,
+          truncated: true,
+          unreadable: 1,
+          calls: [
+            { syscall: 'brk', count: 1, failed: 0, errnos: [] },
+            { syscall: 'openat', count: 2, failed: 1, errnos: ['ENOENT'] },
+            { syscall: 'exit_group', count: 1, failed: 0, errnos: [] }
+          ]
+        }
+      },
+      divergence: {
+        kind: 'unsupported',
+        syscall: 'openat',
+        args: 'AT_FDCWD, "/etc/hello.conf", O_RDONLY',
+        linux: '3',
+        unikraft: 'ENOSYS (-38)',
+        linuxIndex: 1,
+        unikraftIndex: 2
+      },
+      unsupported: [
+        { syscall: 'rseq', count: 1, tolerated: true },
+        { syscall: 'openat', count: 2, tolerated: false }
+      ]
+    }
+  }
+}
+
+/** The syscall.divergence finding trace-findings.ts writes for tracedSyscallGap's divergence. */
+export const divergenceFinding = (): Finding => ({
+  id: 'syscall.divergence',
+  severity: 'error',
+  line: 22,
+  evidence:
+    'Linux (baseline/strace.log line 14: openat(AT_FDCWD, "/etc/hello.conf", O_RDONLY) = 3); ' +
+    'Unikraft (unikraft-trace/console.log line 22: openat(AT_FDCWD, "/etc/hello.conf", O_RDONLY) = Function not implemented (-38))',
+  detail: 'openat',
+  hint: "The first system call where Unikraft differs from Linux: openat returned 3 on Linux and ENOSYS (-38) on Unikraft. Compare the two traces from here (strace.log and the trace run's console.log) to see what the app did next.",
+  source: 'trace',
+  data: {
+    syscall: 'openat',
+    args: 'AT_FDCWD, "/etc/hello.conf", O_RDONLY',
+    linux: '3',
+    unikraft: 'ENOSYS (-38)',
+    linuxIndex: 1,
+    unikraftIndex: 2
+  }
+})
+
+/** tracedSyscallGap as the pipeline writes it: with the findings the trace step adds. */
+export function tracedSyscallGapWithFindings(): CheckResult {
+  const r = tracedSyscallGap()
+  return {
+    ...r,
+    summary:
+      'hello-c failed on Unikraft 0.17.0: syscall.divergence (openat); Unikraft compatibility gap: the Linux baseline passed.',
+    findings: [
+      divergenceFinding(),
+      {
+        id: 'syscall.unsupported',
+        severity: 'error',
+        line: null,
+        evidence: 'ENOSYS in the Unikraft trace: openat (2×)',
+        detail: 'openat',
+        hint: 'Unikraft does not implement these system calls: turn off the app features that need them (many apps fall back), use a Unikraft build whose libraries provide them, or allow-list `syscall.unsupported` if the app copes.',
+        source: 'trace',
+        data: { syscalls: ['openat'], counts: ['2'] }
+      }
+    ]
   }
 }
 

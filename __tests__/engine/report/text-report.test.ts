@@ -1,6 +1,14 @@
 import { describe, expect, it } from '@jest/globals'
-import { renderTextReport } from '../../../src/engine/report/text-report.js'
-import { failingMissingLib, failingRngHello, HOSTILE, infrastructureError, passingRedis } from './results.js'
+import { renderTextReport, SYSCALL_TEXT_ROWS } from '../../../src/engine/report/text-report.js'
+import {
+  failingMissingLib,
+  failingRngHello,
+  HOSTILE,
+  infrastructureError,
+  passingRedis,
+  tracedSyscallGap,
+  tracedSyscallGapWithFindings
+} from './results.js'
 
 describe('terminal report', () => {
   it('reports a passing run: verdict, probes, notes, timeline and artifacts, without colour', () => {
@@ -87,5 +95,101 @@ describe('terminal report', () => {
     const evidence = text.split('\n').filter(l => l.startsWith('      evidence: '))
     expect(evidence[0]).toMatch(/^ {6}evidence: line one ⏎ line two ⏎ \| pipe/)
     expect(text).not.toMatch(/\x1b/)
+  })
+})
+
+describe('terminal report: system calls', () => {
+  it('shows the divergence first, then the calls in aligned columns, then the notes', () => {
+    const text = renderTextReport(tracedSyscallGapWithFindings(), { colour: false })
+    const lines = text.split('\n')
+    const start = lines.indexOf('System calls (Unikraft compared with Linux)')
+    // Right after the verdict and the summary, before the probes and the other findings.
+    expect(start).toBe(3)
+    expect(lines.slice(start, start + 15)).toEqual([
+      'System calls (Unikraft compared with Linux)',
+      '  ✖ syscall.divergence: the first system call where Unikraft differs from Linux (openat) (Unikraft trace line 22)',
+      '      divergence: openat(AT_FDCWD, "/etc/hello.conf", O_RDONLY) returned 3 on Linux and ENOSYS (-38) on Unikraft (call 2 on Linux, call 3 on Unikraft).',
+      '      linux:      baseline/strace.log line 14: openat(AT_FDCWD, "/etc/hello.conf", O_RDONLY) = 3',
+      '      unikraft:   unikraft-trace/console.log line 22: openat(AT_FDCWD, "/etc/hello.conf", O_RDONLY) = Function not implemented (-38)',
+      expect.stringMatching(
+        /^ {6}hint: {7}The first system call where Unikraft differs from Linux: openat returned 3/
+      ),
+      '',
+      '  System call  Linux  Unikraft  Status on Unikraft',
+      '  openat           2         2  ENOSYS ×2 (first divergence)',
+      '  rseq             —         1  ENOSYS ×1 (tolerated)',
+      '  brk              1         1  ok',
+      '  exit_group       1         1  ok',
+      '  traced: Linux 4 calls (cut short: counts are a lower bound; 1 unreadable line) · Unikraft 5 calls',
+      '  note: linux trace truncated at 64 MiB',
+      ''
+    ])
+    expect(lines.indexOf('Probes')).toBeGreaterThan(start)
+    // The divergence is not listed again among the findings; the ENOSYS finding is.
+    expect(text.match(/syscall\.divergence:/g)).toHaveLength(1)
+    expect(text).toContain('  ✖ syscall.unsupported: system calls returned ENOSYS (openat)\n')
+  })
+
+  it('says "not traced" for a side that ran untraced, with the note saying why', () => {
+    const r = tracedSyscallGap()
+    r.syscalls = {
+      ...r.syscalls!,
+      traced: { unikraft: false, linux: true },
+      notes: ['no trace kernel for Unikraft 0.17.0: it ran untraced'],
+      sides: { ...r.syscalls!.sides, unikraft: null },
+      divergence: null,
+      unsupported: []
+    }
+    const text = renderTextReport(r, { colour: false })
+    expect(text).toContain(
+      [
+        'System calls (Unikraft compared with Linux)',
+        '  No comparison with Linux: the Unikraft side was not traced.',
+        '',
+        '  System call  Linux    Unikraft  Status on Unikraft',
+        '  brk              1  not traced  not traced',
+        '  openat           2  not traced  not traced',
+        '  exit_group       1  not traced  not traced',
+        '  traced: Linux 4 calls (cut short: counts are a lower bound; 1 unreadable line) · Unikraft not traced',
+        '  note: no trace kernel for Unikraft 0.17.0: it ran untraced',
+        ''
+      ].join('\n')
+    )
+  })
+
+  it('bounds the table and says how many calls it left out', () => {
+    const r = tracedSyscallGap()
+    r.syscalls!.sides.unikraft!.calls.push(
+      ...Array.from({ length: 30 }, (_, i) => ({ syscall: `call${i}`, count: 1, failed: 0, errnos: [] }))
+    )
+    const text = renderTextReport(r, { colour: false })
+    const rows = text.split('\n').filter(l => /^ {2}(call\d+|openat|rseq|brk|exit_group) /.test(l))
+    expect(rows).toHaveLength(SYSCALL_TEXT_ROWS)
+    expect(text).toContain(
+      `  … ${34 - SYSCALL_TEXT_ROWS} more system calls not shown (none with a problem); result.json lists every one.\n`
+    )
+  })
+
+  it('keeps hostile trace text on its line, without control sequences, long args cut; colours only its own', () => {
+    const r = tracedSyscallGapWithFindings()
+    const s = r.syscalls!
+    s.sides.unikraft!.calls[1].syscall = '\x1b[2Jrseq\nnext'
+    s.divergence = { ...s.divergence!, args: `${HOSTILE}\n${'A'.repeat(10_000)}` }
+    s.notes = [`${HOSTILE}\nsecond line`]
+    r.findings[0].evidence = `Linux (${HOSTILE}); Unikraft (\x1b]0;pwned\x07x\ny)`
+    for (const colour of [false, true]) {
+      const text = renderTextReport(r, { colour })
+      expect(text).not.toContain('pwned')
+      expect(text).not.toMatch(/\x1b(?!\[(?:1|2|22|31|32|33|36|39)m)/)
+      const lines = text.split('\n')
+      const divergence = lines.find(l => l.includes('divergence:') && l.includes('openat('))!
+      expect(divergence.length).toBeLessThan(700)
+      expect(divergence).toContain('…')
+      expect(lines.find(l => l.includes('unikraft:'))).toMatch(/ {3}x ⏎ y$/)
+      expect(lines.some(l => l.includes('rseq ⏎ next'))).toBe(true)
+      expect(lines.some(l => l.includes('second line') && l.includes('note:'))).toBe(true)
+    }
+    const coloured = renderTextReport(r, { colour: true })
+    expect(coloured).toContain('\x1b[31mENOSYS ×2 (first divergence)\x1b[39m')
   })
 })

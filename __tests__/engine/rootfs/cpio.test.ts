@@ -293,7 +293,9 @@ describe('packDirectory', () => {
       chmodSync(join(tree, 'a/secret'), 0)
       const out = join(base, 'out.cpio')
       const script = join(base, 'pack.mts')
-      const packModule = fileURLToPath(new URL('../../../src/engine/rootfs/pack-directory.ts', import.meta.url))
+      const packModule = fileURLToPath(
+        new URL('../../../src/engine/rootfs/pack-directory.ts', import.meta.url)
+      )
       writeFileSync(
         script,
         `import { packDirectory } from ${JSON.stringify(packModule)}\n` +

@@ -5,7 +5,12 @@ import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import { InfrastructureError } from '../../../src/engine/errors.js'
 import { createMemoryLogger } from '../../../src/engine/logger.js'
-import { classifyKvmProbe, probeKvm, resolveAccel, type KvmProbeOutcome } from '../../../src/engine/vm/accel.js'
+import {
+  classifyKvmProbe,
+  probeKvm,
+  resolveAccel,
+  type KvmProbeOutcome
+} from '../../../src/engine/vm/accel.js'
 import { buildProbeKernel } from '../../../src/engine/vm/probe-kernel.js'
 import { startVm } from '../../../src/engine/vm/start-vm.js'
 import { tinyGuestSpec } from './vm-test-support.js'

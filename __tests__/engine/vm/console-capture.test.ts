@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { ConsoleCapture, truncationMarker } from '../../../src/engine/vm/console-capture.js'
+import { ConsoleCapture, truncationMarker, wholeUtf8Length } from '../../../src/engine/vm/console-capture.js'
 import type { ConsoleLine } from '../../../src/engine/vm/vm-types.js'
 import { removeDir, tempDir } from './vm-test-support.js'
 
@@ -77,5 +77,57 @@ describe('ConsoleCapture', () => {
     expect(file).toContain('truncated at 1024 bytes')
     expect(seen.at(-1)).toBe('UNIKRAFT_COMPAT_EXIT=0')
     expect(c.text().endsWith(truncationMarker(1024))).toBe(true)
+  })
+
+  it('cuts at the cap between two characters, never inside one', async () => {
+    const c = make(1024)
+    const seen: string[] = []
+    c.onLine(l => seen.push(l.text))
+    // 1023 bytes, then a 2-byte character across the cap.
+    c.push(Buffer.from(`${'a'.repeat(1023)}ü\n`))
+    c.finish()
+    const file = await readFile(join(dir, 'console.log'))
+    expect(file.equals(Buffer.from('a'.repeat(1023) + truncationMarker(1024)))).toBe(true)
+    expect(c.text()).toBe('a'.repeat(1023) + truncationMarker(1024))
+    expect(seen).toEqual([`${'a'.repeat(1023)}ü`])
+  })
+
+  it('takes back the start of a character written before the cut when the rest would cross the cap', async () => {
+    const c = make(1024)
+    const euro = Buffer.from('€') // e2 82 ac
+    c.push(Buffer.concat([Buffer.from('a'.repeat(1023)), euro.subarray(0, 1)])) // exactly at the cap
+    c.push(Buffer.concat([euro.subarray(1), Buffer.from('\n')]))
+    c.finish()
+    const file = await readFile(join(dir, 'console.log'))
+    expect(file.equals(Buffer.from('a'.repeat(1023) + truncationMarker(1024)))).toBe(true)
+    expect(c.bytes).toBe(1023)
+    expect(c.text()).toBe('a'.repeat(1023) + truncationMarker(1024))
+  })
+
+  it('keeps bytes that are not UTF-8 up to the cap exactly', async () => {
+    const c = make(1024)
+    c.push(Buffer.alloc(2000, 0x80))
+    c.finish()
+    const file = await readFile(join(dir, 'console.log'))
+    expect(file.subarray(0, 1024).equals(Buffer.alloc(1024, 0x80))).toBe(true)
+    expect(file.subarray(1024).toString('latin1')).toBe(truncationMarker(1024))
+  })
+})
+
+describe('wholeUtf8Length', () => {
+  const euro = [0xe2, 0x82, 0xac]
+  const emoji = [...Buffer.from('😀')]
+  it.each<[string, number[], number]>([
+    ['empty', [], 0],
+    ['ASCII', [0x61, 0x62], 2],
+    ['a whole 3-byte character', [0x61, ...euro], 4],
+    ['a 3-byte character missing its last byte', [0x61, ...euro.slice(0, 2)], 1],
+    ['a lone lead byte', [0x61, 0xc3], 1],
+    ['a 4-byte character missing one byte', [0x61, ...emoji.slice(0, 3)], 1],
+    ['a whole 4-byte character', emoji, 4],
+    ['continuation bytes without a lead', [0x80, 0x80, 0x80, 0x80, 0x80], 5],
+    ['a byte that leads nothing', [0x61, 0xff], 2]
+  ])('%s', (_name, bytes, whole) => {
+    expect(wholeUtf8Length(Buffer.from(bytes))).toBe(whole)
   })
 })

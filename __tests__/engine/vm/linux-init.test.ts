@@ -8,7 +8,8 @@ import {
   DEFAULT_GUEST_PATH,
   INIT_SCRIPT,
   linuxInitDataFiles,
-  nulRecords
+  nulRecords,
+  straceCommand
 } from '../../../src/engine/vm/linux-init.js'
 import { removeDir, staticBusybox, tempDir } from './vm-test-support.js'
 
@@ -60,6 +61,35 @@ describe('the baseline init data files', () => {
     expect(env.split('\0').slice(0, -1)).toEqual([`PATH=${DEFAULT_GUEST_PATH}`, 'FOO=x y', 'EMPTY='])
     expect(cwd).toBe('/srv')
     expect(path).toBe(DEFAULT_GUEST_PATH)
+  })
+
+  it('a traced run has one more data file: the strace command prefix (the script is the same)', () => {
+    const plain = linuxInitDataFiles({ cmd: ['/hello'], env: {} })
+    const traced = linuxInitDataFiles({ cmd: ['/hello'], env: {}, trace: true })
+    expect(plain.map(f => f.name)).toEqual(['argv', 'env', 'cwd', 'path'])
+    expect(traced.slice(0, 4)).toEqual(plain)
+    expect(traced[4]).toEqual({
+      name: 'trace',
+      data: Buffer.from(
+        [
+          '/.ukc/strace/ld.so',
+          '--library-path',
+          '/.ukc/strace/lib',
+          '/.ukc/strace/strace',
+          '-D',
+          '-f',
+          '-q',
+          '-s',
+          '256',
+          '-o',
+          '/dev/ttyS1'
+        ].join('\0') + '\0'
+      )
+    })
+    expect(linuxInitDataFiles({ cmd: ['/hello'], env: {}, trace: { loader: false } })[4].data).toEqual(
+      nulRecords(['/.ukc/strace/strace', '-D', '-f', '-q', '-s', '256', '-o', '/dev/ttyS1'])
+    )
+    expect(straceCommand({ loader: false })).toEqual(straceCommand().slice(3))
   })
 
   it('a PATH from the app environment is the one searched', () => {

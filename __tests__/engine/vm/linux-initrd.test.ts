@@ -3,9 +3,17 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { nodeCommandRunner } from '../../../src/engine/command-runner.js'
-import { INIT_SCRIPT, PVPANIC_MODULES, VIRTIO_NET_MODULES } from '../../../src/engine/vm/linux-init.js'
+import { InfrastructureError } from '../../../src/engine/errors.js'
+import {
+  INIT_SCRIPT,
+  nulRecords,
+  PVPANIC_MODULES,
+  straceCommand,
+  VIRTIO_NET_MODULES
+} from '../../../src/engine/vm/linux-init.js'
 import { prepareLinuxInitrd, selectModules } from '../../../src/engine/vm/linux-initrd.js'
 import { ensureLinuxKernel, type LinuxKernel } from '../../../src/engine/vm/linux-kernel.js'
+import { findHostStrace, straceBundle } from '../../../src/engine/vm/linux-strace.js'
 import {
   LINUX_CACHE_DIR,
   readNewc,
@@ -149,6 +157,52 @@ describe('prepareLinuxInitrd', () => {
     expect(stored('virtio_ring')?.equals(await readFile(ring))).toBe(true)
     expect(stored('virtio')?.equals(await readFile(virtio))).toBe(true)
     expect(stored('virtio_pci_modern_dev')?.equals(await readFile(modern))).toBe(true)
+  })
+
+  it('traced: strace, its loader and libraries and the trace data file join the overlay; untraced: none of them', async () => {
+    const strace = await findHostStrace()
+    const bundle = await straceBundle(strace)
+    const traced = join(dir, 'traced.cpio')
+    const r = await prepareLinuxInitrd({
+      outPath: traced,
+      cmd: ['/x'],
+      env: {},
+      busybox: await staticBusybox(),
+      trace: true
+    })
+    expect(r.traceBytes).toBe(bundle.bytes)
+    const byName = new Map(readNewc(await readFile(traced)).entries.map(e => [e.name, e]))
+    expect(byName.get('.ukc/trace')?.data).toEqual(nulRecords(straceCommand()))
+    expect(byName.get('.ukc/init')?.data.toString()).toBe(INIT_SCRIPT)
+    for (const e of bundle.entries.filter(f => f.type === 'file')) {
+      expect(byName.get(e.path)?.data.equals(await readFile(e.source as string))).toBe(true)
+    }
+    expect(byName.get('.ukc/strace/strace')?.mode).toBe(0o100755)
+
+    const plain = await prepareLinuxInitrd({
+      outPath: join(dir, 'plain.cpio'),
+      cmd: ['/x'],
+      env: {},
+      busybox: await staticBusybox()
+    })
+    expect(plain.traceBytes).toBe(0)
+    const names = readNewc(await readFile(plain.path)).entries.map(e => e.name)
+    expect(names.filter(n => n === '.ukc/trace' || n.startsWith('.ukc/strace'))).toEqual([])
+  })
+
+  it('traced with a strace that is missing: an InfrastructureError before any file is written', async () => {
+    const out = join(dir, 'never.cpio')
+    const err = await prepareLinuxInitrd({
+      outPath: out,
+      cmd: ['/x'],
+      env: {},
+      busybox: await staticBusybox(),
+      trace: true,
+      strace: join(dir, 'no-strace')
+    }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(InfrastructureError)
+    expect((err as InfrastructureError).hint).toMatch(/apt-get install strace$/)
+    await expect(readFile(out)).rejects.toThrow(/ENOENT/)
   })
 
   it('without a modules directory: no modules, and a warning that there is no network', async () => {

@@ -126,4 +126,25 @@ describe('buildQemuArgv', () => {
     expect(argv).not.toContain('-append')
     expect(argv.join(' ')).not.toContain('virtio-net')
   })
+
+  it('a trace file is a second serial port (ttyS1) on a file chardev, right after the console; commas doubled', () => {
+    const argv = buildQemuArgv({ ...base, traceFile: '/o,x/strace.log' })
+    const at = argv.indexOf('-serial')
+    expect(argv.slice(at, at + 6)).toEqual([
+      '-serial',
+      'stdio',
+      '-chardev',
+      'file,id=ukc-trace,path=/o,,x/strace.log',
+      '-serial',
+      'chardev:ukc-trace'
+    ])
+    expect(buildQemuArgv(base)).not.toContain('-chardev')
+    expect(buildQemuArgv(base).filter(a => a === '-serial')).toEqual(['-serial'])
+  })
+
+  it('a trace file with -nographic is refused (its console would become the trace port)', () => {
+    expect(() => buildQemuArgv({ ...base, console: 'nographic', traceFile: '/o/strace.log' })).toThrow(
+      /traceFile needs console 'stdio'/
+    )
+  })
 })

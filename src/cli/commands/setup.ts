@@ -3,7 +3,7 @@
 import { join } from 'node:path'
 import { nodeCommandRunner } from '../../engine/command-runner.js'
 import { toError } from '../../engine/errors.js'
-import { INPUTS } from '../../engine/config/inputs.js'
+import { inputDefault } from '../../engine/config/inputs.js'
 import { installKraftkit } from '../../engine/setup/kraftkit-install.js'
 import { checkQemu, ensureQemu } from '../../engine/setup/qemu-setup.js'
 import { ensureBusybox, ensureLinuxKernel } from '../../engine/vm/index.js'
@@ -65,7 +65,7 @@ export async function setupCommand(args: string[], term: Terminal): Promise<numb
   const version =
     typeof values['kraftkit-version'] === 'string'
       ? values['kraftkit-version']
-      : (INPUTS.find(i => i.name === 'kraftkit-version')?.default ?? '')
+      : (inputDefault('kraftkit-version') ?? '')
   const toolCache = createDirectoryToolCache()
   if (check) {
     const found = toolCache.find('kraftkit', version.replace(/^v/, ''), 'amd64')

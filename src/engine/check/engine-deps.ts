@@ -4,7 +4,7 @@ import type { CommandRunner } from '../command-runner.js'
 import type { Logger } from '../logger.js'
 import type { Downloader, PersistentCache, ToolCache } from '../setup/tool-cache.js'
 
-export type Phase = 'setup' | 'build' | 'boot' | 'probes' | 'diagnose' | 'baseline'
+export type Phase = 'setup' | 'build' | 'boot' | 'probes' | 'diagnose' | 'baseline' | 'trace'
 
 export interface ProgressEvent {
   phase: Phase

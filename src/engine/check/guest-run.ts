@@ -28,6 +28,8 @@ export interface GuestRunInput {
   outDir: string
   /** `runner: kraft` on Unikraft: the kraft binary to run the VM with (`kraft run`). */
   kraftPath?: string | null
+  /** Linux only: run the command under strace, its trace in `strace.log` apart from the console. */
+  trace?: boolean
 }
 
 export interface GuestRun {
@@ -37,6 +39,8 @@ export interface GuestRun {
   findings: Finding[]
   verdict: Verdict
   summary: string
+  /** Verdict `error` only: why this run could not be judged (for the differential). */
+  errorText: string | null
   /** ms from run start to QEMU's spawn. */
   launchAtMs: number
   error: unknown
@@ -92,7 +96,8 @@ async function bootAndProbe(input: GuestRunInput, deps: EngineDeps, launchAtMs: 
           accel: options.accel,
           timeoutMs: options.timeoutMs,
           outDir: input.outDir,
-          linuxModulesDir: input.linuxModulesDir ?? undefined
+          linuxModulesDir: input.linuxModulesDir ?? undefined,
+          trace: input.trace
         },
         {
           logger: deps.logger,
@@ -184,6 +189,7 @@ async function bootAndProbe(input: GuestRunInput, deps: EngineDeps, launchAtMs: 
     findings: v.findings,
     verdict: v.verdict,
     summary: v.summary,
+    errorText: v.verdict === 'error' ? (v.errorText ?? v.summary) : null,
     launchAtMs,
     error
   }

@@ -16,12 +16,17 @@ export async function missingPackages(
   return missing
 }
 
-export async function ensureHostPackages(packages: readonly string[], deps: EngineDeps): Promise<void> {
+/** Installs the missing ones (`installMissing`), else an error saying who needs them (`neededBy`). */
+export async function ensureHostPackages(
+  packages: readonly string[],
+  deps: EngineDeps,
+  neededBy = 'the root filesystem'
+): Promise<void> {
   const missing = await missingPackages(packages, deps)
   if (missing.length === 0) return
   if (!deps.installMissing) {
     throw new InfrastructureError(
-      `the root filesystem needs the Debian packages ${missing.join(', ')}, which are not installed`,
+      `${neededBy} needs the Debian packages ${missing.join(', ')}, which are not installed`,
       `apt-get install ${missing.join(' ')}`
     )
   }

@@ -1,26 +1,44 @@
 // Reads unikraft-compat.yml: the same keys as the action's inputs (probes structured), checked
-// against the accepted keys, with each key's line kept so errors and annotations can point at it.
+// against the accepted keys, with where the parser found each key (line and column) kept so errors
+// and annotations can point at it.
 import { readFile } from 'node:fs/promises'
-import { isMap, isScalar, LineCounter, parseDocument, type Pair } from 'yaml'
-import { ConfigurationError } from '../errors.js'
-import { INPUTS } from './inputs.js'
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml'
+import { ConfigurationError, configKeyLabel } from '../errors.js'
+import { INPUTS, type InputName } from './inputs.js'
 
 /** Keys the config file accepts beyond the inputs (or in place of them). */
 const EXTRA_KEYS = ['probes', 'workdir', 'build-args', 'target', 'files', 'packages', 'services'] as const
 /** Inputs that make no sense inside the config file itself. */
-const NOT_IN_FILE = new Set(['app', 'config', 'probe'])
+const NOT_IN_FILE = ['app', 'config', 'probe'] as const
 
-export const CONFIG_KEYS: readonly string[] = [
-  ...INPUTS.map(i => i.name).filter(n => !NOT_IN_FILE.has(n)),
+/** A key of the config file: an input's name (but app, config, probe) or one of the extra keys. */
+export type ConfigKey = Exclude<InputName, (typeof NOT_IN_FILE)[number]> | (typeof EXTRA_KEYS)[number]
+/** A key, or an item of a list key (`probes[1]`, 0-based). */
+export type ConfigPath = ConfigKey | `${ConfigKey}[${number}]`
+
+/** 1-based line and column of a key (or list item) in the config file, as the YAML parser saw it. */
+export interface ConfigPosition {
+  line: number
+  column: number
+}
+
+export const CONFIG_KEYS: readonly ConfigKey[] = [
+  ...INPUTS.map(i => i.name).filter((n): n is Exclude<InputName, (typeof NOT_IN_FILE)[number]> =>
+    (NOT_IN_FILE as readonly string[]).every(x => x !== n)
+  ),
   ...EXTRA_KEYS
 ]
+
+function isConfigKey(key: string): key is ConfigKey {
+  return (CONFIG_KEYS as readonly string[]).includes(key)
+}
 
 export interface ConfigFile {
   path: string
   text: string
-  values: Record<string, unknown>
-  /** 1-based line of each top-level key, and of each item of list keys as `key[i]`. */
-  lines: Record<string, number>
+  values: Partial<Record<ConfigKey, unknown>>
+  /** Where each top-level key is, and each item of a list key as `key[i]`. */
+  positions: Partial<Record<ConfigPath, ConfigPosition>>
 }
 
 export async function loadConfigFile(path: string): Promise<ConfigFile> {
@@ -47,34 +65,49 @@ export function parseConfigText(text: string, path: string): ConfigFile {
       `Config file ${path}${line ? `:${line}` : ''} is not valid YAML: ${e.message.split('\n')[0]}`
     )
   }
-  const values: Record<string, unknown> = {}
-  const lines: Record<string, number> = {}
-  if (doc.contents === null) return { path, text, values, lines }
+  const values: ConfigFile['values'] = {}
+  const positions: ConfigFile['positions'] = {}
+  if (doc.contents === null) return { path, text, values, positions }
   if (!isMap(doc.contents)) {
     throw new ConfigurationError(
       'config',
       `Config file ${path} must be a mapping of keys (${CONFIG_KEYS.join(', ')})`
     )
   }
+  const positionOf = (node: unknown): ConfigPosition | undefined => {
+    const range = (node as Node | null)?.range
+    if (!range) return undefined
+    const { line, col } = lineCounter.linePos(range[0])
+    return { line, column: col }
+  }
   for (const pair of doc.contents.items as Pair[]) {
     const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key)
-    const line = isScalar(pair.key) && pair.key.range ? lineCounter.linePos(pair.key.range[0]).line : 0
-    if (!CONFIG_KEYS.includes(key)) {
+    const position = positionOf(pair.key)
+    if (!isConfigKey(key)) {
       throw new ConfigurationError(
         key,
-        `Config file ${path}:${line} has an unknown key '${key}'; accepted keys: ${CONFIG_KEYS.join(', ')}`
+        `Config file ${path}:${position?.line ?? 0} has an unknown key '${key}'; accepted keys: ${CONFIG_KEYS.join(', ')}`
       )
     }
-    lines[key] = line
-    const node = pair.value as { items?: { range?: [number, number, number] }[] } | null
-    if (node && Array.isArray(node.items)) {
-      node.items.forEach((item, i) => {
-        if (item?.range) lines[`${key}[${i}]`] = lineCounter.linePos(item.range[0]).line
+    if (position) positions[key] = position
+    if (isSeq(pair.value)) {
+      pair.value.items.forEach((item, i) => {
+        const at = positionOf(item)
+        if (at) positions[`${key}[${i}]`] = at
       })
     }
     values[key] = (pair.value as { toJSON?: () => unknown } | null)?.toJSON
       ? (pair.value as { toJSON: () => unknown }).toJSON()
       : (pair.value ?? null)
   }
-  return { path, text, values, lines }
+  return { path, text, values, positions }
+}
+
+/**
+ * How messages name a config value: `config key 'memory' (path:3)`, at the path's own line, else at
+ * `fallback`'s (a list item's key when the item has no position).
+ */
+export function configLabel(cfg: ConfigFile, key: ConfigPath, fallback?: ConfigPath): string {
+  const at = cfg.positions[key] ?? (fallback === undefined ? undefined : cfg.positions[fallback])
+  return configKeyLabel(key, cfg.path, at?.line)
 }

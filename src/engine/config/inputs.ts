@@ -1,18 +1,22 @@
 // The one list of inputs and outputs. action.yml, the action's input reader and the CLI's options
 // are all derived from (and tested against) this table, so they cannot drift apart.
 
-export interface InputDef {
-  name: string
-  description: string
+// The table is declared `as const` so each name is a literal type: InputName, RawInputs and every
+// reader derived from them make a misspelt input name a compile error (pinned by
+// __tests__/engine/config/input-names.test.ts).
+
+export interface InputDef<Name extends string = string> {
+  readonly name: Name
+  readonly description: string
   /** The default as documented; applied by the engine, not by action.yml, so the config file can set it. */
-  default?: string
+  readonly default?: string
   /** Accepts several lines (action) / may be repeated (CLI). */
-  multiline?: boolean
+  readonly multiline?: boolean
   /** CLI value placeholder. */
-  metavar: string
+  readonly metavar: string
 }
 
-export const INPUTS: readonly InputDef[] = [
+const INPUT_TABLE = [
   {
     name: 'app',
     metavar: 'DIR',
@@ -118,6 +122,13 @@ export const INPUTS: readonly InputDef[] = [
     description: 'auto (rerun on the Linux baseline when the Unikraft run fails), always or never.'
   },
   {
+    name: 'trace',
+    metavar: 'WHEN',
+    default: 'auto',
+    description:
+      'auto (trace both sides, Unikraft and the Linux baseline, when the Unikraft run failed and a trace kernel exists for its version), always (trace every run) or never.'
+  },
+  {
     name: 'allow',
     metavar: 'IDS',
     multiline: true,
@@ -141,14 +152,20 @@ export const INPUTS: readonly InputDef[] = [
     default: 'error',
     description: 'error (fail the step on fail or error verdicts) or never (report only).'
   }
-]
+] as const satisfies readonly InputDef[]
+
+/** The name of an input: `'memory'`, `'fail-on'`, ... (a literal union, checked by the compiler). */
+export type InputName = (typeof INPUT_TABLE)[number]['name']
+
+/** The inputs, in action.yml's order: the literal table seen as uniform descriptors. */
+export const INPUTS: readonly InputDef<InputName>[] = INPUT_TABLE
 
 export interface OutputDef {
-  name: string
-  description: string
+  readonly name: string
+  readonly description: string
 }
 
-export const OUTPUTS: readonly OutputDef[] = [
+export const OUTPUTS = [
   { name: 'verdict', description: 'pass, fail or error.' },
   { name: 'findings', description: 'The findings as a JSON array.' },
   { name: 'result-file', description: 'Path of result.json.' },
@@ -158,9 +175,21 @@ export const OUTPUTS: readonly OutputDef[] = [
   { name: 'ready-ms', description: 'Milliseconds from launch to the probes passing.' },
   { name: 'artifact-id', description: 'Id of the uploaded artifact.' },
   { name: 'artifact-url', description: 'URL of the uploaded artifact.' }
-]
+] as const satisfies readonly OutputDef[]
 
-export type InputName = (typeof INPUTS)[number]['name']
+export type OutputName = (typeof OUTPUTS)[number]['name']
 
 /** Raw inputs as strings, as the action and the CLI both receive them; absent = not given. */
-export type RawInputs = Partial<Record<string, string>>
+export type RawInputs = Partial<Record<InputName, string>>
+
+const INPUT_NAMES: ReadonlySet<string> = new Set(INPUTS.map(i => i.name))
+
+/** Narrows a name read at run time (a CLI option, a key of untyped input) to an InputName. */
+export function isInputName(name: string): name is InputName {
+  return INPUT_NAMES.has(name)
+}
+
+/** The documented default of an input (undefined: none, or computed by the engine). */
+export function inputDefault(name: InputName): string | undefined {
+  return INPUTS.find(i => i.name === name)?.default
+}

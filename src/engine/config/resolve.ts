@@ -3,8 +3,9 @@
 // Every bad value raises one ConfigurationError naming the input (or config key and line).
 import { existsSync, statSync } from 'node:fs'
 import { basename, isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:path'
-import { badInput, ConfigurationError, configKeyLabel } from '../errors.js'
+import { badInput, ConfigurationError } from '../errors.js'
 import { parseProbe, guestPortsOf } from '../probe/parse-probe.js'
+import type { ProbeSpec } from '../probe/probe-types.js'
 import {
   newestStoredVersion,
   readKernelStore,
@@ -12,63 +13,12 @@ import {
   type KernelStore
 } from '../kraft/kernel-store.js'
 import type { CheckOptions } from './check-options.js'
-import { loadConfigFile, type ConfigFile } from './config-file.js'
-import { INPUTS, type RawInputs } from './inputs.js'
-import { parseServices } from './services.js'
+import { configLabel, loadConfigFile } from './config-file.js'
+import { fileOnlyOptions } from './file-only-keys.js'
+import { isInputName, type RawInputs } from './inputs.js'
 import { splitWordsFor } from './shell-words.js'
-import {
-  parseBoolean,
-  parseChoice,
-  parseDuration,
-  parseEnvLines,
-  parseMemory,
-  parsePorts,
-  splitList
-} from './units.js'
-
-const DEFAULTS: Record<string, string | undefined> = Object.fromEntries(INPUTS.map(i => [i.name, i.default]))
-
-/** A value with where it came from, so errors can name the input or the config key and line. */
-interface Sourced {
-  value: unknown
-  label: string
-}
-
-function given(raw: RawInputs, name: string): boolean {
-  const v = raw[name]
-  return v !== undefined && v.trim() !== ''
-}
-
-function pick(raw: RawInputs, cfg: ConfigFile | null, name: string, cfgKey = name): Sourced | undefined {
-  if (given(raw, name)) return { value: raw[name], label: name }
-  if (cfg && cfgKey in cfg.values && cfg.values[cfgKey] !== null) {
-    return { value: cfg.values[cfgKey], label: configKeyLabel(cfgKey, cfg.path, cfg.lines[cfgKey]) }
-  }
-  return undefined
-}
-
-function asString(s: Sourced): string {
-  if (typeof s.value === 'string') return s.value
-  if (typeof s.value === 'number' || typeof s.value === 'boolean') return String(s.value)
-  throw badInput(s.label, 'a single value', s.value)
-}
-
-/** A list from a multi-line / comma string or a YAML list. */
-function asList(s: Sourced, splitCommas = true): string[] {
-  if (Array.isArray(s.value)) return s.value.map(v => (typeof v === 'string' ? v : String(v)))
-  const text = asString(s)
-  return splitCommas
-    ? splitList(text)
-    : text
-        .split('\n')
-        .map(l => l.trim())
-        .filter(Boolean)
-}
-
-function stringOr(raw: RawInputs, cfg: ConfigFile | null, name: string): string | undefined {
-  const s = pick(raw, cfg, name)
-  return s ? asString(s) : DEFAULTS[name]
-}
+import { asList, asString, given, labelOf, pick, sourcesOf, stringOr } from './sources.js'
+import { parseBoolean, parseChoice, parseDuration, parseEnvLines, parseMemory, parsePorts } from './units.js'
 
 export interface ResolveContext {
   /** Base directory for relative paths (the workspace or the current directory). */
@@ -79,7 +29,7 @@ export interface ResolveContext {
 
 export async function resolveCheckOptions(raw: RawInputs, ctx: ResolveContext): Promise<CheckOptions> {
   for (const key of Object.keys(raw)) {
-    if (!INPUTS.some(i => i.name === key)) throw new ConfigurationError(key, `Unknown input '${key}'`)
+    if (!isInputName(key)) throw new ConfigurationError(key, `Unknown input '${key}'`)
   }
   const appDir = resolvePath(ctx.cwd, raw.app?.trim() || '.')
   if (!existsSync(appDir) || !statSync(appDir).isDirectory()) {
@@ -96,6 +46,8 @@ export async function resolveCheckOptions(raw: RawInputs, ctx: ResolveContext): 
     configPath = join(appDir, 'unikraft-compat.yaml')
   }
   const cfg = configPath ? await loadConfigFile(configPath) : null
+  // Which source won each key, decided once (sources.ts); paths from inputs are relative to cwd.
+  const sources = sourcesOf(raw, cfg)
 
   // Root filesystem: explicit, else <app>/Dockerfile.
   const dockerfileDefault = join(appDir, 'Dockerfile')
@@ -103,7 +55,7 @@ export async function resolveCheckOptions(raw: RawInputs, ctx: ResolveContext): 
   let rootfs: string | null = rootfsGiven ? asString(rootfsGiven).trim() : null
   if (rootfs && !rootfs.startsWith('binary:')) {
     // Relative paths in the config file are relative to the app directory; inputs to the workspace.
-    rootfs = resolvePath(given(raw, 'rootfs') ? ctx.cwd : appDir, rootfs)
+    rootfs = resolvePath(sources.rootfs === 'input' ? ctx.cwd : appDir, rootfs)
   }
   if (!rootfs && existsSync(dockerfileDefault)) rootfs = dockerfileDefault
   const dockerfile =
@@ -161,7 +113,7 @@ export async function resolveCheckOptions(raw: RawInputs, ctx: ResolveContext): 
   const storeSrc = pick(raw, cfg, 'kernel-store')
   let kernelStore: KernelStore | null = null
   if (storeSrc) {
-    const dir = resolvePath(given(raw, 'kernel-store') ? ctx.cwd : appDir, asString(storeSrc))
+    const dir = resolvePath(sources['kernel-store'] === 'input' ? ctx.cwd : appDir, asString(storeSrc))
     kernelStore = readKernelStore(dir, storeSrc.label)
   } else if (ctx.shippedKernelStore && existsSync(join(ctx.shippedKernelStore, STORE_MANIFEST))) {
     kernelStore = readKernelStore(ctx.shippedKernelStore, 'kernel-store')
@@ -176,7 +128,7 @@ export async function resolveCheckOptions(raw: RawInputs, ctx: ResolveContext): 
   const kernelSrc = pick(raw, cfg, 'kernel')
   let kernel: string | null = null
   if (kernelSrc) {
-    kernel = resolvePath(given(raw, 'kernel') ? ctx.cwd : appDir, asString(kernelSrc))
+    kernel = resolvePath(sources.kernel === 'input' ? ctx.cwd : appDir, asString(kernelSrc))
     if (!existsSync(kernel) || !statSync(kernel).isFile()) {
       throw badInput(kernelSrc.label, 'the path of an existing Unikraft kernel image', asString(kernelSrc))
     }
@@ -189,33 +141,24 @@ export async function resolveCheckOptions(raw: RawInputs, ctx: ResolveContext): 
   const memoryMiB = parseMemory(stringOr(raw, cfg, 'memory')!, labelOf(raw, cfg, 'memory'))
 
   // Probes: one per line (input) or a list of strings / objects (config file).
-  const probes: unknown[] = []
-  if (given(raw, 'probe')) {
+  const probes: ProbeSpec[] = []
+  if (sources.probes === 'input') {
     raw
       .probe!.split('\n')
       .map(l => l.trim())
       .filter(Boolean)
       .forEach((p, i) => probes.push(parseProbe(p, `probe[${i + 1}]`)))
-  } else if (cfg && Array.isArray(cfg.values.probes)) {
+  } else if (sources.probes === 'config' && cfg && Array.isArray(cfg.values.probes)) {
     cfg.values.probes.forEach((p, i) =>
-      probes.push(
-        parseProbe(
-          p as string | object,
-          configKeyLabel(`probes[${i}]`, cfg.path, cfg.lines[`probes[${i}]`] ?? cfg.lines.probes)
-        )
-      )
+      probes.push(parseProbe(p as string | object, configLabel(cfg, `probes[${i}]`, 'probes')))
     )
-  } else if (cfg && cfg.values.probes != null) {
-    throw badInput(
-      configKeyLabel('probes', cfg.path, cfg.lines.probes),
-      'a list of probes',
-      cfg.values.probes
-    )
+  } else if (sources.probes === 'config' && cfg) {
+    throw badInput(configLabel(cfg, 'probes'), 'a list of probes', cfg.values.probes)
   }
 
   const portsSrc = pick(raw, cfg, 'ports')
   const ports = portsSrc ? parsePorts(asList(portsSrc), portsSrc.label) : []
-  for (const g of guestPortsOf(probes as never)) {
+  for (const g of guestPortsOf(probes)) {
     if (!ports.some(p => p.guest === g)) ports.push({ guest: g })
   }
 
@@ -226,6 +169,11 @@ export async function resolveCheckOptions(raw: RawInputs, ctx: ResolveContext): 
     'tcg'
   ] as const)
   const baseline = parseChoice(stringOr(raw, cfg, 'baseline')!, labelOf(raw, cfg, 'baseline'), [
+    'auto',
+    'always',
+    'never'
+  ] as const)
+  const trace = parseChoice(stringOr(raw, cfg, 'trace')!, labelOf(raw, cfg, 'trace'), [
     'auto',
     'always',
     'never'
@@ -249,53 +197,18 @@ export async function resolveCheckOptions(raw: RawInputs, ctx: ResolveContext): 
     ? asString(pick(raw, cfg, 'artifact-name')!).trim()
     : null
 
-  const workdirV = cfg?.values.workdir
-  if (workdirV != null && (typeof workdirV !== 'string' || !workdirV.startsWith('/'))) {
-    throw badInput(
-      configKeyLabel('workdir', cfg!.path, cfg!.lines.workdir),
-      'an absolute path inside the guest',
-      workdirV
-    )
-  }
-  const buildArgsV = cfg?.values['build-args']
-  const buildArgs: Record<string, string> = {}
-  if (buildArgsV != null) {
-    if (typeof buildArgsV !== 'object' || Array.isArray(buildArgsV)) {
-      throw badInput(
-        configKeyLabel('build-args', cfg!.path, cfg!.lines['build-args']),
-        'a mapping of NAME: value',
-        buildArgsV
-      )
-    }
-    for (const [k, v] of Object.entries(buildArgsV)) buildArgs[k] = String(v)
-  }
-  const files = listFromConfig(cfg, 'files', 'SRC:DEST entries (SRC relative to the app directory)')
-  const packages = listFromConfig(cfg, 'packages', 'Debian package names')
-  for (const p of packages) {
-    if (!/^[a-z0-9][a-z0-9+.-]+$/.test(p))
-      throw badInput(configKeyLabel('packages', cfg!.path, cfg!.lines.packages), 'Debian package names', p)
-  }
-  const targetV = cfg?.values.target
-  const services = cfg
-    ? parseServices(cfg.values.services, cfg.path, i => {
-        const key = i < 0 ? 'services' : `services[${i}]`
-        return configKeyLabel(key, cfg.path, cfg.lines[key] ?? cfg.lines.services)
-      })
-    : []
+  const fileOnly = fileOnlyOptions(cfg)
 
   return {
     appDir,
     appId: appIdOf(appDir, ctx.cwd),
     configFile: configPath,
-    configLines: cfg?.lines ?? {},
+    origins: { sources, configPositions: cfg?.positions ?? {} },
     dockerfile,
     kraftfile,
     rootfs,
-    buildArgs,
-    target: typeof targetV === 'string' ? targetV : null,
     cmd,
     env,
-    workdir: typeof workdirV === 'string' ? workdirV : null,
     guest,
     unikraftVersion,
     unikraftVersionGiven: versionSrc !== undefined,
@@ -310,27 +223,13 @@ export async function resolveCheckOptions(raw: RawInputs, ctx: ResolveContext): 
     timeoutMs,
     accel,
     baseline,
+    trace,
     allow,
     artifactName,
     uploadLogs,
     failOn,
-    files,
-    packages,
-    services
+    ...fileOnly
   }
-}
-
-function labelOf(raw: RawInputs, cfg: ConfigFile | null, name: string): string {
-  return pick(raw, cfg, name)?.label ?? name
-}
-
-function listFromConfig(cfg: ConfigFile | null, key: string, accepted: string): string[] {
-  const v = cfg?.values[key]
-  if (v == null) return []
-  if (!Array.isArray(v) || !v.every(x => typeof x === 'string' && x.trim() !== '')) {
-    throw badInput(configKeyLabel(key, cfg!.path, cfg!.lines[key]), `a list of ${accepted}`, v)
-  }
-  return v.map(x => x.trim())
 }
 
 /**

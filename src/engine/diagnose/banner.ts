@@ -32,6 +32,11 @@ function fromParts(codename: string, full: string, form: BannerForm): BannerInfo
   return { version: v[1], codename, commit: v[3] ?? null, full, form }
 }
 
+/** `Calypso` and `0.17.0~484ff209` as printed elsewhere (the crash screen), when they are a version. */
+export function parseVersionParts(codename: string, full: string): BannerInfo | null {
+  return fromParts(codename, full, 'info')
+}
+
 /** `Powered by` alone, or the classic `Welcome to  _ __` art: a banner whose version comes later. */
 export function isBannerStart(text: string): boolean {
   const t = text.trim()

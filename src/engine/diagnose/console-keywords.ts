@@ -1,5 +1,5 @@
-// The keywords that pick the console lines worth giving to the rules (src/engine/diagnose/
-// console-rules.ts): every line a rule can claim contains one of them, case-insensitively.
+// The keywords that pick the console lines worth giving to the rules (console-rules.ts and the
+// rules-*.ts families): every line a rule can claim contains one of them, case-insensitively.
 
 /**
  * Lower-case keywords, one of which every line a rule can claim contains (the keyword scanner hands
@@ -23,6 +23,8 @@ export const CONSOLE_KEYWORDS: readonly string[] = [
   'find an initrd',
   'cpio header',
   'cpio archive',
+  'failed to mount',
+  'vfs.rootfs',
   'weak main',
   // loader and C library (glibc prints without a level)
   'failed to execute',
@@ -33,6 +35,8 @@ export const CONSOLE_KEYWORDS: readonly string[] = [
   'shared object',
   'thread-local storage',
   'tls block',
+  'dlsym',
+  'undefined symbol',
   // system calls and processes
   'function not implemented',
   'enosys',
@@ -51,12 +55,19 @@ export const CONSOLE_KEYWORDS: readonly string[] = [
   'rip:',
   'crashing',
   'kernel panic',
+  'fatally exited',
   // memory
   'out of memory',
   'allocate memory',
   'enough memory',
   'enomem',
   'failed to load content',
+  'user space heaps',
+  'increase heap',
+  'thread stack',
+  'allocate stack',
+  'main thread',
+  'page summary memory',
   // host and QEMU
   'kvm kernel module',
   'initialize kvm',

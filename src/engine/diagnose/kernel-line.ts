@@ -14,9 +14,11 @@ export interface KernelLine {
   msg: string
 }
 
-// One anchored attempt per segment; every part is bounded, so no backtracking blow-up.
+// One anchored attempt per segment; every part is bounded, so no backtracking blow-up. Also read:
+// the caller `{r:0x126aaf,f:0x11f50}` (CONFIG_LIBUKDEBUG_PRINT_CALLER) and the old source name
+// without brackets, `rootfs.c @ 85   : ` (older releases: the 2020-21 logs of app-python3#1 and #5).
 const PREFIX =
-  /^(?:\[ *\d{1,12}\.\d{1,9}\] ?)?(dbg|Info|Warn|ERR|CRIT): *(?:\[([^\]\s]{1,64})\] *)?(?:<[^<>\s]{1,128} @ *\d{1,7}> ?)?/
+  /^(?:\[ *\d{1,12}\.\d{1,9}\] ?)?(dbg|Info|Warn|ERR|CRIT): *(?:\{[^{}\s]{1,64}\} *)?(?:\[([^\]\s]{1,64})\] *)?(?:<[^<>\s]{1,128} @ *\d{1,7}> ?|[\w.-]{1,64}\.c @ *\d{1,7} *: ?)?/
 
 export function parseKernelLine(text: string): KernelLine {
   const m = PREFIX.exec(text)

@@ -1,87 +1,38 @@
 // `runner: kraft`: boots through `kraft run -d --rm` for people who want kraft's exact behaviour.
 // The VM is kraft's, so the evidence comes from kraft's machine state directory
 // (`<runtime>/<uid>/machine.log` = console, `qemu.log` = QEMU's output), copied as it grows because
-// `kraft rm` (and `--rm`) deletes it; the end state comes from `kraft ps`.
+// `kraft rm` (and `--rm`) deletes it; the end state comes from `kraft ps`. Everything else is the VM
+// layer's, as for startVm: the input check, the host ports, the console capture (cap, marker), the
+// banner line of the timeline.
 import { randomBytes } from 'node:crypto'
-import { RUN_FILES } from '../run-files.js'
-import { createServer } from 'node:net'
-import { appendFile, mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { appendFile, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Clock } from '../clock.js'
-import type { CommandRunner } from '../command-runner.js'
+import type { CommandRunner, RunResult } from '../command-runner.js'
 import type { Logger } from '../logger.js'
-import type {
-  Accel,
-  AccelRequest,
-  ConsoleLine,
-  PortForward,
-  Timeline,
-  VmEndReason,
-  VmHandle,
-  VmResult
-} from '../vm/vm-types.js'
-import { kraftArgv, kraftEnv } from './kraft-env.js'
+import { RUN_FILES } from '../run-files.js'
+import { ConsoleCapture } from '../vm/console-capture.js'
+import { allocateHostPorts, HOST_ADDRESS } from '../vm/port-forwards.js'
+import { checkRunShape } from '../vm/spec-check.js'
+import { isBannerLine } from '../vm/vm-end.js'
+import type { AccelRequest, PortForward, Timeline, VmEndReason, VmHandle, VmResult } from '../vm/vm-types.js'
+import { kraftPsArgv, kraftRmArgv, kraftRunArgv, kraftStopArgv } from './kraft-argv.js'
+import { kraftEnv } from './kraft-env.js'
+import {
+  accelFrom,
+  alive,
+  endProcess,
+  findStateDir,
+  MACHINE_FILES,
+  readGrowth,
+  readPid,
+  readQemuArgv
+} from './kraft-machine.js'
 import { parseKraftPs, type KraftMachine } from './kraft-ps.js'
 import { guestAcceptedFrom, hmpCommand, parseUsernet } from './qemu-monitor.js'
 
-export interface KraftRunArgs {
-  kraftPath: string
-  /** A kernel image, or a project directory with a Kraftfile. */
-  target: string
-  /** A cpio root filesystem (`--rootfs`). */
-  initrd?: string
-  /** The program and its arguments (after `--`). */
-  cmd: string[]
-  env: Record<string, string>
-  memoryMiB: number
-  /** Host ports must be chosen already. */
-  ports: { host: number; guest: number }[]
-  accel: AccelRequest
-  name: string
-  /** Extra kernel arguments (`-a`); empty by default so kraft's own command line is used as is. */
-  kernelArgs?: string[]
-}
-
-/** `kraft run -d --rm -M <mem>Mi -p H:G --plat qemu --arch x86_64 -n NAME [-W] [--rootfs CPIO] [-e K=V] TARGET [-- CMD]`. */
-export function kraftRunArgv(a: KraftRunArgs): string[] {
-  return kraftArgv(
-    a.kraftPath,
-    ['run'],
-    [
-      '-d',
-      '--rm',
-      '-M',
-      `${a.memoryMiB}Mi`,
-      ...a.ports.flatMap(p => ['-p', `${p.host}:${p.guest}`]),
-      '--plat',
-      'qemu',
-      '--arch',
-      'x86_64',
-      '-n',
-      a.name,
-      ...(a.accel === 'tcg' ? ['-W'] : []),
-      ...(a.initrd ? ['--rootfs', a.initrd] : []),
-      ...Object.entries(a.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
-      ...(a.kernelArgs ?? []).flatMap(arg => ['-a', arg]),
-      a.target,
-      ...(a.cmd.length > 0 ? ['--', ...a.cmd] : [])
-    ]
-  )
-}
-
-/** `kraft ps -a -l -o json --plat qemu`: `-l` adds the machine id that names its state directory. */
-export function kraftPsArgv(kraftPath: string): string[] {
-  return kraftArgv(kraftPath, ['ps'], ['-a', '-l', '-o', 'json', '--plat', 'qemu'])
-}
-
-export function kraftStopArgv(kraftPath: string, name: string): string[] {
-  return kraftArgv(kraftPath, ['stop'], [name])
-}
-
-export function kraftRmArgv(kraftPath: string, name: string): string[] {
-  return kraftArgv(kraftPath, ['rm'], [name])
-}
+/** kraft's own commands and their output, next to the run's evidence. */
 
 export interface KraftVmSpec {
   kraftPath: string
@@ -120,80 +71,19 @@ export interface KraftVmHandle extends VmHandle {
   readonly qemuArgv: string[] | null
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address()
-      const port = typeof addr === 'object' && addr ? addr.port : 0
-      srv.close(() => resolve(port))
-    })
-  })
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
-async function readPid(path: string): Promise<number | null> {
-  try {
-    const n = Number((await readFile(path, 'utf8')).trim())
-    return Number.isInteger(n) && n > 0 ? n : null
-  } catch {
-    return null
-  }
-}
-
-async function readQemuArgv(pid: number): Promise<string[] | null> {
-  try {
-    const raw = await readFile(`/proc/${pid}/cmdline`, 'utf8')
-    return raw.split('\0').filter(s => s !== '')
-  } catch {
-    return null
-  }
-}
-
-function accelFrom(qemuArgv: string[] | null, requested: AccelRequest): { accel: Accel; reason: string } {
-  if (qemuArgv) {
-    const kvm = qemuArgv.includes('-enable-kvm') || qemuArgv.some(a => /accel=kvm/.test(a))
-    return { accel: kvm ? 'kvm' : 'tcg', reason: `kraft chose ${kvm ? 'KVM' : 'TCG'} (QEMU's command line)` }
-  }
-  if (requested === 'tcg') return { accel: 'tcg', reason: 'kraft run -W (acceleration disabled)' }
-  return {
-    accel: 'kvm',
-    reason: "kraft decides the accelerator; QEMU's command line was not readable (assumed KVM)"
-  }
-}
-
-const BANNER = /Powered by|^\s+\S+ \d+\.\d+\.\d+~[0-9a-f]+/
-
-/** Starts a VM through kraft. Failures of kraft itself end the handle at once with reason 'qemu-error'. */
+/**
+ * Starts a VM through kraft. Bad input is refused before anything runs, with startVm's errors
+ * (ConfigurationError). Failures of kraft itself end the handle at once with reason 'qemu-error'.
+ */
 export async function startKraftVm(spec: KraftVmSpec, deps: KraftVmDeps): Promise<KraftVmHandle> {
   const { runner, logger, clock } = deps
   const pollMs = deps.pollMs ?? 100
   const t0 = clock.now()
   const since = (): number => Math.round(clock.now() - t0)
-  await mkdir(spec.outDir, { recursive: true })
-  const ownRuntime = !spec.runtimeDir
-  const runtimeDir = spec.runtimeDir ?? (await mkdtemp(join(tmpdir(), 'ukc-kr-')))
-  const env = kraftEnv({ runtimeDir })
-  const consolePath = join(spec.outDir, RUN_FILES.console)
-  const qemuLogPath = join(spec.outDir, RUN_FILES.qemuStderr)
-  const kraftLogPath = join(spec.outDir, 'kraft.log')
-  await writeFile(consolePath, '')
-  await writeFile(qemuLogPath, '')
-  await writeFile(kraftLogPath, '')
-  const kraftLog = (text: string): Promise<void> =>
-    appendFile(kraftLogPath, text.endsWith('\n') ? text : text + '\n')
 
-  const ports: Record<number, number> = {}
-  for (const p of spec.ports) ports[p.guest] = p.host && p.host > 0 ? p.host : await freePort()
+  checkRunShape(spec)
+  const forwards = await allocateHostPorts(spec.ports)
+  const ports: Record<number, number> = Object.fromEntries(forwards.map(f => [f.guest, f.host]))
   const name = spec.name ?? `ukc-${randomBytes(4).toString('hex')}`
   const argv = kraftRunArgv({
     kraftPath: spec.kraftPath,
@@ -202,11 +92,34 @@ export async function startKraftVm(spec: KraftVmSpec, deps: KraftVmDeps): Promis
     cmd: spec.cmd,
     env: spec.env,
     memoryMiB: spec.memoryMiB,
-    ports: Object.entries(ports).map(([g, h]) => ({ guest: Number(g), host: h })),
+    ports: forwards,
     accel: spec.accel,
     name,
     kernelArgs: spec.kernelArgs
   })
+
+  await mkdir(spec.outDir, { recursive: true })
+  const ownRuntime = !spec.runtimeDir
+  const runtimeDir = spec.runtimeDir ?? (await mkdtemp(join(tmpdir(), 'ukc-kr-')))
+  const env = kraftEnv({ runtimeDir })
+  const consolePath = join(spec.outDir, RUN_FILES.console)
+  const qemuLogPath = join(spec.outDir, RUN_FILES.qemuStderr)
+  const kraftLogPath = join(spec.outDir, RUN_FILES.kraftLog)
+  await writeFile(qemuLogPath, '')
+  await writeFile(kraftLogPath, '')
+  const kraftLog = (text: string): Promise<void> =>
+    appendFile(kraftLogPath, text.endsWith('\n') ? text : text + '\n')
+  /** A kraft command whose output goes to kraft.log; null when it could not run. */
+  const runKraft = async (cmd: string[], timeoutMs: number): Promise<RunResult | null> => {
+    try {
+      const r = await runner.run(cmd, { env, timeoutMs })
+      await kraftLog(`$ ${cmd.join(' ')}\n${r.stdout}${r.stderr}`)
+      return r
+    } catch (err) {
+      logger.debug(`kraft ${cmd[1]} failed: ${(err as Error).message}`)
+      return null
+    }
+  }
 
   const timeline: Timeline = {
     spawnMs: null,
@@ -215,13 +128,10 @@ export async function startKraftVm(spec: KraftVmSpec, deps: KraftVmDeps): Promis
     readyMs: null,
     exitMs: null
   }
-  const lines: ConsoleLine[] = []
-  const listeners = new Set<(l: ConsoleLine) => void>()
-  let text = ''
-  let partial = ''
-  let consoleBytes = 0
-  let truncated = false
-  const cap = spec.consoleCap ?? 64 * 1024 * 1024
+  const capture = new ConsoleCapture({ path: consolePath, cap: spec.consoleCap, now: since })
+  capture.onLine(line => {
+    if (timeline.bannerMs === null && isBannerLine(line.text, 'unikraft')) timeline.bannerMs = line.atMs
+  })
   let stateDir: string | null = null
   let qemuPid: number | null = null
   let qemuArgv: string[] | null = null
@@ -231,64 +141,25 @@ export async function startKraftVm(spec: KraftVmSpec, deps: KraftVmDeps): Promis
   let resolveDone!: (r: VmResult) => void
   const done = new Promise<VmResult>(r => (resolveDone = r))
 
-  const emit = (lineText: string): void => {
-    const line: ConsoleLine = { n: lines.length + 1, text: lineText, atMs: since() }
-    lines.push(line)
-    if (timeline.bannerMs === null && BANNER.test(lineText)) timeline.bannerMs = line.atMs
-    for (const cb of listeners) cb(line)
-  }
-
-  const pumpConsole = async (final: boolean): Promise<void> => {
-    if (!stateDir) return
-    let fh
-    try {
-      fh = await open(join(stateDir, 'machine.log'), 'r')
-    } catch {
-      return
-    }
-    try {
-      const size = (await fh.stat()).size
-      if (size > logOffset) {
-        const buf = Buffer.alloc(size - logOffset)
-        await fh.read(buf, 0, buf.length, logOffset)
-        logOffset = size
-        let chunk = buf.toString('utf8')
-        if (consoleBytes + buf.length > cap) {
-          chunk = chunk.slice(0, Math.max(0, cap - consoleBytes))
-          truncated = true
-        }
-        consoleBytes += Buffer.byteLength(chunk)
-        if (chunk) {
-          if (timeline.firstOutputMs === null) timeline.firstOutputMs = since()
-          text += chunk
-          await appendFile(consolePath, chunk)
-          const parts = (partial + chunk).split('\n')
-          partial = parts.pop() ?? ''
-          for (const p of parts) emit(p.replace(/\r$/, ''))
-        }
-      }
-      if (final && partial) {
-        emit(partial.replace(/\r$/, ''))
-        partial = ''
-      }
-    } finally {
-      await fh.close()
-    }
-    try {
-      await writeFile(qemuLogPath, await readFile(join(stateDir, 'qemu.log')))
-    } catch {
-      // kraft may not have written it (yet); an empty copy stays.
-    }
-  }
+  // One copy at a time: the poller and the end may both ask, and each must see the file's growth once.
+  let pumping: Promise<void> = Promise.resolve()
+  const pumpConsole = (): Promise<void> =>
+    (pumping = pumping
+      .then(async () => {
+        if (!stateDir) return
+        logOffset = await readGrowth(join(stateDir, MACHINE_FILES.console), logOffset, c => capture.push(c))
+        timeline.firstOutputMs = capture.firstOutputMs
+        // kraft may not have written it (yet); the empty copy then stays.
+        await copyFile(join(stateDir, MACHINE_FILES.qemuLog), qemuLogPath).catch(() => {})
+      })
+      .catch((err: unknown) => logger.debug(`reading kraft's machine log failed: ${(err as Error).message}`)))
 
   const ps = async (): Promise<KraftMachine | null> => {
+    const r = await runKraft(kraftPsArgv(spec.kraftPath), 15_000)
     try {
-      const r = await runner.run(kraftPsArgv(spec.kraftPath), { env, timeoutMs: 15_000 })
-      await kraftLog(`$ ${kraftPsArgv(spec.kraftPath).join(' ')}\n${r.stdout}${r.stderr}`)
-      if (r.code !== 0) return null
-      return parseKraftPs(r.stdout).find(m => m.name === name) ?? null
+      return r?.code === 0 ? (parseKraftPs(r.stdout).find(m => m.name === name) ?? null) : null
     } catch (err) {
-      logger.debug(`kraft ps failed: ${(err as Error).message}`)
+      logger.debug(`kraft ps: ${(err as Error).message}`)
       return null
     }
   }
@@ -300,38 +171,19 @@ export async function startKraftVm(spec: KraftVmSpec, deps: KraftVmDeps): Promis
       clearInterval(poller)
       clearTimeout(deadline)
       if (kill && qemuPid !== null && alive(qemuPid)) {
-        const stopArgv = kraftStopArgv(spec.kraftPath, name)
-        try {
-          const r = await runner.run(stopArgv, { env, timeoutMs: 2000 })
-          await kraftLog(`$ ${stopArgv.join(' ')}\n${r.stdout}${r.stderr}`)
-        } catch (err) {
-          logger.debug(`kraft stop failed: ${(err as Error).message}`)
-        }
+        await runKraft(kraftStopArgv(spec.kraftPath, name), 2000)
         // kraft stop gave up or is slow: end the QEMU it started for us.
-        for (const sig of ['SIGTERM', 'SIGKILL'] as const) {
-          if (!alive(qemuPid)) break
-          try {
-            process.kill(qemuPid, sig)
-          } catch {
-            break
-          }
-          for (let i = 0; i < 20 && alive(qemuPid); i++) await clock.sleep(50)
-        }
+        await endProcess(qemuPid, clock)
       }
       timeline.exitMs = since()
-      await pumpConsole(true)
+      await pumpConsole()
+      capture.finish()
       const machine = await ps()
       let finalReason = reason
       if (reason === 'exited' && machine && (machine.state === 'failed' || machine.state === 'errored')) {
         finalReason = machine.state === 'failed' ? 'crashed' : 'qemu-error'
       }
-      const rmArgv = kraftRmArgv(spec.kraftPath, name)
-      try {
-        const r = await runner.run(rmArgv, { env, timeoutMs: 15_000 })
-        await kraftLog(`$ ${rmArgv.join(' ')}\n${r.stdout}${r.stderr}`)
-      } catch (err) {
-        logger.debug(`kraft rm failed: ${(err as Error).message}`)
-      }
+      await runKraft(kraftRmArgv(spec.kraftPath, name), 15_000)
       if (ownRuntime) await rm(runtimeDir, { recursive: true, force: true })
       ended = true
       endReason = finalReason
@@ -347,11 +199,11 @@ export async function startKraftVm(spec: KraftVmSpec, deps: KraftVmDeps): Promis
         accelReason,
         qemuVersion: spec.qemuVersion ?? null,
         qmpEvents: [],
-        timeline: { ...timeline },
+        timeline: { ...timeline, firstOutputMs: capture.firstOutputMs },
         ports: { ...ports },
         consoleLog: consolePath,
         qemuStderrLog: qemuLogPath,
-        consoleTruncated: truncated,
+        consoleTruncated: capture.truncated,
         argv,
         networkProblem: null
       }
@@ -383,16 +235,9 @@ export async function startKraftVm(spec: KraftVmSpec, deps: KraftVmDeps): Promis
 
   if (started) {
     const machine = await ps()
-    if (machine?.id) stateDir = join(runtimeDir, machine.id)
-    else {
-      // Without a machine id (older kraft), the runtime directory is ours alone: take its machine.
-      for (const entry of await readdir(runtimeDir).catch(() => [] as string[])) {
-        if (await stat(join(runtimeDir, entry, 'machine.log')).catch(() => null))
-          stateDir = join(runtimeDir, entry)
-      }
-    }
+    stateDir = await findStateDir(runtimeDir, machine?.id ?? null)
     if (stateDir) {
-      qemuPid = (await readPid(join(stateDir, 'machine.pid'))) ?? machine?.pid ?? null
+      qemuPid = (await readPid(join(stateDir, MACHINE_FILES.pid))) ?? machine?.pid ?? null
       if (qemuPid !== null) qemuArgv = await readQemuArgv(qemuPid)
     } else logger.warning(`kraft started '${name}' but its state directory was not found under ${runtimeDir}`)
   }
@@ -407,10 +252,10 @@ export async function startKraftVm(spec: KraftVmSpec, deps: KraftVmDeps): Promis
       busy = true
       void (async () => {
         try {
-          await pumpConsole(false)
+          await pumpConsole()
           if (qemuPid !== null && !alive(qemuPid)) await finish('exited', false)
           else if (
-            timeline.firstOutputMs === null &&
+            capture.firstOutputMs === null &&
             spec.bootTimeoutMs !== undefined &&
             since() > spec.bootTimeoutMs
           ) {
@@ -427,7 +272,7 @@ export async function startKraftVm(spec: KraftVmSpec, deps: KraftVmDeps): Promis
   let monitorQueue: Promise<unknown> = Promise.resolve()
   return {
     name,
-    hostAddress: '127.0.0.1',
+    hostAddress: HOST_ADDRESS,
     ports,
     get stateDir() {
       return ended ? null : stateDir
@@ -439,15 +284,11 @@ export async function startKraftVm(spec: KraftVmSpec, deps: KraftVmDeps): Promis
       return ended
     },
     done,
-    onConsoleLine(cb) {
-      for (const l of lines) cb(l)
-      listeners.add(cb)
-      return () => listeners.delete(cb)
-    },
-    consoleText: () => text,
+    onConsoleLine: cb => capture.onLine(cb),
+    consoleText: () => capture.text(),
     elapsedMs: since,
     guestAccepted(guestPort) {
-      const sock = stateDir ? join(stateDir, 'qemu_mon.sock') : null
+      const sock = stateDir ? join(stateDir, MACHINE_FILES.monitor) : null
       if (!sock || ended || finishing) return Promise.resolve(false)
       // One monitor client at a time (`server,nowait` takes a single connection).
       const next = monitorQueue.then(async () => {

@@ -27,6 +27,8 @@ export interface VerdictResult {
   findings: Finding[]
   /** One line for people: what decided the verdict. */
   summary: string
+  /** Verdict `error` only: why the run could not be judged, without the summary's framing. */
+  errorText?: string
 }
 
 export function applyAllowList(findings: readonly Finding[], allow: readonly string[]): Finding[] {
@@ -49,6 +51,9 @@ const DEGRADATIONS = new Set([
   'net.address-family-unsupported',
   'net.option-unsupported',
   'fs.procfs-missing',
+  'fs.sysfs-missing',
+  'loader.symbol-not-found',
+  'memory.heap-limit',
   'kernel.error'
 ])
 
@@ -79,18 +84,15 @@ export function computeVerdict(input: VerdictInput): VerdictResult {
       verdict: 'error',
       ...withFailure,
       findings,
-      summary: `the check could not be carried out: ${why}`
+      summary: `the check could not be carried out: ${why}`,
+      errorText: why
     }
   }
   const reasons: string[] = []
   if (inconclusive && errors.length === 0) {
     const note = inconclusive.evidence.note ? `: ${inconclusive.evidence.note}` : ''
-    return {
-      verdict: 'error',
-      firstFailure: inconclusive,
-      findings,
-      summary: `${inconclusive.input} ${inconclusive.target} is inconclusive${note}`
-    }
+    const summary = `${inconclusive.input} ${inconclusive.target} is inconclusive${note}`
+    return { verdict: 'error', firstFailure: inconclusive, findings, summary, errorText: summary }
   }
   if (firstFailure && !inconclusive) {
     const note = firstFailure.evidence.note ? `: ${firstFailure.evidence.note}` : ''

@@ -1,9 +1,23 @@
-// The job summary (GitHub-flavoured markdown, at most 1 MiB per step): verdict, probes, findings with
-// evidence and hints, versions, the timeline as a mermaid gantt, the baseline, and the console's tail.
+// The job summary (GitHub-flavoured markdown, at most 1 MiB per step): verdict, the system-call
+// divergence from Linux when the run was traced, probes, findings with evidence and hints, versions,
+// the timeline as a mermaid gantt, the baseline, and the console's tail.
 // Everything that came from the app or the log is escaped or fenced: it is untrusted text.
 import type { Finding } from '../finding.js'
 import { findingTitle } from './finding-titles.js'
 import { type CheckResult, describeGuest, formatMs, type Verdict } from './result.js'
+import {
+  divergenceEvidence,
+  divergenceFinding,
+  divergenceSentence,
+  leftOutLine,
+  oneLine,
+  type Piece,
+  SYSCALL_NAME_MAX,
+  type SyscallRow,
+  syscallRows,
+  traceFacts,
+  traceNotes
+} from './syscall-report.js'
 import { renderGantt, timelineFacts } from './timeline-phases.js'
 import {
   codeFence,
@@ -16,6 +30,8 @@ import {
 export const JOB_SUMMARY_LIMIT = 1024 * 1024
 const EVIDENCE_MAX = 4000
 const CONSOLE_LINE_MAX = 1000
+/** Rows of the system-call table; the rest are counted below it (result.json has them all). */
+export const SYSCALL_TABLE_ROWS = 30
 
 export interface JobSummaryOptions {
   /** The raw console log (ANSI and CR are stripped here). */
@@ -31,11 +47,14 @@ export interface JobSummaryOptions {
 const VERDICT_MARK: Record<Verdict, string> = { pass: '✅ pass', fail: '❌ fail', error: '⚠️ error' }
 
 export function renderJobSummary(r: CheckResult, opts: JobSummaryOptions = {}): string {
+  // The divergence is shown with the traces, first; the findings list leaves it out.
+  const divergence = divergenceFinding(r)
   const parts = [
     headline(r),
+    syscallsSection(r, divergence),
     errorSection(r),
     probesSection(r),
-    findingsSection(r),
+    findingsSection(r, divergence),
     baselineSection(r),
     overflowSection(opts.overflow ?? []),
     versionsSection(r),
@@ -79,10 +98,51 @@ function probesSection(r: CheckResult): string | null {
   ].join('\n')
 }
 
-function findingsSection(r: CheckResult): string | null {
-  if (r.findings.length === 0) return null
-  const shown = r.findings.filter(f => f.severity !== 'note' || f.allowed)
-  const notes = r.findings.filter(f => f.severity === 'note' && !f.allowed)
+function syscallsSection(r: CheckResult, finding: Finding | null): string | null {
+  const s = r.syscalls
+  if (!s) return null
+  const out = ['### System calls: Unikraft compared with Linux']
+  if (s.divergence && finding) out.push('', findingHeading(finding))
+  out.push('', `${s.divergence ? '**First divergence:** ' : ''}${pieces(divergenceSentence(s))}`)
+  if (s.divergence) {
+    const e = divergenceEvidence(s.divergence, finding)
+    out.push('', codeFence(`Linux:    ${e.linux}\nUnikraft: ${e.unikraft}`, 'text'))
+    if (finding) out.push('', `**Hint:** ${mdCode(finding.hint)}`)
+  }
+  const rows = syscallRows(s)
+  if (rows.length > 0) {
+    const shown = rows.slice(0, SYSCALL_TABLE_ROWS)
+    out.push(
+      '',
+      '| System call | Calls on Linux | Calls on Unikraft | Status on Unikraft |',
+      '|---|--:|--:|---|',
+      ...shown.map(syscallRow)
+    )
+    if (rows.length > shown.length) out.push('', md(leftOutLine(rows.slice(shown.length))))
+  }
+  out.push('', `Traced: ${md(traceFacts(s))}.`)
+  const notes = traceNotes(s)
+  if (notes.length > 0) out.push('', '**Notes:**', '', ...notes.map(n => `- ${md(n)}`))
+  return out.join('\n')
+}
+
+const ROW_MARK = ['❌ ', '❌ ', '⚠️ ', '', '', '', ''] as const
+
+function syscallRow(row: SyscallRow): string {
+  const count = (n: number | null): string => (n === null ? 'not traced' : n === 0 ? '—' : String(n))
+  return `| <code>${md(oneLine(row.syscall, SYSCALL_NAME_MAX))}</code> | ${count(row.linux)} | ${count(row.unikraft)} | ${ROW_MARK[row.rank]}${md(oneLine(row.status, 200))} |`
+}
+
+/** A sentence with its code pieces as `<code>`, everything escaped. */
+function pieces(p: readonly Piece[]): string {
+  return p.map(x => ('code' in x ? `<code>${md(x.code)}</code>` : md(x.text))).join('')
+}
+
+function findingsSection(r: CheckResult, skip: Finding | null): string | null {
+  const findings = r.findings.filter(f => f !== skip)
+  if (findings.length === 0) return null
+  const shown = findings.filter(f => f.severity !== 'note' || f.allowed)
+  const notes = findings.filter(f => f.severity === 'note' && !f.allowed)
   const blocks = shown.map(findingBlock)
   if (notes.length > 0) {
     blocks.push(`**Notes:**\n\n${notes.map(f => `- ${md(findingTitle(f))}${lineRef(f)}`).join('\n')}`)
@@ -90,10 +150,20 @@ function findingsSection(r: CheckResult): string | null {
   return `### Findings\n\n${blocks.join('\n\n')}`
 }
 
+function findingHeading(f: Finding): string {
+  const mark = f.allowed
+    ? '☑️ allowed'
+    : f.severity === 'error'
+      ? '❌ error'
+      : f.severity === 'warning'
+        ? '⚠️ warning'
+        : 'ℹ️ note'
+  return `#### ${mark}: ${md(findingTitle(f))}`
+}
+
 function findingBlock(f: Finding): string {
-  const mark = f.allowed ? '☑️ allowed' : f.severity === 'error' ? '❌ error' : '⚠️ warning'
   return [
-    `#### ${mark}: ${md(findingTitle(f))}`,
+    findingHeading(f),
     '',
     `Source: ${md(f.source)}${lineRef(f)}`,
     '',

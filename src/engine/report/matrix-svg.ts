@@ -1,7 +1,8 @@
 // The matrix as an SVG heatmap: apps as rows, versions as columns, a coloured cell per result with
-// its verdict and main finding, and a legend. Sizes come from the text (no browser to measure it):
+// its verdict (and how many system calls Unikraft answered ENOSYS, when traced), its main finding,
+// and a legend. Sizes come from the text (no browser to measure it):
 // widths are estimated generously per character so labels never overflow their cells.
-import { cellLabel, findCell, type Matrix } from './matrix-model.js'
+import { cellLabel, findCell, type Matrix, type MatrixCell, unsupportedDetail } from './matrix-model.js'
 import type { Verdict } from './result.js'
 import { escapeXml as x, truncateText } from './text-escape.js'
 
@@ -35,7 +36,8 @@ export function renderMatrixSvg(m: Matrix): string {
   const colW = Math.max(
     120,
     ...versions.map(v => textWidth(v, 14, true) + 24),
-    ...reasons.map(r => textWidth(r, 12) + 20)
+    ...reasons.map(r => textWidth(r, 12) + 20),
+    ...m.cells.map(c => textWidth(verdictText(c), 15, true) + 20)
   )
   const gridX = PAD + labelW
   const gridY = PAD + TITLE_H + HEADER_H
@@ -65,13 +67,16 @@ export function renderMatrixSvg(m: Matrix): string {
       const kind: Kind = c ? c.verdict : 'missing'
       const s = STYLE[kind]
       const reason = c ? truncateText(cellLabel(c).reason ?? '', REASON_MAX_CHARS) : ''
-      const tip = c ? `${app} × ${version}: ${c.summary}` : `${app} × ${version}: no result file`
+      const enosys = c ? unsupportedDetail(c) : null
+      const tip = c
+        ? `${app} × ${version}: ${c.summary}${enosys ? ` (${enosys})` : ''}`
+        : `${app} × ${version}: no result file`
       const stroke = kind === 'missing' ? ' stroke="#afb8c1" stroke-dasharray="4 3"' : ''
       const verdictY = reason ? y + 24 : y + ROW_H / 2 + 6
       out.push(
         `<g><title>${x(tip)}</title>`,
         `<rect x="${cellX}" y="${y}" width="${colW}" height="${ROW_H}" rx="6" fill="${s.fill}"${stroke}/>`,
-        `<text x="${cellX + colW / 2}" y="${verdictY}" font-size="15" font-weight="bold" text-anchor="middle" fill="${s.text}">${x(kind === 'missing' ? 'no result' : kind)}</text>`,
+        `<text x="${cellX + colW / 2}" y="${verdictY}" font-size="15" font-weight="bold" text-anchor="middle" fill="${s.text}">${x(c ? verdictText(c) : 'no result')}</text>`,
         reason
           ? `<text x="${cellX + colW / 2}" y="${y + 43}" font-size="12" text-anchor="middle" fill="${s.sub}">${x(reason)}</text>`
           : '',
@@ -109,6 +114,12 @@ export function renderMatrixSvg(m: Matrix): string {
     '</svg>',
     ''
   ].join('\n')
+}
+
+/** `fail`, or `fail · 2 ENOSYS` when the trace shows unsupported calls. */
+function verdictText(c: MatrixCell): string {
+  const { unsupported } = cellLabel(c)
+  return unsupported ? `${c.verdict} · ${unsupported}` : c.verdict
 }
 
 function countLine(m: Matrix): string {

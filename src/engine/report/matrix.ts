@@ -12,7 +12,8 @@ import {
   type Matrix,
   MATRIX_SCHEMA_VERSION,
   type MatrixCell,
-  sortVersions
+  sortVersions,
+  unsupportedDetail
 } from './matrix-model.js'
 import { loadResultFile, RESULT_FILE_NAME, writeTextAtomic } from './result-file.js'
 import { renderMatrixSvg } from './matrix-svg.js'
@@ -26,7 +27,8 @@ export {
   type Matrix,
   MATRIX_SCHEMA_VERSION,
   type MatrixCell,
-  sortVersions
+  sortVersions,
+  unsupportedDetail
 } from './matrix-model.js'
 
 /** The cells the caller asked for: each app on each version gets a cell, with a result or without. */
@@ -91,8 +93,9 @@ export function renderMatrixMarkdown(m: Matrix): string {
     const cells = m.versions.map(version => {
       const c = findCell(m, app, version)
       if (!c) return '— no result'
-      const { reason } = cellLabel(c)
-      return reason ? `${MARK[c.verdict]}: <code>${md(reason)}</code>` : MARK[c.verdict]
+      const { reason, unsupported } = cellLabel(c)
+      const label = reason ? `${MARK[c.verdict]}: <code>${md(reason)}</code>` : MARK[c.verdict]
+      return unsupported ? `${label} · ${md(unsupported)}` : label
     })
     return `| ${md(app)} | ${cells.join(' | ')} |`
   })
@@ -100,6 +103,16 @@ export function renderMatrixMarkdown(m: Matrix): string {
   const missing = m.apps.length * m.versions.length - m.cells.length
   const totals = `${m.cells.length} result${m.cells.length === 1 ? '' : 's'}: ${count('pass')} pass, ${count('fail')} fail, ${count('error')} error${missing > 0 ? `; ${missing} cell${missing === 1 ? '' : 's'} without a result` : ''}.`
   const out = ['### Unikraft compatibility matrix', '', header, rule, ...rows, '', totals]
+  const enosys = m.cells.filter(c => (c.unsupportedSyscalls?.length ?? 0) > 0)
+  if (enosys.length > 0) {
+    out.push(
+      '',
+      'System calls Unikraft answered ENOSYS (from the traces; glibc probes it tolerates left out):',
+      ''
+    )
+    for (const c of enosys)
+      out.push(`- ${md(c.app)} × ${md(c.version)}: ${unsupportedDetail(c, n => `<code>${md(n)}</code>`)}`)
+  }
   if (m.rejected.length > 0) {
     out.push('', `Result files not used (${m.rejected.length}):`, '')
     for (const r of m.rejected) out.push(`- <code>${md(r.file)}</code>: ${md(r.problems.join('; '))}`)

@@ -1,41 +1,24 @@
-// Structural validation of result.json against checkResultJsonSchema, by interpreting the schema's
-// small subset of JSON Schema keywords (no dependency). An unknown keyword in the schema throws, so
-// the schema can never use a rule this validator silently skips.
-import type { CheckResult } from './result.js'
-import { checkResultJsonSchema } from './result-schema.js'
-
-// The literal, not result.ts's constant: result.ts re-exports this module (an import cycle).
-const RESULT_SCHEMA_VERSION = checkResultJsonSchema.properties.schemaVersion.const
+// Validation of result.json against checkResultJsonSchema, the very object the schema is published
+// as. TypeBox judges (Check) and lists what is wrong (Errors); this module words each problem as a
+// JSON path, what was expected and what was there: `/probes/0/attempts: must be integer, got 1.5`.
+import { Errors, type ValueError, ValueErrorType } from '@sinclair/typebox/errors'
+import type { TSchema } from '@sinclair/typebox'
+import { Check } from '@sinclair/typebox/value'
+import { type CheckResult, checkResultJsonSchema, RESULT_SCHEMA_VERSION } from './result-schema.js'
 
 export type ValidationOutcome = { ok: true; result: CheckResult } | { ok: false; problems: string[] }
 
-type Schema = Record<string, unknown>
+/** The schema validateCheckResult applies: the published one, not a copy. */
+export const VALIDATED_SCHEMA: TSchema = checkResultJsonSchema
 
-const ANNOTATIONS = new Set(['$schema', '$id', 'title', 'description', '$defs'])
-const KEYWORDS = new Set([
-  'type',
-  'const',
-  'enum',
-  'properties',
-  'required',
-  'additionalProperties',
-  'propertyNames',
-  'items',
-  'minimum',
-  'maximum',
-  'minLength',
-  'pattern',
-  'anyOf',
-  '$ref'
-])
 const MAX_PROBLEMS = 20
 
 /** Checks a parsed result.json; the problems name the JSON path, the rule and what was there. */
 export function validateCheckResult(value: unknown): ValidationOutcome {
   const foreign = foreignReason(value)
   if (foreign) return { ok: false, problems: [foreign] }
-  const problems = validateAgainst(checkResultJsonSchema as unknown as Schema, value)
-  if (problems.length > 0) return { ok: false, problems: problems.slice(0, MAX_PROBLEMS) }
+  const problems = schemaProblems(VALIDATED_SCHEMA, value)
+  if (problems.length > 0) return { ok: false, problems }
   return { ok: true, result: value as CheckResult }
 }
 
@@ -57,140 +40,137 @@ function foreignReason(value: unknown): string | null {
   return null
 }
 
-/** Validates `value` against `schema` (whose `$defs` resolve local `$ref`s). */
-export function validateAgainst(schema: Schema, value: unknown): string[] {
-  const problems: string[] = []
-  check(schema, value, '', schema, problems)
-  return problems
+/** What is wrong with `value` under a TypeBox schema (any part of result.json's), at most 20 problems. */
+export function schemaProblems(schema: TSchema, value: unknown): string[] {
+  if (Check(schema, value)) return []
+  const out: string[] = []
+  describeErrors(Errors(schema, value), out)
+  return [...new Set(out)].slice(0, MAX_PROBLEMS)
 }
 
-function check(schema: Schema, value: unknown, path: string, root: Schema, out: string[]): void {
-  const at = path === '' ? '(root)' : path
-  for (const key of Object.keys(schema)) {
-    if (!KEYWORDS.has(key) && !ANNOTATIONS.has(key)) throw new Error(`schema keyword '${key}' not supported`)
-  }
-  if (typeof schema.$ref === 'string') {
-    check(resolveRef(root, schema.$ref), value, path, root, out)
-  }
-  if (Array.isArray(schema.anyOf)) {
-    const branches = (schema.anyOf as Schema[]).map(s => {
-      const sub: string[] = []
-      check(s, value, path, root, sub)
-      return sub
-    })
-    if (!branches.some(b => b.length === 0)) {
-      // The branch whose type fits tells the real story; otherwise list the accepted types.
-      const fitting = branches.filter(b => !b.some(p => p.startsWith(`${at}: must be `)))
-      if (fitting.length > 0) out.push(...fitting[0])
-      else
-        out.push(
-          `${at}: must be ${(schema.anyOf as Schema[]).map(b => describeType(b, root)).join(' or ')}, got ${show(value)}`
-        )
+function describeErrors(errors: Iterable<ValueError>, out: string[]): void {
+  // A missing field is also reported as "expected <type>" at its own path: say it once.
+  const missing = new Set<string>()
+  for (const e of errors) {
+    if (out.length >= MAX_PROBLEMS) return
+    if (e.type === ValueErrorType.ObjectRequiredProperty) {
+      missing.add(e.path)
+      out.push(`${at(parentOf(e.path))}: missing required field '${lastKey(e.path)}'`)
+    } else if (!missing.has(e.path)) {
+      describeError(e, out)
     }
   }
-  if ('const' in schema && !Object.is(schema.const, value)) {
-    out.push(`${at}: must be ${JSON.stringify(schema.const)}, got ${show(value)}`)
-    return
-  }
-  if (Array.isArray(schema.enum) && !schema.enum.includes(value as never)) {
-    out.push(
-      `${at}: must be one of ${schema.enum.map(v => JSON.stringify(v)).join(', ')}, got ${show(value)}`
-    )
-    return
-  }
-  if (schema.type !== undefined) {
-    const types = Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type as string]
-    if (!types.some(t => hasType(value, t))) {
-      out.push(`${at}: must be ${types.join(' or ')}, got ${show(value)}`)
+}
+
+function describeError(e: ValueError, out: string[]): void {
+  const where = at(e.path)
+  const s = e.schema as Record<string, unknown>
+  switch (e.type) {
+    case ValueErrorType.Union:
+      return describeUnion(e, out)
+    case ValueErrorType.Literal:
+      out.push(`${where}: must be ${JSON.stringify(s.const)}, got ${show(e.value)}`)
+      return
+    case ValueErrorType.String:
+    case ValueErrorType.Number:
+    case ValueErrorType.Integer:
+    case ValueErrorType.Boolean:
+    case ValueErrorType.Null:
+    case ValueErrorType.Array:
+    case ValueErrorType.Object:
+      out.push(`${where}: must be ${typeName(s)}, got ${show(e.value)}`)
+      return
+    case ValueErrorType.NumberMinimum:
+    case ValueErrorType.IntegerMinimum:
+      out.push(`${where}: must be at least ${String(s.minimum)}, got ${show(e.value)}`)
+      return
+    case ValueErrorType.NumberMaximum:
+    case ValueErrorType.IntegerMaximum:
+      out.push(`${where}: must be at most ${String(s.maximum)}, got ${show(e.value)}`)
+      return
+    case ValueErrorType.StringMinLength:
+      out.push(
+        s.minLength === 1
+          ? `${where}: must not be empty`
+          : `${where}: must be at least ${String(s.minLength)} characters, got ${show(e.value)}`
+      )
+      return
+    case ValueErrorType.StringPattern:
+      out.push(`${where}: must match ${String(s.pattern)}, got ${show(e.value)}`)
+      return
+    case ValueErrorType.ObjectAdditionalProperties: {
+      // In a record (ports): a key its pattern refuses. In an object: a field it forbids.
+      const pattern = isObject(s.patternProperties) ? Object.keys(s.patternProperties)[0] : undefined
+      out.push(
+        pattern !== undefined
+          ? `${where} (name): must match ${pattern}, got ${JSON.stringify(lastKey(e.path))}`
+          : `${at(parentOf(e.path))}: unexpected field '${lastKey(e.path)}'`
+      )
       return
     }
-  }
-  if (typeof value === 'number') {
-    if (typeof schema.minimum === 'number' && value < schema.minimum) {
-      out.push(`${at}: must be at least ${schema.minimum}, got ${value}`)
-    }
-    if (typeof schema.maximum === 'number' && value > schema.maximum) {
-      out.push(`${at}: must be at most ${schema.maximum}, got ${value}`)
-    }
-  }
-  if (typeof value === 'string') {
-    if (typeof schema.minLength === 'number' && value.length < schema.minLength) {
-      out.push(`${at}: must not be empty`)
-    }
-    if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value)) {
-      out.push(`${at}: must match ${schema.pattern}, got ${show(value)}`)
-    }
-  }
-  if (Array.isArray(value) && schema.items !== undefined) {
-    value.forEach((item, i) => check(schema.items as Schema, item, `${path}/${i}`, root, out))
-  }
-  if (isObject(value)) checkObject(schema, value, path, at, root, out)
-}
-
-function checkObject(
-  schema: Schema,
-  value: Record<string, unknown>,
-  path: string,
-  at: string,
-  root: Schema,
-  out: string[]
-): void {
-  const props = (schema.properties ?? {}) as Record<string, Schema>
-  for (const key of (schema.required ?? []) as string[]) {
-    if (!(key in value)) out.push(`${at}: missing required field '${key}'`)
-  }
-  for (const [key, v] of Object.entries(value)) {
-    const child = `${path}/${escapePointer(key)}`
-    if (schema.propertyNames !== undefined)
-      check(schema.propertyNames as Schema, key, `${child} (name)`, root, out)
-    if (key in props) check(props[key], v, child, root, out)
-    else if (schema.additionalProperties === false) out.push(`${at}: unexpected field '${key}'`)
-    else if (isObject(schema.additionalProperties)) check(schema.additionalProperties, v, child, root, out)
-  }
-}
-
-function resolveRef(root: Schema, ref: string): Schema {
-  const m = /^#\/\$defs\/([A-Za-z0-9_-]+)$/.exec(ref)
-  const defs = (root.$defs ?? {}) as Record<string, Schema>
-  if (!m || !(m[1] in defs)) throw new Error(`schema $ref '${ref}' not resolvable`)
-  return defs[m[1]]
-}
-
-function hasType(value: unknown, type: string): boolean {
-  switch (type) {
-    case 'null':
-      return value === null
-    case 'boolean':
-      return typeof value === 'boolean'
-    case 'string':
-      return typeof value === 'string'
-    case 'number':
-      return typeof value === 'number' && Number.isFinite(value)
-    case 'integer':
-      return typeof value === 'number' && Number.isInteger(value)
-    case 'array':
-      return Array.isArray(value)
-    case 'object':
-      return isObject(value)
     default:
-      throw new Error(`schema type '${type}' not supported`)
+      out.push(`${where}: ${e.message.replace(/^Expected/, 'must be')}, got ${show(e.value)}`)
   }
 }
 
-function describeType(schema: Schema, root: Schema): string {
-  if (typeof schema.$ref === 'string') return describeType(resolveRef(root, schema.$ref), root)
-  if (schema.type !== undefined)
-    return Array.isArray(schema.type) ? schema.type.join(' or ') : String(schema.type)
-  if ('const' in schema) return JSON.stringify(schema.const)
-  return 'a value'
+/**
+ * None of a union's variants accepted the value. A choice of constants is listed as such; otherwise
+ * the variant whose type fits (the object of an object-or-null) tells the real story; when none
+ * fits, the accepted types are listed.
+ */
+function describeUnion(e: ValueError, out: string[]): void {
+  const variants = ((e.schema as { anyOf?: TSchema[] }).anyOf ?? []) as Record<string, unknown>[]
+  if (variants.length > 0 && variants.every(v => 'const' in v || v.type === 'null')) {
+    const choices = variants.map(v => ('const' in v ? JSON.stringify(v.const) : 'null'))
+    out.push(`${at(e.path)}: must be one of ${choices.join(', ')}, got ${show(e.value)}`)
+    return
+  }
+  const branches = e.errors.map(it => [...it])
+  const fitting = branches.find(b => !b.some(x => x.path === e.path && isKindMismatch(x.type)))
+  if (fitting) describeErrors(fitting, out)
+  else out.push(`${at(e.path)}: must be ${variants.map(typeName).join(' or ')}, got ${show(e.value)}`)
+}
+
+/** The value is not of the variant's kind at all (as opposed to breaking one of its rules). */
+function isKindMismatch(t: ValueErrorType): boolean {
+  return (
+    t === ValueErrorType.String ||
+    t === ValueErrorType.Number ||
+    t === ValueErrorType.Integer ||
+    t === ValueErrorType.Boolean ||
+    t === ValueErrorType.Null ||
+    t === ValueErrorType.Array ||
+    t === ValueErrorType.Object ||
+    t === ValueErrorType.Literal ||
+    t === ValueErrorType.Union
+  )
+}
+
+function typeName(s: Record<string, unknown>): string {
+  if ('const' in s) return JSON.stringify(s.const)
+  if (Array.isArray(s.anyOf)) return (s.anyOf as Record<string, unknown>[]).map(typeName).join(' or ')
+  if (Array.isArray(s.type)) return s.type.join(' or ')
+  return typeof s.type === 'string' ? s.type : 'a value'
+}
+
+/** `(root)` for the document itself, else the JSON pointer. */
+function at(path: string): string {
+  return path === '' ? '(root)' : path
+}
+
+function parentOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/'))
+}
+
+function lastKey(path: string): string {
+  return path
+    .slice(path.lastIndexOf('/') + 1)
+    .replace(/~1/g, '/')
+    .replace(/~0/g, '~')
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-function escapePointer(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1')
 }
 
 function show(value: unknown): string {

@@ -1,107 +1,28 @@
 // The result of one check (`result.json`, `--json`): the one versioned record every report,
-// output and the compatibility matrix are rendered from. docs/result-schema.md documents each field.
+// output and the compatibility matrix are rendered from. Its schema, and the types below derived
+// from it, are defined once in result-schema.ts; docs/result-schema.md documents each field. This
+// module adds the helpers that build and word a result, and re-exports the schema and validator.
 import type { Finding } from '../finding.js'
-import type { Accel, GuestKind, VmEndReason, VmResult } from '../vm/vm-types.js'
+import type { VmResult } from '../vm/vm-types.js'
+import type { CheckResult, ResultTimeline, VmSummary } from './result-schema.js'
 
-/**
- * Bumped on a breaking change only (a field removed, renamed, retyped, or its meaning changed).
- * Adding a field is not breaking: readers ignore fields they do not know.
- */
-export const RESULT_SCHEMA_VERSION = 1
-
+export {
+  checkResultJsonSchema,
+  RESULT_SCHEMA_VERSION,
+  type BaselineSummary,
+  type CheckResult,
+  type ProbeEvidence,
+  type ProbeResult,
+  type ResultErrorKind,
+  type ResultTimeline,
+  type SyscallDivergence,
+  type SyscallsSection,
+  type SyscallSideSummary,
+  type Verdict,
+  type VmSummary
+} from './result-schema.js'
+export { validateCheckResult, type ValidationOutcome } from './result-validate.js'
 export { TOOL_NAME } from '../version.js'
-
-export type Verdict = 'pass' | 'fail' | 'error'
-
-export interface ProbeEvidence {
-  /** What the probe sent (request line, RESP command, argv), as text. */
-  sent?: string
-  /** What came back (first bytes, status line, exit status, matched console line). */
-  received?: string
-  /** ms since launch when the decisive answer (or its absence) was seen. */
-  atMs?: number
-  /** Anything else worth showing: why it failed, "guest never accepted the connection". */
-  note?: string
-}
-
-export interface ProbeResult {
-  /** `redis`, `http`, `tcp`, `console`, `exit` or `command` (the probe helper owns the list). */
-  kind: string
-  /** The probe as written: `redis:6379`, `http:80/health`, `console:Hello`. */
-  target: string
-  passed: boolean
-  /** Present and true when the probe could not judge (docs/probes.md): the verdict is then `error`. */
-  inconclusive?: boolean
-  attempts: number
-  durationMs: number
-  evidence: ProbeEvidence
-}
-
-export interface ResultTimeline {
-  /** Duration of setup (QEMU, KraftKit, kernel), ms. */
-  setupMs: number | null
-  /** Duration of the root filesystem build and preflight, ms. */
-  buildMs: number | null
-  /** When QEMU was spawned, ms since the check started. */
-  launchMs: number | null
-  /** First console output, ms since launch. */
-  bootMs: number | null
-  /** Unikraft banner, ms since launch. */
-  bannerMs: number | null
-  /** All probes passed, ms since launch. */
-  readyMs: number | null
-  /** QEMU exited, ms since launch. */
-  exitMs: number | null
-}
-
-export interface VmSummary {
-  reason: VmEndReason
-  qemuExit: number | null
-  guestExit: number | null
-  debugExit: 'halt' | 'crash' | null
-}
-
-export interface BaselineSummary {
-  guest: 'linux'
-  verdict: Verdict
-  findings: Finding[]
-  /** The two runs compared: kind `unikraft-gap`, `app-broken`, `both-pass`, `baseline-only-failure` or `inconclusive` (docs/findings.md). */
-  differential: { kind: string; summary: string }
-}
-
-export type ResultErrorKind = 'configuration' | 'infrastructure' | 'inconclusive' | 'interrupted' | 'bug'
-
-export interface CheckResult {
-  schemaVersion: typeof RESULT_SCHEMA_VERSION
-  verdict: Verdict
-  /** One sentence a person can read in a notification. */
-  summary: string
-  app: { name: string; dir: string }
-  /** The requested matrix coordinates (`unikraft-version` as asked, e.g. `latest`), when known. */
-  matrixCell?: { app: string; version: string }
-  guest: GuestKind
-  accel: Accel | null
-  accelReason: string | null
-  /** From the banner; codename and commit are null when only the version is known. */
-  unikraft: { version: string; codename: string | null; commit: string | null } | null
-  qemu: { version: string } | null
-  kraftkit: { version: string } | null
-  probes: ProbeResult[]
-  findings: Finding[]
-  timeline: ResultTimeline
-  /** Guest port (as a string key, JSON has no number keys) -> host port. */
-  ports: Record<string, number>
-  vm: VmSummary | null
-  baseline: BaselineSummary | null
-  rootfs: { kind: string; entries: number; bytes: number } | null
-  /** File names, relative to the result's own directory. */
-  artifacts: string[]
-  error: { kind: ResultErrorKind; message: string; hint?: string } | null
-  /** ISO 8601 wall-clock time the check started. */
-  startedAt: string
-  durationMs: number
-  tool: { name: string; version: string }
-}
 
 export function emptyTimeline(): ResultTimeline {
   return {
@@ -205,6 +126,3 @@ export function formatMs(ms: number): string {
   const total = Math.round(ms / 1000)
   return `${Math.floor(total / 60)} min ${total % 60} s`
 }
-
-export { checkResultJsonSchema } from './result-schema.js'
-export { validateCheckResult, type ValidationOutcome } from './result-validate.js'

@@ -1,7 +1,8 @@
 // The guest's serial console: raw bytes to a file exactly as they came (ANSI, CRLF and all), and
 // the same stream as lines stamped with their host-side arrival time for watchers (probes, the
-// timeline). A size cap keeps a runaway guest from filling the disk; the cut is marked visibly.
-import { closeSync, openSync, writeSync } from 'node:fs'
+// timeline). A size cap keeps a runaway guest from filling the disk; the cut is marked visibly and
+// falls between two characters, never inside one. Both runners (startVm and `runner: kraft`) use it.
+import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs'
 import { StringDecoder } from 'node:string_decoder'
 import type { ConsoleLine } from './vm-types.js'
 
@@ -12,6 +13,20 @@ const MAX_LINE_CHARS = 1024 * 1024
 
 export function truncationMarker(cap: number): string {
   return `\n[unikraft-compat: console log truncated at ${cap} bytes; later output was not kept]\n`
+}
+
+/**
+ * The length of `buf` without a UTF-8 character whose last bytes lie beyond its end. Bytes that
+ * cannot be the start of such a character (ASCII, binary noise) count as whole.
+ */
+export function wholeUtf8Length(buf: Uint8Array): number {
+  for (let i = buf.length - 1; i >= Math.max(0, buf.length - 4); i--) {
+    const b = buf[i]
+    if ((b & 0xc0) === 0x80) continue // a continuation byte: its lead is further back
+    const size = b >= 0xc0 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf7 ? 4 : 1
+    return i + size > buf.length ? i : buf.length
+  }
+  return buf.length
 }
 
 export interface ConsoleCaptureOptions {
@@ -25,6 +40,10 @@ export class ConsoleCapture {
   private readonly fd: number
   private readonly cap: number
   private readonly decoder = new StringDecoder('utf8')
+  /** Decodes what the file keeps (text() ends where the file does). */
+  private readonly keptDecoder = new StringDecoder('utf8')
+  /** The last bytes written: a character the cut falls into may have begun in an earlier chunk. */
+  private tail: Buffer = Buffer.alloc(0)
   private readonly now: () => number
   private readonly stored: ConsoleLine[] = []
   private keptText = ''
@@ -47,23 +66,39 @@ export class ConsoleCapture {
     if (this.closed || chunk.length === 0) return
     const at = this.now()
     if (this.firstOutputMs === null) this.firstOutputMs = at
-    let kept = chunk
     if (!this.truncated) {
       const room = this.cap - this.bytes
-      if (chunk.length > room) kept = chunk.subarray(0, Math.max(0, room))
-      if (kept.length > 0) writeSync(this.fd, kept)
-      this.bytes += kept.length
-      if (kept.length < chunk.length) {
-        this.truncated = true
-        writeSync(this.fd, truncationMarker(this.cap))
-      }
+      if (chunk.length <= room) this.write(chunk)
+      else this.cut(chunk.subarray(0, room))
     }
     // Lines are still delivered past the cap (a status line at the very end matters), only not kept.
-    this.split(this.decoder.write(chunk), at, kept.length)
+    this.split(this.decoder.write(chunk), at)
   }
 
-  private split(text: string, at: number, keptBytes: number): void {
-    if (keptBytes > 0 || !this.truncated) this.keptText += text
+  private write(bytes: Buffer): void {
+    if (bytes.length === 0) return
+    writeSync(this.fd, bytes, 0, bytes.length, this.bytes)
+    this.bytes += bytes.length
+    this.keptText += this.keptDecoder.write(bytes)
+    this.tail = Buffer.concat([this.tail, bytes.subarray(-3)]).subarray(-3)
+  }
+
+  /** Keeps `head` up to its last whole character (taking back a character begun before it), then the marker. */
+  private cut(head: Buffer): void {
+    const seen = Buffer.concat([this.tail, head])
+    const whole = wholeUtf8Length(seen)
+    if (whole < this.tail.length) {
+      // The part of the character already written goes; the decoder holds it unfinished, so
+      // keptText never had it.
+      this.bytes -= this.tail.length - whole
+      ftruncateSync(this.fd, this.bytes)
+    } else this.write(head.subarray(0, whole - this.tail.length))
+    this.truncated = true
+    const marker = Buffer.from(truncationMarker(this.cap))
+    writeSync(this.fd, marker, 0, marker.length, this.bytes)
+  }
+
+  private split(text: string, at: number): void {
     this.partial += text
     let nl: number
     while ((nl = this.partial.indexOf('\n')) >= 0) {
@@ -94,7 +129,8 @@ export class ConsoleCapture {
   finish(): void {
     if (this.closed) return
     const rest = this.decoder.end()
-    if (rest) this.split(rest, this.now(), rest.length)
+    if (rest) this.split(rest, this.now())
+    if (!this.truncated) this.keptText += this.keptDecoder.end()
     if (this.partial !== '') {
       const raw = this.partial
       this.partial = ''

@@ -23,6 +23,37 @@ export const VIRTIO_NET_MODULES = [
 /** pvpanic: lets a kernel panic reach QEMU as a GUEST_PANICKED event (QEMU's -device pvpanic). */
 export const PVPANIC_MODULES = ['pvpanic', 'pvpanic_mmio'] as const
 
+/** Where a traced run keeps strace, its loader and its libraries (apart from the app's own /lib). */
+export const STRACE_DIR = `${UKC_DIR}/strace`
+
+/**
+ * The trace's device: the guest's second serial port, which QEMU writes to a file of its own, so the
+ * console (ttyS0) carries the app's output alone.
+ */
+export const TRACE_TTY = '/dev/ttyS1'
+
+/**
+ * strace's options. `-D`: strace runs as a grandchild, so the app stays the init's own child (its
+ * parent is pid 1 and the init waits for it, as in an untraced run); `-f`: children and threads
+ * too; `-q`: no attach/detach messages (the `+++ exited with N +++` lines stay, as in a plain
+ * `strace -f`); `-s 256`: strings up to 256 bytes.
+ */
+export const STRACE_OPTIONS = ['-D', '-f', '-q', '-s', '256'] as const
+
+/**
+ * The traced command's prefix, as the init runs it: strace through its own loader and libraries
+ * (`--library-path`; none for a static strace), writing to the trace port; the app's variables
+ * follow as `-E NAME=value`, then `--`, the program and its arguments. Its first word is strace's
+ * argv[0], by which the init finds strace's process at the end.
+ */
+export function straceCommand(opts: { loader?: boolean } = {}): string[] {
+  const run =
+    (opts.loader ?? true)
+      ? [`/${STRACE_DIR}/ld.so`, '--library-path', `/${STRACE_DIR}/lib`, `/${STRACE_DIR}/strace`]
+      : [`/${STRACE_DIR}/strace`]
+  return [...run, ...STRACE_OPTIONS, '-o', TRACE_TTY]
+}
+
 /** Unikraft's ELF loader starts programs with this PATH; the baseline does the same when none is set. */
 export const DEFAULT_GUEST_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 
@@ -70,7 +101,17 @@ elif ! cd "$cwd"; then
   rc=126
 else
   set --
-  while IFS= read -r -d '' a; do set -- "$@" "$a"; done < /${UKC_DIR}/env
+  traced=
+  if [ -e /${UKC_DIR}/trace ]; then
+    IFS= read -r -d '' traced < /${UKC_DIR}/trace
+    # strace with an empty environment; the app's variables reach the app through -E.
+    while IFS= read -r -d '' a; do set -- "$@" "$a"; done < /${UKC_DIR}/trace
+    while IFS= read -r -d '' a; do set -- "$@" -E "$a"; done < /${UKC_DIR}/env
+    set -- "$@" --
+    $B stty -F ${TRACE_TTY} raw -echo || echo "ukc-init: could not set up the trace port"
+  else
+    while IFS= read -r -d '' a; do set -- "$@" "$a"; done < /${UKC_DIR}/env
+  fi
   set -- "$@" "$prog"
   skip=1
   while IFS= read -r -d '' a; do
@@ -79,6 +120,28 @@ else
   done < /${UKC_DIR}/argv
   $B env -i "$@"
   rc=$?
+  if [ -n "$traced" ]; then
+    # The trace is complete only once strace has ended: what the app left running is killed (the
+    # power-off would end it in an untraced run), then strace exits, and its last close of the port
+    # returns only when the port has sent everything. $traced is strace's argv[0].
+    set +f
+    while :; do
+      tracer=
+      procs=
+      for d in /proc/[0-9]*; do
+        # Kernel threads and zombies have no command line.
+        IFS= read -r -d '' a0 2>/dev/null < "$d/cmdline" || continue
+        if [ "$a0" = "$traced" ]; then tracer=\${d#/proc/}; else procs="$procs \${d#/proc/}"; fi
+      done
+      [ -n "$tracer" ] || break
+      for p in $procs; do
+        while read -r k v; do
+          if [ "$k" = TracerPid: ]; then [ "$v" = "$tracer" ] && $B kill -9 "$p" 2>/dev/null; break; fi
+        done 2>/dev/null < "/proc/$p/status"
+      done
+      $B sleep 0.1
+    done
+  fi
 fi
 echo "${GUEST_EXIT_PREFIX}$rc"
 $B poweroff -f
@@ -93,6 +156,11 @@ export interface LinuxInitInput {
   cmd: readonly string[]
   env: Readonly<Record<string, string>>
   cwd?: string
+  /**
+   * Run the command under strace (the initrd must then hold it in STRACE_DIR); `loader`: strace is
+   * started through its own loader (false for a static strace).
+   */
+  trace?: boolean | { loader: boolean }
 }
 
 /** Rejects what cannot travel to the guest intact (NUL bytes, keys with '=') or what env(1) would misread. */
@@ -137,6 +205,9 @@ export function linuxInitDataFiles(input: LinuxInitInput): { name: string; data:
     { name: 'argv', data: nulRecords(input.cmd) },
     { name: 'env', data: nulRecords(envEntries) },
     { name: 'cwd', data: nulRecords([input.cwd ?? '/']) },
-    { name: 'path', data: nulRecords([env.PATH]) }
+    { name: 'path', data: nulRecords([env.PATH]) },
+    ...(input.trace
+      ? [{ name: 'trace', data: nulRecords(straceCommand(input.trace === true ? {} : input.trace)) }]
+      : [])
   ]
 }

@@ -1,5 +1,6 @@
 // The Linux baseline's initrd: the app's own cpio archive, then a small overlay archive with the
-// generated init, a static busybox, the virtio and pvpanic modules and the run's data files.
+// generated init, a static busybox, the virtio and pvpanic modules, the run's data files and, for a
+// traced run, strace with its loader and libraries.
 // Linux unpacks concatenated newc archives in order (later entries win), so the app's archive is
 // copied byte for byte and never rewritten.
 import { appendFile, copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
@@ -13,9 +14,11 @@ import {
   linuxInitDataFiles,
   PVPANIC_MODULES,
   UKC_DIR,
+  validateLinuxInitInput,
   VIRTIO_NET_MODULES,
   type LinuxInitInput
 } from './linux-init.js'
+import { findHostStrace, straceBundle } from './linux-strace.js'
 
 const MODULE_SUFFIXES = ['.ko', '.ko.xz', '.ko.zst', '.ko.gz'] as const
 
@@ -109,6 +112,8 @@ export interface LinuxInitrdInput extends LinuxInitInput {
   /** `lib/modules/<release>` of the kernel package; null/absent: no modules (no network). */
   modulesDir?: string | null
   busybox: string
+  /** With `trace`: the host's strace to copy (default: the first on PATH). */
+  strace?: string
   runner?: CommandRunner
 }
 
@@ -118,13 +123,17 @@ export interface LinuxInitrd {
   warnings: string[]
   /** Why the guest can have no network (virtio-net driver neither shipped nor built in), or null. */
   networkProblem: string | null
+  /** With `trace`: the bytes strace and its libraries add to the initrd; else 0. */
+  traceBytes: number
 }
 
 /** Without these (as modules or built in) the guest has no virtio-net device, hence no network. */
 const ESSENTIAL_NET_MODULES = ['virtio_pci', 'virtio_net'] as const
 
 export async function prepareLinuxInitrd(input: LinuxInitrdInput): Promise<LinuxInitrd> {
-  const dataFiles = linuxInitDataFiles(input)
+  validateLinuxInitInput(input)
+  const strace = input.trace ? await straceBundle(input.strace ?? (await findHostStrace())) : null
+  const dataFiles = linuxInitDataFiles({ ...input, trace: strace ? { loader: strace.loader } : false })
   const runner = input.runner ?? nodeCommandRunner
   const warnings: string[] = []
   await mkdir(dirname(input.outPath), { recursive: true })
@@ -144,7 +153,8 @@ export async function prepareLinuxInitrd(input: LinuxInitrdInput): Promise<Linux
       })),
       // The kernel opens /dev/console for init before anything is mounted.
       { path: 'dev', type: 'dir', mode: 0o755 },
-      { path: 'dev/console', type: 'char', mode: 0o600, rdevMajor: 5, rdevMinor: 1 }
+      { path: 'dev/console', type: 'char', mode: 0o600, rdevMajor: 5, rdevMinor: 1 },
+      ...(strace?.entries ?? [])
     ]
     const loaded: string[] = []
     let networkProblem: string | null = null
@@ -186,7 +196,7 @@ export async function prepareLinuxInitrd(input: LinuxInitrdInput): Promise<Linux
       await copyFile(overlay, tmpOut)
     }
     await rename(tmpOut, input.outPath)
-    return { path: input.outPath, modules: loaded, warnings, networkProblem }
+    return { path: input.outPath, modules: loaded, warnings, networkProblem, traceBytes: strace?.bytes ?? 0 }
   } finally {
     await rm(work, { recursive: true, force: true })
   }

@@ -36,7 +36,19 @@ export interface QemuArgvInput {
   qmpSocket?: string
   /** `-S`: start with the CPU stopped, so no event is emitted before the QMP client listens. */
   startPaused?: boolean
+  /**
+   * A second serial port (the guest's ttyS1) written to this file, apart from the console: the Linux
+   * baseline's strace output. Needs console 'stdio' (`-nographic` would take the first `-serial` given
+   * as the console).
+   */
+  traceFile?: string
 }
+
+/** The chardev id of the trace port. */
+export const TRACE_CHARDEV = 'ukc-trace'
+
+/** QEMU's option syntax splits on ',' and reads ',,' as a literal comma. */
+const optionValue = (s: string): string => s.replaceAll(',', ',,')
 
 export function buildQemuArgv(input: QemuArgvInput): string[] {
   const argv = [input.binary ?? QEMU_BINARY, '-accel', input.accel]
@@ -45,6 +57,15 @@ export function buildQemuArgv(input: QemuArgvInput): string[] {
   argv.push('-cpu', 'max', '-m', String(input.memoryMiB))
   if (input.console === 'nographic') argv.push('-nographic')
   else argv.push('-display', 'none', '-serial', 'stdio')
+  if (input.traceFile !== undefined) {
+    if (input.console !== 'stdio') throw new Error("buildQemuArgv: traceFile needs console 'stdio'")
+    argv.push(
+      '-chardev',
+      `file,id=${TRACE_CHARDEV},path=${optionValue(input.traceFile)}`,
+      '-serial',
+      `chardev:${TRACE_CHARDEV}`
+    )
+  }
   argv.push('-no-reboot')
   if (input.debugExit ?? true) argv.push('-device', DEBUG_EXIT_DEVICE)
   if (input.pvpanic ?? true) argv.push('-device', 'pvpanic')
@@ -56,9 +77,8 @@ export function buildQemuArgv(input: QemuArgvInput): string[] {
     argv.push('-netdev', ['user', 'id=n0', ...rules].join(','), '-device', 'virtio-net-pci,netdev=n0')
   }
   if (input.append) argv.push('-append', input.append)
-  // QEMU's option syntax splits on ',' and reads ',,' as a literal comma.
   if (input.qmpSocket !== undefined) {
-    argv.push('-qmp', `unix:${input.qmpSocket.replaceAll(',', ',,')},server=on,wait=off`)
+    argv.push('-qmp', `unix:${optionValue(input.qmpSocket)},server=on,wait=off`)
   }
   if (input.startPaused) argv.push('-S')
   return argv

@@ -48,8 +48,14 @@ export async function checkInitrdFile(
   )
 }
 
-/** The parts of a spec that need no file system. */
-export function checkSpecShape(spec: VmSpec): void {
+/** What every runner of a guest takes (startVm, and `runner: kraft` through kraft run). */
+export type RunShape = Pick<
+  VmSpec,
+  'memoryMiB' | 'ports' | 'timeoutMs' | 'bootTimeoutMs' | 'consoleCap' | 'env' | 'cmd'
+>
+
+/** Memory, ports, deadlines, console cap, env and cmd: the same errors whichever runner boots the guest. */
+export function checkRunShape(spec: RunShape): void {
   assertMemoryMiB(spec.memoryMiB)
   validatePortForwards(spec.ports)
   if (!Number.isFinite(spec.timeoutMs) || spec.timeoutMs <= 0) {
@@ -60,12 +66,6 @@ export function checkSpecShape(spec: VmSpec): void {
   }
   if (spec.consoleCap !== undefined && (!Number.isInteger(spec.consoleCap) || spec.consoleCap < 1024)) {
     throw badInput('console-cap', 'a size of at least 1 KiB', String(spec.consoleCap))
-  }
-  if (spec.guest === 'unikraft' && spec.initrd !== undefined && spec.cmd.length === 0) {
-    throw new ConfigurationError(
-      'cmd',
-      "Input 'cmd' must name the program to run in the root filesystem, got nothing"
-    )
   }
   for (const [k, v] of Object.entries(spec.env)) {
     if (k === '' || k.includes('=') || /[\0]/.test(k + v)) {
@@ -79,4 +79,15 @@ export function checkSpecShape(spec: VmSpec): void {
     if (a.includes('\0'))
       throw new ConfigurationError('cmd', `Input 'cmd': argument ${i} contains a NUL byte`)
   })
+}
+
+/** The parts of a spec that need no file system. */
+export function checkSpecShape(spec: VmSpec): void {
+  checkRunShape(spec)
+  if (spec.guest === 'unikraft' && spec.initrd !== undefined && spec.cmd.length === 0) {
+    throw new ConfigurationError(
+      'cmd',
+      "Input 'cmd' must name the program to run in the root filesystem, got nothing"
+    )
+  }
 }

@@ -10,20 +10,18 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { systemClock, type Clock } from '../clock.js'
 import { nodeCommandRunner, type CommandRunner } from '../command-runner.js'
-import { ConfigurationError, InfrastructureError } from '../errors.js'
+import { InfrastructureError } from '../errors.js'
 import type { Logger } from '../logger.js'
 import { resolveAccel } from './accel.js'
-import { ensureBusybox } from './busybox.js'
 import { ConsoleCapture } from './console-capture.js'
-import { buildLinuxCmdline } from './linux-cmdline.js'
-import { validateLinuxInitInput } from './linux-init.js'
-import { prepareLinuxInitrd } from './linux-initrd.js'
+import { guestCmdline } from './guest-cmdline.js'
+import { prepareLinuxGuest } from './linux-guest.js'
+import { findHostStrace } from './linux-strace.js'
 import { allocateHostPorts, HOST_ADDRESS } from './port-forwards.js'
 import { buildQemuArgv, QEMU_BINARY } from './qemu-argv.js'
 import { qemuVersion } from './qemu-binary.js'
 import { QmpClient } from './qmp-client.js'
 import { checkInitrdFile, checkKernelFile, checkSpecShape } from './spec-check.js'
-import { buildUnikraftCmdline } from './unikraft-cmdline.js'
 import { guestAcceptedIn } from './usernet.js'
 import {
   decideEndReason,
@@ -53,6 +51,8 @@ export interface VmDeps {
   busybox?: string
   /** Linux baseline: where busybox-static is fetched when the host has none. */
   cacheDir?: string
+  /** Linux baseline with `trace`: the host's strace (default: the first on PATH). */
+  strace?: string
   /** Aborting stops the VM like stop(). */
   signal?: AbortSignal
 }
@@ -67,9 +67,6 @@ function qmpSocketPath(outDir: string): string {
     : join(tmpdir(), `ukc-qmp-${randomBytes(6).toString('hex')}.sock`)
 }
 
-/** One argv string on Linux: 32 pages with its NUL (MAX_ARG_STRLEN); QEMU gets `-append` as one. */
-const MAX_APPEND_BYTES = 131_071
-
 export async function startVm(spec: VmSpec, deps: VmDeps): Promise<VmHandle> {
   const clock = deps.clock ?? systemClock
   const runner = deps.runner ?? nodeCommandRunner
@@ -82,29 +79,9 @@ export async function startVm(spec: VmSpec, deps: VmDeps): Promise<VmHandle> {
   await checkKernelFile(spec.kernel)
   if (spec.initrd !== undefined) await checkInitrdFile(spec.initrd, spec.guest)
   const network = spec.network === true || spec.ports.length > 0
-  let append: string
-  if (spec.guest === 'linux') {
-    validateLinuxInitInput({ cmd: spec.cmd, env: spec.env, cwd: spec.cwd })
-    append = buildLinuxCmdline()
-  } else {
-    const built = buildUnikraftCmdline({
-      mode: spec.initrd !== undefined ? 'elfloader' : 'native',
-      cmd: spec.cmd,
-      env: spec.env,
-      network
-    })
-    // The pipeline reports these as `config.empty-argument` findings; here they are for the log.
-    for (const w of built.warnings) log.info(w)
-    append = built.cmdline
-    // The whole command line is one argument of QEMU's, and Linux takes none longer (MAX_ARG_STRLEN).
-    const bytes = Buffer.byteLength(append)
-    if (bytes > MAX_APPEND_BYTES) {
-      throw new ConfigurationError(
-        'cmd',
-        `Input 'cmd' (with 'env') must fit a Unikraft command line of at most ${MAX_APPEND_BYTES} bytes, got ${bytes} bytes: put long arguments in a file of the root filesystem instead`
-      )
-    }
-  }
+  const append = guestCmdline(spec, network, log)
+  // A traced Linux baseline needs the host's strace: missing, the run ends here.
+  const strace = spec.guest === 'linux' && spec.trace ? (deps.strace ?? (await findHostStrace())) : undefined
 
   // 2. The machine: QEMU present, accelerator decided.
   const binary = spec.qemuBinary ?? QEMU_BINARY
@@ -118,26 +95,11 @@ export async function startVm(spec: VmSpec, deps: VmDeps): Promise<VmHandle> {
   const pidFile = join(outDir, RUN_FILES.qemuPid)
   const qmpPath = qmpSocketPath(outDir)
   await rm(qmpPath, { force: true })
-  let initrd = spec.initrd
-  let networkProblem: string | null = null
-  if (spec.guest === 'linux') {
-    const busybox =
-      deps.busybox ??
-      (await ensureBusybox(deps.cacheDir ?? join(tmpdir(), 'unikraft-compat-cache'), { runner }))
-    const built = await prepareLinuxInitrd({
-      appInitrd: spec.initrd,
-      outPath: join(outDir, RUN_FILES.linuxInitrd),
-      cmd: spec.cmd,
-      env: spec.env,
-      cwd: spec.cwd,
-      modulesDir: spec.linuxModulesDir ?? null,
-      busybox,
-      runner
-    })
-    for (const w of built.warnings) if (network || !/no network/.test(w)) log.warning(w)
-    if (network) networkProblem = built.networkProblem
-    initrd = built.path
-  }
+  // The Linux baseline's own initrd (and trace file); a Unikraft guest boots the given files as they are.
+  const linux =
+    spec.guest === 'linux'
+      ? await prepareLinuxGuest(spec, outDir, network, { ...deps, runner, strace })
+      : { initrd: spec.initrd, networkProblem: null, traceFile: null }
   const forwards = await allocateHostPorts(spec.ports)
   const ports: Record<number, number> = Object.fromEntries(forwards.map(f => [f.guest, f.host]))
   const argv = buildQemuArgv({
@@ -146,12 +108,13 @@ export async function startVm(spec: VmSpec, deps: VmDeps): Promise<VmHandle> {
     memoryMiB: spec.memoryMiB,
     console: 'stdio',
     kernel: spec.kernel,
-    initrd,
+    initrd: linux.initrd,
     append,
     hostForwards: forwards,
     network,
     qmpSocket: qmpPath,
-    startPaused: true
+    startPaused: true,
+    ...(linux.traceFile !== null ? { traceFile: linux.traceFile } : {})
   })
   log.debug(`VM: ${JSON.stringify(argv)}`)
 
@@ -307,7 +270,8 @@ export async function startVm(spec: VmSpec, deps: VmDeps): Promise<VmHandle> {
       qemuStderrLog,
       consoleTruncated: capture.truncated,
       argv,
-      networkProblem
+      networkProblem: linux.networkProblem,
+      traceFile: linux.traceFile
     }
     void Promise.all([rm(pidFile, { force: true }), rm(qmpPath, { force: true })]).finally(() =>
       resolveDone(result)

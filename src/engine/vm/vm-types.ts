@@ -37,6 +37,12 @@ export interface VmSpec {
   /** Linux baseline only: directory of the extracted kernel package (modules). */
   linuxModulesDir?: string
   qemuBinary?: string
+  /**
+   * Linux baseline only: run the command under strace (`-f`), its output written to
+   * `<outDir>/strace.log` through a second serial port, never to the console. Needs strace on the
+   * host. A Unikraft guest ignores it (its trace is in its console).
+   */
+  trace?: boolean
 }
 
 export interface ConsoleLine {
@@ -96,6 +102,12 @@ export interface VmResult {
    * host services), e.g. the kernel lacks virtio-net; null when there is no such problem.
    */
   networkProblem: string | null
+  /**
+   * The system-call trace's file (a Linux baseline run with `trace`): complete when the guest ended
+   * on its own (the init waits for strace); after a stop, what strace had written. Null when the run
+   * was not traced; absent from runners that never trace.
+   */
+  traceFile?: string | null
 }
 
 /** A running VM as probes and the pipeline see it. */

@@ -1,0 +1,164 @@
+// Step 3b of a check (issue "syscall-level diagnosis"): when the policy asks, the app runs again on
+// Unikraft's `trace` kernel (its console prints every system call) and on the Linux baseline under
+// strace; the two traces are aligned and the first system call where Unikraft differs is named.
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { CheckOptions, TraceMode } from '../config/check-options.js'
+import { describeError, throwIfInterrupted } from '../errors.js'
+import { hintFor } from '../diagnose/catalog.js'
+import type { Finding } from '../finding.js'
+import { findStoredKernel, verifiedKernelPath, type StoredKernel } from '../kraft/kernel-store.js'
+import type { Verdict } from '../probe/index.js'
+import { RUN_FILES } from '../run-files.js'
+import { alignTraces } from '../trace/align.js'
+import { parseTraceFile, TRACE_MAX_BYTES } from '../trace/trace-file.js'
+import type { ParsedTrace } from '../trace/syscall-trace.js'
+import { traceFindings } from '../trace/trace-findings.js'
+import { syscallsSection, type SyscallsSection } from '../trace/trace-summary.js'
+import type { GuestKind } from '../vm/vm-types.js'
+import type { BootContext } from './boot-step.js'
+import { probesFor } from './default-probes.js'
+import { runOnGuest, type GuestRun } from './guest-run.js'
+import type { EngineDeps } from './engine-deps.js'
+import { ensureHostPackages } from './host-packages.js'
+import { STRACE_PACKAGE } from '../vm/linux-strace.js'
+
+export interface TracePlan {
+  /** The stored `trace` kernel to rerun on; null when the run is not traced. */
+  kernel: StoredKernel | null
+  /** Why a wanted trace was not taken (no trace kernel for the version), for the result. */
+  note: string | null
+}
+
+/**
+ * `auto` traces when the Unikraft run did not pass, `always` every run, `never` none; only a
+ * Unikraft run of a root filesystem (a native image has no Linux side), and only with a `trace`
+ * kernel for the version in the kernel store.
+ */
+export function planTrace(
+  mode: TraceMode,
+  options: Pick<CheckOptions, 'kernel' | 'kernelStore' | 'unikraftVersion'>,
+  run: { guest: GuestKind; hasRootfs: boolean; verdict: Verdict }
+): TracePlan {
+  const wanted = mode === 'always' || (mode === 'auto' && run.verdict !== 'pass')
+  if (!wanted || run.guest !== 'unikraft' || !run.hasRootfs) return { kernel: null, note: null }
+  const kernel = options.kernelStore
+    ? findStoredKernel(options.kernelStore, options.unikraftVersion, 'trace')
+    : null
+  if (kernel) return { kernel, note: null }
+  const where = options.kernel
+    ? 'the kernel given with `kernel` has no trace variant'
+    : options.kernelStore
+      ? `the kernel store has no trace kernel for Unikraft ${options.unikraftVersion}`
+      : 'no kernel store with a trace kernel is configured (`kernel-store`)'
+  return { kernel: null, note: `${where}: the run was not traced` }
+}
+
+/** The traced rerun on Unikraft's trace kernel, same root filesystem, command and probes. */
+export async function bootUnikraftTrace(c: BootContext, kernel: StoredKernel): Promise<GuestRun> {
+  const { options, deps } = c
+  const run = await c.phase('trace', `Rerunning on Unikraft ${kernel.version}'s trace kernel`, async () => {
+    const path = await verifiedKernelPath(options.kernelStore!, kernel)
+    const out = join(c.outDir, RUN_FILES.unikraftTraceDir)
+    await mkdir(out, { recursive: true })
+    return runOnGuest(
+      {
+        guest: 'unikraft',
+        kernel: path,
+        initrd: c.input.initrd,
+        ...c.input.command,
+        ports: [...options.ports],
+        probes: probesFor(options, 'unikraft'),
+        preflight: c.input.preflightFindings,
+        options,
+        outDir: out
+      },
+      deps,
+      c.runStart
+    )
+  })
+  throwIfInterrupted(deps.signal, 'the traced run')
+  return run.value
+}
+
+export interface TraceAnalysis {
+  findings: Finding[]
+  syscalls: SyscallsSection
+}
+
+/** The limit on each trace read: a longer one is cut and says so (memory stays bounded). */
+export const TRACE_READ_LIMIT = TRACE_MAX_BYTES
+
+/** Reads both traces, aligns them and names what differs. Never throws: what could not be read is a note. */
+export async function analyseTraces(t: {
+  unikraft: GuestRun | null
+  linux: GuestRun | null
+  /** The untraced Unikraft run's verdict: a divergence is an error when the app failed. */
+  appVerdict: Verdict
+  notes: string[]
+  /** Finding ids the untraced run already reported (its console said so): not repeated from the trace. */
+  reported: ReadonlySet<string>
+}): Promise<TraceAnalysis> {
+  const notes = [...t.notes]
+  const read = async (path: string | null | undefined, side: string): Promise<ParsedTrace | null> => {
+    if (!path) return null
+    // Never throws: a missing file, garbage or a cut is said in the trace's notes.
+    const p = await parseTraceFile(path, { maxBytes: TRACE_READ_LIMIT })
+    notes.push(...p.notes.map(n => `${side}: ${n}`))
+    return p
+  }
+  const uk = await read(t.unikraft?.vm?.consoleLog, 'Unikraft')
+  const linux = await read(t.linux?.vm?.traceFile, 'Linux')
+  const usable = (p: ParsedTrace | null): p is ParsedTrace =>
+    p !== null && (p.store?.length ?? p.calls.length) > 0
+  const appFailed = t.appVerdict === 'fail'
+  // The parsed traces go in whole: alignment reads their compact stores, never a call object each.
+  const alignment =
+    usable(uk) && usable(linux)
+      ? alignTraces(linux, uk, { unikraftStopped: t.unikraft?.vm?.reason !== 'killed', appFailed })
+      : usable(uk)
+        ? alignTraces([], uk, { unikraftStopped: false, appFailed })
+        : null
+  const files = {
+    unikraft: `${RUN_FILES.unikraftTraceDir}/${RUN_FILES.console}`,
+    linux: `${RUN_FILES.baselineDir}/${RUN_FILES.strace}`
+  }
+  const findings = alignment ? traceFindings({ alignment, appFailed, files, reported: t.reported }) : []
+  return {
+    findings,
+    syscalls: syscallsSection({
+      unikraft: usable(uk) ? uk : null,
+      linux: usable(linux) ? linux : null,
+      alignment,
+      notes
+    })
+  }
+}
+
+/** A trace was wanted but could not be taken: a note finding saying why (the run went untraced). */
+export function traceUnavailable(note: string): Finding {
+  return {
+    id: 'trace.unavailable',
+    severity: 'note',
+    line: null,
+    evidence: note,
+    detail: null,
+    hint: hintFor('trace.unavailable', null),
+    source: 'setup'
+  }
+}
+
+/**
+ * strace on the host for the Linux side (installed when missing and allowed). A machine without it
+ * runs that side untraced and says so in `notes`: the trace explains a verdict, it never costs one.
+ */
+export async function straceReady(deps: EngineDeps, notes: string[]): Promise<boolean> {
+  try {
+    await ensureHostPackages([STRACE_PACKAGE], deps, 'tracing the Linux baseline')
+    return true
+  } catch (err) {
+    throwIfInterrupted(deps.signal, 'the strace install')
+    notes.push(`the Linux side was not traced: ${describeError(err).split('\n')[0]}`)
+    return false
+  }
+}

@@ -1,0 +1,126 @@
+// Findings from two aligned traces: the first system call where Unikraft differs from Linux, every
+// call Unikraft answered ENOSYS, and a /proc or /sys path Unikraft does not have. Each names what to
+// change where that is known (an app setting, a Unikraft library or Kconfig option).
+import type { Finding, Severity } from '../finding.js'
+import type { Alignment, Divergence } from './align.js'
+import type { TracedCall } from './syscall-trace.js'
+
+export interface TraceFindingInput {
+  alignment: Alignment
+  /** Whether the app failed on Unikraft (the untraced run's verdict): a divergence is then its likely cause. */
+  appFailed: boolean
+  /** Where each side's trace lines are, for evidence: `console.log` of the trace run, `strace.log`. */
+  files: { unikraft: string; linux: string }
+  /** Ids already reported from the console: the trace's `syscall.unsupported` is not repeated then. */
+  reported?: ReadonlySet<string>
+}
+
+/** What to change for a divergence in a known call; null when nothing specific is known. */
+function knownFix(d: Divergence): string | null {
+  const args = d.args
+  switch (d.syscall) {
+    case 'sendfile':
+    case 'sendfile64':
+      return 'This Unikraft build has no sendfile: turn it off in the app (nginx: `sendfile off;`), or use a Unikraft release whose vfscore/posix-socket provides it.'
+    case 'setsockopt':
+      if (/TCP_CORK|\b3\b/.test(args) && /IPPROTO_TCP|SOL_TCP|\b6\b/.test(args))
+        return 'lwIP has no TCP_CORK: turn it off in the app (nginx: `tcp_nopush off;`).'
+      if (/TCP_NODELAY|TCP_KEEP/.test(args))
+        return 'lwIP refused this TCP option: turn the option off in the app.'
+      return 'The network stack (lwIP) refused this socket option: turn the option off in the app, or allow-list the finding if it copes.'
+    case 'eventfd2':
+    case 'eventfd':
+      return "Enable Unikraft's eventfd (`CONFIG_LIBPOSIX_EVENT`), or configure the app not to use it."
+    case 'epoll_create1':
+    case 'epoll_ctl':
+    case 'epoll_pwait':
+    case 'epoll_wait':
+      return "Enable Unikraft's epoll (`CONFIG_LIBPOSIX_EVENT`) in the kernel, or switch the app to poll/select."
+    case 'socketpair':
+    case 'socket':
+      if (/AF_UNIX|AF_LOCAL|\b1\b/.test(args.split(',')[0] ?? ''))
+        return 'Unix sockets need `CONFIG_LIBPOSIX_UNIXSOCKET` in the kernel; or configure the app to use TCP.'
+      return null
+    case 'clone':
+    case 'fork':
+    case 'vfork':
+      return 'Unikraft runs one process: configure the app not to fork (nginx: `master_process off; daemon off;`, redis: no BGSAVE).'
+    default:
+      return null
+  }
+}
+
+/** The path a call names (its first quoted string argument), if any. */
+function pathOf(args: string): string | null {
+  const m = /"((?:[^"\\]|\\.)*)"/.exec(args)
+  return m ? m[1] : null
+}
+
+function evidenceOf(d: Divergence, files: TraceFindingInput['files']): string {
+  const at = (c: TracedCall | null, file: string) =>
+    c ? `${file} line ${c.line}: ${c.text}` : 'never reached'
+  return `Linux (${at(d.evidence.linux, files.linux)}); Unikraft (${at(d.evidence.unikraft, files.unikraft)})`
+}
+
+export function traceFindings(t: TraceFindingInput): Finding[] {
+  const out: Finding[] = []
+  const d = t.alignment.divergence
+  if (d) {
+    const severity: Severity = t.appFailed ? 'error' : 'warning'
+    const uk = d.unikraft ?? 'never reached (the app had stopped)'
+    const fix = knownFix(d)
+    out.push({
+      id: 'syscall.divergence',
+      severity,
+      line: d.evidence.unikraft?.line ?? null,
+      evidence: evidenceOf(d, t.files),
+      detail: d.syscall,
+      hint:
+        `The first system call where Unikraft differs from Linux: ${d.syscall} returned ${d.linux} on Linux and ${uk} on Unikraft. ` +
+        (fix ??
+          "Compare the two traces from here (strace.log and the trace run's console.log) to see what the app did next."),
+      source: 'trace',
+      data: {
+        syscall: d.syscall,
+        args: d.args,
+        linux: d.linux,
+        unikraft: d.unikraft,
+        linuxIndex: d.linuxIndex,
+        unikraftIndex: d.unikraftIndex
+      }
+    })
+    const path = pathOf(d.args)
+    const missing = d.unikraft !== null && /^ENOENT\b/.test(d.unikraft) && !/^ENOENT\b/.test(d.linux)
+    if (path && missing && (path.startsWith('/proc/') || path === '/proc' || path.startsWith('/sys/'))) {
+      const proc = path.startsWith('/proc')
+      out.push({
+        id: proc ? 'fs.procfs-missing' : 'fs.sysfs-missing',
+        severity,
+        line: d.evidence.unikraft?.line ?? null,
+        evidence: evidenceOf(d, t.files),
+        detail: path,
+        hint: proc
+          ? `Unikraft has no ${path}: configure the app not to need it, or ship a static copy of the file in the root filesystem.`
+          : `Unikraft has no sysfs (${path}): configure the app not to need it, or ship a static copy of the file in the root filesystem.`,
+        source: 'trace',
+        data: { path, syscall: d.syscall }
+      })
+    }
+  }
+  const unsupported = t.alignment.unsupported.filter(u => !u.tolerated)
+  if (unsupported.length > 0 && !t.reported?.has('syscall.unsupported')) {
+    const list = unsupported.map(u => `${u.syscall} (${u.count}×)`).join(', ')
+    out.push({
+      id: 'syscall.unsupported',
+      // What the app survived is a note-worthy warning; what it failed on, the divergence names.
+      severity: t.appFailed && unsupported.some(u => u.syscall === d?.syscall) ? 'error' : 'warning',
+      line: null,
+      evidence: `ENOSYS in the Unikraft trace: ${list}`,
+      detail: unsupported.map(u => u.syscall).join(', '),
+      hint: 'Unikraft does not implement these system calls: turn off the app features that need them (many apps fall back), use a Unikraft build whose libraries provide them, or allow-list `syscall.unsupported` if the app copes.',
+      source: 'trace',
+      data: { syscalls: unsupported.map(u => u.syscall), counts: unsupported.map(u => String(u.count)) }
+    })
+  }
+  return out
+}

@@ -203,14 +203,14 @@ describe('job summary: system calls', () => {
     expect(headings.slice(0, 4)).toEqual([
       '## ❌ fail: hello-c on Unikraft 0.17.0',
       '### System calls: Unikraft compared with Linux',
-      '#### ❌ error: syscall.divergence: the first system call where Unikraft differs from Linux \\(openat\\)',
+      '#### ❌ error: syscall.divergence: the system call where Unikraft differs from Linux \\(openat\\)',
       '### Probes'
     ])
     expect(section(md)).toBe(
       [
         '### System calls: Unikraft compared with Linux',
         '',
-        '#### ❌ error: syscall.divergence: the first system call where Unikraft differs from Linux \\(openat\\)',
+        '#### ❌ error: syscall.divergence: the system call where Unikraft differs from Linux \\(openat\\)',
         '',
         '**First divergence:** <code>openat\\(AT\\_FDCWD, "/etc/hello.conf", O\\_RDONLY\\)</code> returned 3 on Linux and ENOSYS \\(-38\\) on Unikraft \\(call 2 on Linux, call 3 on Unikraft\\).',
         '',

@@ -107,7 +107,7 @@ describe('terminal report: system calls', () => {
     expect(start).toBe(3)
     expect(lines.slice(start, start + 15)).toEqual([
       'System calls (Unikraft compared with Linux)',
-      '  ✖ syscall.divergence: the first system call where Unikraft differs from Linux (openat) (Unikraft trace line 22)',
+      '  ✖ syscall.divergence: the system call where Unikraft differs from Linux (openat) (Unikraft trace line 22)',
       '      divergence: openat(AT_FDCWD, "/etc/hello.conf", O_RDONLY) returned 3 on Linux and ENOSYS (-38) on Unikraft (call 2 on Linux, call 3 on Unikraft).',
       '      linux:      baseline/strace.log line 14: openat(AT_FDCWD, "/etc/hello.conf", O_RDONLY) = 3',
       '      unikraft:   unikraft-trace/console.log line 22: openat(AT_FDCWD, "/etc/hello.conf", O_RDONLY) = Function not implemented (-38)',

@@ -1,6 +1,6 @@
 // Step 3b of a check (issue "syscall-level diagnosis"): when the policy asks, the app runs again on
 // Unikraft's `trace` kernel (its console prints every system call) and on the Linux baseline under
-// strace; the two traces are aligned and the first system call where Unikraft differs is named.
+// strace; the two traces are aligned and the system call where Unikraft differs that matters is named.
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { CheckOptions, TraceMode } from '../config/check-options.js'
@@ -42,9 +42,11 @@ export function planTrace(
 ): TracePlan {
   const wanted = mode === 'always' || (mode === 'auto' && run.verdict !== 'pass')
   if (!wanted || run.guest !== 'unikraft' || !run.hasRootfs) return { kernel: null, note: null }
-  const kernel = options.kernelStore
-    ? findStoredKernel(options.kernelStore, options.unikraftVersion, 'trace')
-    : null
+  // A kernel given by path is of no known version: the store's trace kernel may not match it.
+  const kernel =
+    options.kernelStore && !options.kernel
+      ? findStoredKernel(options.kernelStore, options.unikraftVersion, 'trace')
+      : null
   if (kernel) return { kernel, note: null }
   const where = options.kernel
     ? 'the kernel given with `kernel` has no trace variant'
@@ -123,7 +125,9 @@ export async function analyseTraces(t: {
     unikraft: `${RUN_FILES.unikraftTraceDir}/${RUN_FILES.console}`,
     linux: `${RUN_FILES.baselineDir}/${RUN_FILES.strace}`
   }
-  const findings = alignment ? traceFindings({ alignment, appFailed, files, reported: t.reported }) : []
+  const findings = alignment
+    ? traceFindings({ alignment, appVerdict: t.appVerdict, files, reported: t.reported })
+    : []
   return {
     findings,
     syscalls: syscallsSection({

@@ -1,14 +1,18 @@
-// Findings from two aligned traces: the first system call where Unikraft differs from Linux, every
+// Findings from two aligned traces: the system call where Unikraft differs from Linux that matters, every
 // call Unikraft answered ENOSYS, and a /proc or /sys path Unikraft does not have. Each names what to
 // change where that is known (an app setting, a Unikraft library or Kconfig option).
 import type { Finding, Severity } from '../finding.js'
-import type { Alignment, Divergence } from './align.js'
+import type { Verdict } from '../report/result.js'
+import { pathArgument, type Alignment, type Divergence } from './align.js'
 import type { TracedCall } from './syscall-trace.js'
 
 export interface TraceFindingInput {
   alignment: Alignment
-  /** Whether the app failed on Unikraft (the untraced run's verdict): a divergence is then its likely cause. */
-  appFailed: boolean
+  /**
+   * The untraced Unikraft run's verdict. `fail`: the divergence is the likely cause (error). `pass`:
+   * the app coped, the divergence is information (note). `error` (a probe could not judge): warning.
+   */
+  appVerdict: Verdict
   /** Where each side's trace lines are, for evidence: `console.log` of the trace run, `strace.log`. */
   files: { unikraft: string; linux: string }
   /** Ids already reported from the console: the trace's `syscall.unsupported` is not repeated then. */
@@ -50,12 +54,6 @@ function knownFix(d: Divergence): string | null {
   }
 }
 
-/** The path a call names (its first quoted string argument), if any. */
-function pathOf(args: string): string | null {
-  const m = /"((?:[^"\\]|\\.)*)"/.exec(args)
-  return m ? m[1] : null
-}
-
 function evidenceOf(d: Divergence, files: TraceFindingInput['files']): string {
   const at = (c: TracedCall | null, file: string) =>
     c ? `${file} line ${c.line}: ${c.text}` : 'never reached'
@@ -66,7 +64,8 @@ export function traceFindings(t: TraceFindingInput): Finding[] {
   const out: Finding[] = []
   const d = t.alignment.divergence
   if (d) {
-    const severity: Severity = t.appFailed ? 'error' : 'warning'
+    const severity: Severity =
+      t.appVerdict === 'fail' ? 'error' : t.appVerdict === 'pass' ? 'note' : 'warning'
     const uk = d.unikraft ?? 'never reached (the app had stopped)'
     const fix = knownFix(d)
     out.push({
@@ -76,7 +75,7 @@ export function traceFindings(t: TraceFindingInput): Finding[] {
       evidence: evidenceOf(d, t.files),
       detail: d.syscall,
       hint:
-        `The first system call where Unikraft differs from Linux: ${d.syscall} returned ${d.linux} on Linux and ${uk} on Unikraft. ` +
+        `Where Unikraft differs from Linux: ${d.syscall} returned ${d.linux} on Linux and ${uk} on Unikraft. ` +
         (fix ??
           "Compare the two traces from here (strace.log and the trace run's console.log) to see what the app did next."),
       source: 'trace',
@@ -89,7 +88,7 @@ export function traceFindings(t: TraceFindingInput): Finding[] {
         unikraftIndex: d.unikraftIndex
       }
     })
-    const path = pathOf(d.args)
+    const path = pathArgument(d.args)
     const missing = d.unikraft !== null && /^ENOENT\b/.test(d.unikraft) && !/^ENOENT\b/.test(d.linux)
     if (path && missing && (path.startsWith('/proc/') || path === '/proc' || path.startsWith('/sys/'))) {
       const proc = path.startsWith('/proc')
@@ -113,7 +112,8 @@ export function traceFindings(t: TraceFindingInput): Finding[] {
     out.push({
       id: 'syscall.unsupported',
       // What the app survived is a note-worthy warning; what it failed on, the divergence names.
-      severity: t.appFailed && unsupported.some(u => u.syscall === d?.syscall) ? 'error' : 'warning',
+      severity:
+        t.appVerdict === 'fail' && unsupported.some(u => u.syscall === d?.syscall) ? 'error' : 'warning',
       line: null,
       evidence: `ENOSYS in the Unikraft trace: ${list}`,
       detail: unsupported.map(u => u.syscall).join(', '),

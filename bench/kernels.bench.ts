@@ -147,7 +147,10 @@ async function bareRedis(kernel: string, cpio: string, port: number): Promise<nu
   }
 }
 
-function cliCheck(args: string[]): {
+function cliCheck(
+  args: string[],
+  baseline = 'never'
+): {
   ms: number
   result: {
     verdict: string
@@ -160,7 +163,7 @@ function cliCheck(args: string[]): {
   const t = performance.now()
   const r = spawnSync(
     process.execPath,
-    [CLI, 'run', ...args, '--accel', 'tcg', '--baseline', 'never', '--quiet', '--out', out],
+    [CLI, 'run', ...args, '--accel', 'tcg', '--baseline', baseline, '--quiet', '--out', out],
     { cwd: root, encoding: 'utf8' }
   )
   const ms = performance.now() - t
@@ -223,6 +226,44 @@ async function realKernels(storeDir: string, work: string): Promise<BenchResult[
     target: 'ratio ≤ 1.5',
     pass: median(ours) / median(bare) <= 1.5
   })
+  // Tracing (issue 14): the same redis check through the kernel store, untraced and traced.
+  const trace = findStoredKernel(store, net.version, 'trace')
+  if (trace) {
+    const viaStore = [
+      app,
+      '--kernel-store',
+      storeDir,
+      '--unikraft-version',
+      net.version,
+      ...redisArgs.slice(3)
+    ]
+    const untraced: number[] = []
+    const withBaseline: number[] = []
+    const traced: number[] = []
+    for (let i = 0; i < 3; i++) {
+      untraced.push(cliCheck([...viaStore, '--trace', 'never']).ms)
+      withBaseline.push(cliCheck([...viaStore, '--trace', 'never'], 'always').ms)
+      traced.push(cliCheck([...viaStore, '--trace', 'always'], 'auto').ms)
+    }
+    results.push({
+      name: 'kernels: traced redis check (the Unikraft run, the Linux baseline under strace, the rerun on the trace kernel), median of 3',
+      value: median(traced),
+      unit: 'ms',
+      reference: { name: 'the untraced redis check (the Unikraft run only)', value: median(untraced) },
+      ratio: median(traced) / median(untraced),
+      target: 'ratio ≤ 2',
+      pass: median(traced) / median(untraced) <= 2
+    })
+    results.push({
+      name: 'kernels: traced redis check vs the untraced one that also runs the Linux baseline (same boots but the trace rerun), median of 3',
+      value: median(traced),
+      unit: 'ms',
+      reference: { name: 'untraced redis check with baseline: always', value: median(withBaseline) },
+      ratio: median(traced) / median(withBaseline),
+      target: 'informational',
+      pass: true
+    })
+  }
   // Run to completion: the verdict after the program's exit line.
   const hello = join(work, 'hello-tree')
   mkdirSync(hello)

@@ -11,7 +11,8 @@ import 'node:os';
 import { a as killVmFromPidFile, k as killFromPidFile } from './chunks/vm-registry.js';
 import 'node:string_decoder';
 import 'node:zlib';
-import './chunks/cpio-writer.js';
+import 'node:stream/promises';
+import './chunks/cpio-batch-sink.js';
 import 'node:net';
 import { l as loadMainState, c as createActionsLogger } from './chunks/state.js';
 import { uploadRunArtifacts } from './chunks/artifacts.js';
@@ -46,7 +47,6 @@ import 'node:dns';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
-import 'node:stream/promises';
 
 // The action's post step (runs always, also after a failed or cancelled main): stops any VM main
 // left, uploads the logs main did not get to, and saves caches. Its own problems are warnings only.

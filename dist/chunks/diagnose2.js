@@ -772,7 +772,7 @@ const RUNTIME_FINDINGS = {
 const TRACE_FINDINGS = {
     'syscall.divergence': {
         severity: 'error',
-        meaning: 'The first system call where Unikraft differs from Linux on the same root filesystem and command: same call, another outcome, or a call Unikraft never reached because the app had stopped; error when the app failed, warning when it kept working. data: syscall, args, linux, unikraft, linuxIndex, unikraftIndex.',
+        meaning: 'The first system call where Unikraft differs from Linux on the same root filesystem and command: same call, another outcome, or a call Unikraft never reached because the app had stopped; error when the app failed, note when it passed, warning when a probe could not judge. data: syscall, args, linux, unikraft, linuxIndex, unikraftIndex.',
         example: 'Linux (baseline/strace.log line 212: sendfile(12, 13, [0] => [615], 615) = 615); Unikraft (unikraft-trace/console.log line 418: sendfile(...) = Function not implemented (-38))',
         hint: d => `${about(d, 'This system call')} behaves differently on Unikraft: turn off the app feature that uses it (nginx: \`sendfile off;\`, \`tcp_nopush off;\`), enable the Unikraft library that provides it, or compare the two traces from this call on.`
     },

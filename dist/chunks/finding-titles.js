@@ -14,7 +14,7 @@ const TITLES = {
     'loader.tls-setup-failed': 'thread-local storage setup failed',
     'loader.symbol-not-found': 'a symbol lookup failed',
     'syscall.unsupported': 'system calls returned ENOSYS',
-    'syscall.divergence': 'the first system call where Unikraft differs from Linux',
+    'syscall.divergence': 'the system call where Unikraft differs from Linux',
     'fs.procfs-missing': 'a /proc file Unikraft does not provide',
     'fs.sysfs-missing': 'a /sys file Unikraft does not provide',
     'process.fork-unsupported': 'the app tried to fork',

@@ -4,9 +4,11 @@ import { lstatSync, readdirSync, createReadStream, statSync, readlinkSync } from
 import { readFile, rm, writeFile, rename, lstat, mkdir, readlink, unlink, open, chmod, symlink, link } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { C as CPIO_HEADER_BYTES, p as pad4, a as CPIO_TRAILER_NAME, w as writeRawCpio, b as assertSafeArchivePath, T as TYPE_BITS } from './cpio-writer.js';
+import 'node:crypto';
+import 'node:stream/promises';
+import { C as CPIO_HEADER_BYTES, e as pad4, c as CPIO_TRAILER_NAME, d as assertSafeArchivePath, T as TYPE_BITS } from './cpio-batch-sink.js';
 import { nodeCommandRunner } from './command-runner.js';
-import { c as comparePaths, n as normaliseArchivePath } from './tree-path.js';
+import { c as comparePaths, n as normaliseArchivePath, w as writeRawCpio } from './tree-path.js';
 
 // Device nodes and fifos that an extraction could not create on disk (not root, no mknod) are
 // kept in a sidecar file next to the tree, `<tree>.specials.json`, which packDirectory and the

@@ -12,7 +12,8 @@ import { createWriteStream, createReadStream, lstatSync, statSync, realpathSync,
 import './vm-registry.js';
 import 'node:string_decoder';
 import 'node:zlib';
-import { d as cpioEntryBytes, a as CPIO_TRAILER_NAME } from './cpio-writer.js';
+import 'node:stream/promises';
+import { f as cpioEntryBytes, c as CPIO_TRAILER_NAME } from './cpio-batch-sink.js';
 import { connect } from 'node:net';
 import { a as ensureLinuxKernel } from './linux-kernel.js';
 import { u as quoteWord, v as compilePattern, x as formatPattern, y as statusMatches, z as formatStatuses, A as DEFAULT_ATTEMPT_TIMEOUT_MS, l as splitWordsFor, B as findStoredKernel, C as verifiedKernelPath } from './kernel-store.js';
@@ -30,7 +31,6 @@ import { d as detectPrivileges, p as privileged } from './privileges.js';
 import { m as makeScratchDir } from './scratch.js';
 import { isUtf8, isAscii } from 'node:buffer';
 import 'node:events';
-import 'node:stream/promises';
 import './find-program.js';
 import './memory.js';
 import 'node:stream';
@@ -1848,6 +1848,15 @@ async function startServices(specs, outDir, logger) {
 
 // One boot of the app on one guest (Unikraft, or the Linux baseline): start the VM, run the probes,
 // stop it, read its evidence, diagnose, decide. Always returns what it saw, even when probes throw.
+/**
+ * A Linux kernel with its initrd does not start in the few MiB a unikernel runs in: below this it
+ * dies before printing anything (64 MiB did, with the app and strace in the initrd). The baseline
+ * compares behaviour, not memory, so it gets at least this much.
+ */
+const LINUX_MIN_MEMORY_MIB = 128;
+function guestMemoryMiB(guest, asked) {
+    return guest === 'linux' ? Math.max(asked, LINUX_MIN_MEMORY_MIB) : asked;
+}
 async function runOnGuest(input, deps, runStart) {
     const { options } = input;
     const launchAtMs = deps.clock.now() - runStart;
@@ -1883,7 +1892,7 @@ async function bootAndProbe(input, deps, launchAtMs) {
             cmd: input.cmd,
             env: input.env,
             cwd: input.workdir ?? undefined,
-            memoryMiB: options.memoryMiB,
+            memoryMiB: guestMemoryMiB(input.guest, options.memoryMiB),
             ports: input.ports,
             network: options.services.length > 0,
             accel: options.accel,
@@ -2304,6 +2313,70 @@ function imageKey(ref) {
     return r;
 }
 
+// The errors a Dockerfile root filesystem build throws: the user's (DockerBuildError: the Dockerfile
+// or its context does not build) or the machine's (DockerInfrastructureError: engine down, no
+// BuildKit, registry unreachable, disk full), each naming the Dockerfile line when there is one.
+// buildError words what docker-build-failure.ts read from Docker's output as one of them.
+/** The Dockerfile (or its context) does not build: the user's to fix. */
+class DockerBuildError extends ConfigurationError {
+    location;
+    lastLines;
+    logPath;
+    name = 'DockerBuildError';
+    constructor(message, location, lastLines, logPath) {
+        super('rootfs', message);
+        this.location = location;
+        this.lastLines = lastLines;
+        this.logPath = logPath;
+    }
+}
+/** Docker could not build at all here (engine down, no BuildKit, registry unreachable, disk full). */
+class DockerInfrastructureError extends InfrastructureError {
+    location;
+    lastLines;
+    logPath;
+    name = 'DockerInfrastructureError';
+    constructor(message, hint, location, lastLines, logPath) {
+        super(message, hint);
+        this.location = location;
+        this.lastLines = lastLines;
+        this.logPath = logPath;
+    }
+}
+const START_DOCKER_HINT = 'Start the Docker engine (this project: .ci/start-dockerd.sh; with systemd: sudo systemctl start docker) ' +
+    'and make sure this user can reach /var/run/docker.sock.';
+/** The error for a failed `docker build`, from what its output says (analyzeBuildFailure). */
+function buildError(opts, failure) {
+    const location = failure.line !== null ? { file: opts.dockerfile, line: failure.line } : null;
+    const at = location ? `${location.file}:${location.line}` : opts.dockerfile;
+    const what = failure.instruction ? ` (${shorten(failure.instruction, 100)})` : '';
+    const evidence = failure.lines.map(l => `  ${l}`).join('\n');
+    const tail = `${evidence ? `\n${evidence}` : ''}\nFull build log: ${opts.logPath}`;
+    const infra = (message, hint) => new DockerInfrastructureError(message + tail, hint, location, failure.lines, opts.logPath);
+    switch (failure.kind) {
+        case 'daemon':
+            return infra('The Docker engine is not answering, so the root filesystem cannot be built', START_DOCKER_HINT);
+        case 'client':
+            return infra(`The docker client '${opts.docker ?? DEFAULT_DOCKER}' cannot write a BuildKit tarball (docker build -o)`, 'Use a client with BuildKit outputs: /usr/bin/docker from Debian’s docker.io, or install the buildx plugin.');
+        case 'disk':
+            return infra('Docker ran out of disk space during the build', 'Free disk space (docker builder prune, docker image prune).');
+        case 'frontend':
+            return infra(`The '# syntax=' line at ${at} makes BuildKit fetch a frontend image, and the registry is unreachable`, 'Remove the # syntax= line (Docker’s built-in frontend builds the Dockerfile unless it needs newer ' +
+                'syntax), or run where the registry is reachable.');
+        case 'registry':
+            return infra(`Docker could not fetch the base image at ${at}${what}: the registry is unreachable`, 'Provide the image locally under the same name (docker load, or docker import like .ci/base-image.sh ' +
+                'does for debian:bookworm-slim), or run where the registry is reachable.');
+        case 'target':
+            return new ConfigurationError('target', `Input 'target' names a stage that ${opts.dockerfile} does not define${tail}`);
+        case 'dockerfile':
+            return new DockerBuildError(`docker build failed at ${at}${what}:${tail}`, location, failure.lines, opts.logPath);
+    }
+}
+function shorten(s, max) {
+    const one = s.replace(/\s+/g, ' ');
+    return one.length > max ? `${one.slice(0, max - 3)}...` : one;
+}
+
 // Reads a failed `docker build --progress=plain` output: whose fault it is (the Dockerfile's, or the
 // machine's: daemon down, client without BuildKit outputs, registry unreachable, disk full), which
 // Dockerfile line failed, and the few lines of Docker's output that say why.
@@ -2425,6 +2498,50 @@ function isProgressNoise(line) {
     return /^#\d+ /.test(line) || /^-+$/.test(line) || /^> \[.*\]/.test(line) || /^\d+ \|/.test(line);
 }
 
+// Checks of a Dockerfile build's inputs before Docker runs: the Dockerfile is a readable file, the
+// context a directory, build-arg names are names, and the target is a stage the Dockerfile defines.
+// Each failure is a ConfigurationError naming the input, so a bad input never reaches docker build.
+async function readDockerfile(path) {
+    try {
+        const st = await stat(path);
+        if (st.isDirectory()) {
+            throw new ConfigurationError('rootfs', `Input 'rootfs' names '${path}', a directory, where a Dockerfile was expected`);
+        }
+        return await readFile(path, 'utf8');
+    }
+    catch (err) {
+        if (err instanceof ConfigurationError)
+            throw err;
+        const code = err.code;
+        const why = code === 'ENOENT' ? 'which does not exist' : `which cannot be read (${code ?? String(err)})`;
+        throw new ConfigurationError('rootfs', `Input 'rootfs' names the Dockerfile '${path}', ${why}`);
+    }
+}
+async function requireDirectory(context) {
+    const st = await stat(context).catch(() => null);
+    if (!st?.isDirectory()) {
+        throw new ConfigurationError('rootfs', `The Docker build context '${context}' is not a directory`);
+    }
+}
+function checkBuildArgs(args) {
+    for (const key of Object.keys(args ?? {})) {
+        if (!/^[^\s=]+$/.test(key))
+            throw badInput('build-args', 'a map of NAME: value, NAME without spaces or =', key);
+    }
+}
+function checkTarget(target, parsed, dockerfile) {
+    if (target === undefined)
+        return;
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(target)) {
+        throw badInput('target', 'the name of a Dockerfile stage (FROM ... AS NAME)', target);
+    }
+    const names = parsed.stages.map(s => s.name).filter((n) => n !== null);
+    if (parsed.stages.length > 0 && !names.includes(target.toLowerCase())) {
+        const known = names.length > 0 ? `its named stages are ${names.join(', ')}` : 'it names no stage (FROM ... AS NAME)';
+        throw new ConfigurationError('target', `Input 'target' names stage '${target}', which ${dockerfile} does not define: ${known}`);
+    }
+}
+
 // The image configuration a Dockerfile build leaves behind (CMD, ENTRYPOINT, ENV, WORKDIR, USER),
 // read from `docker image inspect`, and the default command Docker would run from it.
 /**
@@ -2514,34 +2631,10 @@ function nonEmptyString(v) {
 // Builds a root filesystem tarball from a Dockerfile with the machine's Docker engine (BuildKit's
 // tar exporter), plus the image configuration (CMD, ENTRYPOINT, ENV, WORKDIR) that becomes the
 // defaults for the guest. Failures are one error naming whose fault it is and the Dockerfile line.
-/** The Dockerfile (or its context) does not build: the user's to fix. */
-class DockerBuildError extends ConfigurationError {
-    location;
-    lastLines;
-    logPath;
-    name = 'DockerBuildError';
-    constructor(message, location, lastLines, logPath) {
-        super('rootfs', message);
-        this.location = location;
-        this.lastLines = lastLines;
-        this.logPath = logPath;
-    }
-}
-/** Docker could not build at all here (engine down, no BuildKit, registry unreachable, disk full). */
-class DockerInfrastructureError extends InfrastructureError {
-    location;
-    lastLines;
-    logPath;
-    name = 'DockerInfrastructureError';
-    constructor(message, hint, location, lastLines, logPath) {
-        super(message, hint);
-        this.location = location;
-        this.lastLines = lastLines;
-        this.logPath = logPath;
-    }
-}
-const START_DOCKER_HINT = 'Start the Docker engine (this project: .ci/start-dockerd.sh; with systemd: sudo systemctl start docker) ' +
-    'and make sure this user can reach /var/run/docker.sock.';
+// The pieces: docker-build-argv.ts (the command lines), docker-build-inputs.ts (input checks),
+// docker-build-dockerfile.ts and docker-build-failure.ts (reading the Dockerfile and a failed
+// build's output) and docker-build-errors.ts (the errors thrown); DockerBuildError,
+// DockerInfrastructureError and SourceLocation are re-exported from here.
 async function buildDockerRootfs(opts, deps) {
     const docker = opts.docker ?? DEFAULT_DOCKER;
     const text = await readDockerfile(opts.dockerfile);
@@ -2602,7 +2695,7 @@ async function runBuild(ctx, spec, output) {
     // Killed because the check was interrupted: not the Dockerfile's failure.
     throwIfInterrupted(ctx.opts.signal, 'the Docker build');
     if (result.code !== 0)
-        throw buildError(ctx, analyzeBuildFailure(result.stderr + '\n' + result.stdout, ctx.parsed));
+        throw buildError(ctx.opts, analyzeBuildFailure(result.stderr + '\n' + result.stdout, ctx.parsed));
 }
 /**
  * `-o type=tar` carries no image configuration, so the same build runs once more to a tagged image
@@ -2658,82 +2751,11 @@ async function runDocker(ctx, argv, toLog) {
             rmSync(opts.pidFile, { force: true });
     }
 }
-function buildError(ctx, failure) {
-    const { opts } = ctx;
-    const location = failure.line !== null ? { file: opts.dockerfile, line: failure.line } : null;
-    const at = location ? `${location.file}:${location.line}` : opts.dockerfile;
-    const what = failure.instruction ? ` (${shorten(failure.instruction, 100)})` : '';
-    const evidence = failure.lines.map(l => `  ${l}`).join('\n');
-    const tail = `${evidence ? `\n${evidence}` : ''}\nFull build log: ${opts.logPath}`;
-    const infra = (message, hint) => new DockerInfrastructureError(message + tail, hint, location, failure.lines, opts.logPath);
-    switch (failure.kind) {
-        case 'daemon':
-            return infra('The Docker engine is not answering, so the root filesystem cannot be built', START_DOCKER_HINT);
-        case 'client':
-            return infra(`The docker client '${opts.docker ?? DEFAULT_DOCKER}' cannot write a BuildKit tarball (docker build -o)`, 'Use a client with BuildKit outputs: /usr/bin/docker from Debian’s docker.io, or install the buildx plugin.');
-        case 'disk':
-            return infra('Docker ran out of disk space during the build', 'Free disk space (docker builder prune, docker image prune).');
-        case 'frontend':
-            return infra(`The '# syntax=' line at ${at} makes BuildKit fetch a frontend image, and the registry is unreachable`, 'Remove the # syntax= line (Docker’s built-in frontend builds the Dockerfile unless it needs newer ' +
-                'syntax), or run where the registry is reachable.');
-        case 'registry':
-            return infra(`Docker could not fetch the base image at ${at}${what}: the registry is unreachable`, 'Provide the image locally under the same name (docker load, or docker import like .ci/base-image.sh ' +
-                'does for debian:bookworm-slim), or run where the registry is reachable.');
-        case 'target':
-            return new ConfigurationError('target', `Input 'target' names a stage that ${opts.dockerfile} does not define${tail}`);
-        case 'dockerfile':
-            return new DockerBuildError(`docker build failed at ${at}${what}:${tail}`, location, failure.lines, opts.logPath);
-    }
-}
-async function readDockerfile(path) {
-    try {
-        const st = await stat(path);
-        if (st.isDirectory()) {
-            throw new ConfigurationError('rootfs', `Input 'rootfs' names '${path}', a directory, where a Dockerfile was expected`);
-        }
-        return await readFile(path, 'utf8');
-    }
-    catch (err) {
-        if (err instanceof ConfigurationError)
-            throw err;
-        const code = err.code;
-        const why = code === 'ENOENT' ? 'which does not exist' : `which cannot be read (${code ?? String(err)})`;
-        throw new ConfigurationError('rootfs', `Input 'rootfs' names the Dockerfile '${path}', ${why}`);
-    }
-}
-async function requireDirectory(context) {
-    const st = await stat(context).catch(() => null);
-    if (!st?.isDirectory()) {
-        throw new ConfigurationError('rootfs', `The Docker build context '${context}' is not a directory`);
-    }
-}
-function checkBuildArgs(args) {
-    for (const key of Object.keys(args ?? {})) {
-        if (!/^[^\s=]+$/.test(key))
-            throw badInput('build-args', 'a map of NAME: value, NAME without spaces or =', key);
-    }
-}
-function checkTarget(target, parsed, dockerfile) {
-    if (target === undefined)
-        return;
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(target)) {
-        throw badInput('target', 'the name of a Dockerfile stage (FROM ... AS NAME)', target);
-    }
-    const names = parsed.stages.map(s => s.name).filter((n) => n !== null);
-    if (parsed.stages.length > 0 && !names.includes(target.toLowerCase())) {
-        const known = names.length > 0 ? `its named stages are ${names.join(', ')}` : 'it names no stage (FROM ... AS NAME)';
-        throw new ConfigurationError('target', `Input 'target' names stage '${target}', which ${dockerfile} does not define: ${known}`);
-    }
-}
 async function requireTarball(path, logPath) {
     const st = await stat(path).catch(() => null);
     if (!st || st.size === 0) {
         throw new DockerInfrastructureError('docker build succeeded but wrote no tarball: the legacy builder ignores -o', 'Use a Docker with BuildKit (DOCKER_BUILDKIT=1 is set; Docker 18.09 or newer, or the buildx plugin).', null, [], logPath);
     }
-}
-function shorten(s, max) {
-    const one = s.replace(/\s+/g, ' ');
-    return one.length > max ? `${one.slice(0, max - 3)}...` : one;
 }
 function lastLine(s) {
     return s.trim().split('\n').pop() ?? '';
@@ -4135,7 +4157,7 @@ async function ensureHostPackages(packages, deps, neededBy = 'the root filesyste
 // the kernel store (a pinned version, verified before every boot), else from KraftKit. When none can
 // be had, the CLI falls back to the Linux baseline for the default version and says so; a version
 // asked for by name, and the action, never answer with Linux instead.
-const NO_KERNEL_HINT = 'give a prebuilt Unikraft image with the `kernel` input (--kernel PATH; skips KraftKit), a kernel store holding the version (`kernel-store`), run where github.com and unikraft.org are reachable, or use `guest: linux` for the Linux baseline only';
+const NO_KERNEL_HINT = 'give a prebuilt Unikraft image with the `kernel` input (--kernel PATH; skips KraftKit), a kernel store holding the version (`kernel-store`), run where github.com and unikraft.org are reachable, or check with `guest: linux` only';
 async function prepareGuest(options, deps, facts) {
     const qemu = await ensureQemu({
         runner: deps.runner,
@@ -4155,29 +4177,7 @@ async function prepareGuest(options, deps, facts) {
             deps.logger.info('runner: kraft runs Unikraft images only; the Linux baseline runs under QEMU directly');
         return linuxGuest(deps, null);
     }
-    try {
-        return await unikraftGuest(options, deps, facts);
-    }
-    catch (err) {
-        if (!(err instanceof InfrastructureError) || options.kernel)
-            throw err;
-        return fallBack(err, options, deps);
-    }
-}
-async function unikraftGuest(options, deps, facts) {
-    const installKraft = async () => {
-        const kk = await installKraftkit({ version: options.kraftkitVersion, arch: options.arch }, {
-            download: deps.download,
-            toolCache: deps.toolCache,
-            logger: deps.logger,
-            runner: deps.runner,
-            persistentCache: deps.persistentCache
-        });
-        if (kk.persist)
-            facts.persist.push(kk.persist);
-        facts.kraftkitVersion = kk.version;
-        return kk.path;
-    };
+    const installKraft = () => installKraftFor(options, deps, facts);
     const stored = !options.kernel && options.kernelStore
         ? findStoredKernel(options.kernelStore, options.unikraftVersion)
         : null;
@@ -4187,6 +4187,31 @@ async function unikraftGuest(options, deps, facts) {
         deps.logger.info(`Unikraft kernel: ${kernel} (Unikraft ${stored.version}, ${stored.variant}, from the kernel store; sha256 verified)`);
         return unikraft(kernel, options.runner === 'kraft' ? await installKraft() : null);
     }
+    try {
+        return await kraftGuest(options, deps, facts, installKraft);
+    }
+    catch (err) {
+        // Only a kernel KraftKit could not get may fall back; a given or stored kernel's problem is the check's.
+        if (!(err instanceof InfrastructureError) || options.kernel)
+            throw err;
+        return fallBack(err, options, deps);
+    }
+}
+async function installKraftFor(options, deps, facts) {
+    const kk = await installKraftkit({ version: options.kraftkitVersion, arch: options.arch }, {
+        download: deps.download,
+        toolCache: deps.toolCache,
+        logger: deps.logger,
+        runner: deps.runner,
+        persistentCache: deps.persistentCache
+    });
+    if (kk.persist)
+        facts.persist.push(kk.persist);
+    facts.kraftkitVersion = kk.version;
+    return kk.path;
+}
+/** A given kernel (checked), or one KraftKit pulls or builds. */
+async function kraftGuest(options, deps, facts, installKraft) {
     const kraftPath = options.kernel ? null : await installKraft();
     const k = await ensureUnikraftKernel({
         kernel: options.kernel,
@@ -4783,17 +4808,10 @@ function alignTraces(linuxCalls, unikraftCalls, o) {
     return { matched, divergence, divergences: found, unsupported };
 }
 
-// System-call traces of both sides in one model: Unikraft's syscall shim (`LIBSYSCALL_SHIM_STRACE`,
-// lib/syscall_shim/uk_prsyscall.c: `name(args) = result`, one console line per call, after it
-// returns, mixed into the app's own output) and Linux's `strace -f` (`[pid] name(args) = result`).
-// Parsing never throws and keeps memory bounded: a trace past `maxCalls` is cut and says so, each
-// call's strings are clipped (args to ARGS_MAX, the evidence line to TEXT_MAX characters), and the
-// calls are kept compactly (call-store.ts) until someone asks for them as objects.
-//
-// Speed: the scanner walks the text with indexOf and charCodeAt, never slices a line that is not a
-// call, and reads the common line (`[pid] name(args) = result`, nothing else on it) without a
-// regular expression or an allocation; every other candidate line goes through `parseCallLine`,
-// the reference. trace-file.ts feeds the same scanner bytes read in chunks (a file of any size).
+// The reference reader of one trace line, of either tracer: Unikraft's syscall shim (`name(args) =
+// result`, possibly glued to app output) and Linux's `strace -f` (`[pid] name(args) = result`).
+// Regular expressions, clear rather than fast: the scanner (call-scanner.ts) reads the common line
+// itself and hands every other candidate line here, so both always give the same answer.
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]/g;
 /** A call's start: a known system call name and `(`, anywhere on the line (app output may precede it). */
 const CALL_START = /([a-z_][a-z0-9_]{1,30})\(/g;
@@ -4881,29 +4899,15 @@ function parseCallLine(raw, line) {
     }
     return { name: NAMES[nameId(name)], args, outcome, line, text: evidence, pid };
 }
-/** The ParsedTrace of a scanner's calls (with `more` fields); `calls` is built on first use. */
-function parsedTrace(scanner, more) {
-    const store = scanner.store;
-    let calls = null;
-    const r = {};
-    Object.defineProperty(r, 'calls', {
-        enumerable: true,
-        configurable: true,
-        get: () => (calls ??= store.toArray()),
-        // Calls set by hand replace the store's (which would no longer say the same).
-        set: (v) => {
-            calls = v;
-            r.store = undefined;
-        }
-    });
-    r.unreadable = scanner.unreadable;
-    r.truncated = scanner.truncated;
-    Object.assign(r, more);
-    Object.defineProperty(r, 'store', { value: store, enumerable: false, writable: true, configurable: true });
-    return r;
-}
-// ---------------------------------------------------------------------------------------------
-// The scanner.
+
+// The trace scanner: reads lines of text (a string, or bytes read as Latin-1) into a CallStore,
+// the hot loop behind parseTrace and parseTraceFile, kept in one module.
+//
+// Speed: the scanner walks the text with indexOf and charCodeAt, never slices a line that is not a
+// call, and reads the common line (`[pid] name(args) = result`, nothing else on it) without a
+// regular expression or an allocation; every other candidate line goes through `parseCallLine`
+// (call-line.ts), the reference. trace-file.ts feeds the same scanner bytes read in chunks (a file
+// of any size).
 /** JavaScript's `\s` (what `trim` removes). */
 function isSpace(c) {
     if (c === 32 || (c >= 9 && c <= 13))
@@ -5245,6 +5249,28 @@ function ukErrorCode(s, ra, rb) {
     return digits(s, k + 1, rb - 1);
 }
 
+/** The ParsedTrace of a scanner's calls (with `more` fields); `calls` is built on first use. */
+function parsedTrace(scanner, more) {
+    const store = scanner.store;
+    let calls = null;
+    const r = {};
+    Object.defineProperty(r, 'calls', {
+        enumerable: true,
+        configurable: true,
+        get: () => (calls ??= store.toArray()),
+        // Calls set by hand replace the store's (which would no longer say the same).
+        set: (v) => {
+            calls = v;
+            r.store = undefined;
+        }
+    });
+    r.unreadable = scanner.unreadable;
+    r.truncated = scanner.truncated;
+    Object.assign(r, more);
+    Object.defineProperty(r, 'store', { value: store, enumerable: false, writable: true, configurable: true });
+    return r;
+}
+
 // A trace of any size read with bounded memory: bytes in chunks (a console log of the Unikraft
 // trace kernel, strace's output file), lines carried across chunks as bytes (so a chunk may end in
 // the middle of a line or of a UTF-8 character), at most `maxBytes` read, and garbage (binary,
@@ -5479,20 +5505,20 @@ function knownFix(d) {
             return null;
     }
 }
-/** The path a call names (its first quoted string argument), if any. */
-function pathOf(args) {
-    const m = /"((?:[^"\\]|\\.)*)"/.exec(args);
-    return m ? m[1] : null;
-}
 function evidenceOf(d, files) {
     const at = (c, file) => c ? `${file} line ${c.line}: ${c.text}` : 'never reached';
     return `Linux (${at(d.evidence.linux, files.linux)}); Unikraft (${at(d.evidence.unikraft, files.unikraft)})`;
+}
+/** result.json's divergence (trace-summary.ts) without its kind: the finding's `data`. */
+function divergenceData(a) {
+    const { kind: _kind, ...data } = divergenceOf(a);
+    return data;
 }
 function traceFindings(t) {
     const out = [];
     const d = t.alignment.divergence;
     if (d) {
-        const severity = t.appFailed ? 'error' : 'warning';
+        const severity = t.appVerdict === 'fail' ? 'error' : t.appVerdict === 'pass' ? 'note' : 'warning';
         const uk = d.unikraft ?? 'never reached (the app had stopped)';
         const fix = knownFix(d);
         out.push({
@@ -5501,20 +5527,13 @@ function traceFindings(t) {
             line: d.evidence.unikraft?.line ?? null,
             evidence: evidenceOf(d, t.files),
             detail: d.syscall,
-            hint: `The first system call where Unikraft differs from Linux: ${d.syscall} returned ${d.linux} on Linux and ${uk} on Unikraft. ` +
+            hint: `Where Unikraft differs from Linux: ${d.syscall} returned ${d.linux} on Linux and ${uk} on Unikraft. ` +
                 (fix ??
                     "Compare the two traces from here (strace.log and the trace run's console.log) to see what the app did next."),
             source: 'trace',
-            data: {
-                syscall: d.syscall,
-                args: d.args,
-                linux: d.linux,
-                unikraft: d.unikraft,
-                linuxIndex: d.linuxIndex,
-                unikraftIndex: d.unikraftIndex
-            }
+            data: divergenceData(t.alignment)
         });
-        const path = pathOf(d.args);
+        const path = pathArgument(d.args);
         const missing = d.unikraft !== null && /^ENOENT\b/.test(d.unikraft) && !/^ENOENT\b/.test(d.linux);
         if (path && missing && (path.startsWith('/proc/') || path === '/proc' || path.startsWith('/sys/'))) {
             const proc = path.startsWith('/proc');
@@ -5538,7 +5557,7 @@ function traceFindings(t) {
         out.push({
             id: 'syscall.unsupported',
             // What the app survived is a note-worthy warning; what it failed on, the divergence names.
-            severity: t.appFailed && unsupported.some(u => u.syscall === d?.syscall) ? 'error' : 'warning',
+            severity: t.appVerdict === 'fail' && unsupported.some(u => u.syscall === d?.syscall) ? 'error' : 'warning',
             line: null,
             evidence: `ENOSYS in the Unikraft trace: ${list}`,
             detail: unsupported.map(u => u.syscall).join(', '),
@@ -5552,7 +5571,7 @@ function traceFindings(t) {
 
 // Step 3b of a check (issue "syscall-level diagnosis"): when the policy asks, the app runs again on
 // Unikraft's `trace` kernel (its console prints every system call) and on the Linux baseline under
-// strace; the two traces are aligned and the first system call where Unikraft differs is named.
+// strace; the two traces are aligned and the system call where Unikraft differs that matters is named.
 /**
  * `auto` traces when the Unikraft run did not pass, `always` every run, `never` none; only a
  * Unikraft run of a root filesystem (a native image has no Linux side), and only with a `trace`
@@ -5562,7 +5581,8 @@ function planTrace(mode, options, run) {
     const wanted = mode === 'always' || (mode === 'auto' && run.verdict !== 'pass');
     if (!wanted || run.guest !== 'unikraft' || !run.hasRootfs)
         return { kernel: null, note: null };
-    const kernel = options.kernelStore
+    // A kernel given by path is of no known version: the store's trace kernel may not match it.
+    const kernel = options.kernelStore && !options.kernel
         ? findStoredKernel(options.kernelStore, options.unikraftVersion, 'trace')
         : null;
     if (kernel)
@@ -5623,7 +5643,9 @@ async function analyseTraces(t) {
         unikraft: `${RUN_FILES.unikraftTraceDir}/${RUN_FILES.console}`,
         linux: `${RUN_FILES.baselineDir}/${RUN_FILES.strace}`
     };
-    const findings = alignment ? traceFindings({ alignment, appFailed, files, reported: t.reported }) : [];
+    const findings = alignment
+        ? traceFindings({ alignment, appVerdict: t.appVerdict, files, reported: t.reported })
+        : [];
     return {
         findings,
         syscalls: syscallsSection({

@@ -15,7 +15,8 @@ import 'node:os';
 import { s as stopAllVms } from './vm-registry.js';
 import 'node:string_decoder';
 import 'node:zlib';
-import './cpio-writer.js';
+import 'node:stream/promises';
+import './cpio-batch-sink.js';
 import 'node:net';
 import { p as parse, r as runInputs, R as RUN_OPTIONS } from './args.js';
 import { systemClock } from './clock.js';
@@ -45,7 +46,6 @@ import './sources.js';
 import './inputs.js';
 import 'node:url';
 import 'node:events';
-import 'node:stream/promises';
 import 'node:util';
 
 const CODES = {

@@ -12,7 +12,8 @@ import './vm-registry.js';
 import 'node:string_decoder';
 import { a as ensureLinuxKernel, e as ensureBusybox } from './linux-kernel.js';
 import 'node:zlib';
-import './cpio-writer.js';
+import 'node:stream/promises';
+import './cpio-batch-sink.js';
 import 'node:net';
 import { c as createFetchDownloader } from './fetch-download.js';
 import { p as parse, C as COMMON_OPTIONS } from './args.js';
@@ -20,7 +21,6 @@ import './privileges.js';
 import './version-compare.js';
 import './find-program.js';
 import 'node:events';
-import 'node:stream/promises';
 import 'node:stream';
 import 'node:util';
 

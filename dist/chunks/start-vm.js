@@ -12,8 +12,7 @@ import { r as registerVm, w as writePidFile } from './vm-registry.js';
 import { StringDecoder } from 'node:string_decoder';
 import { e as ensureBusybox, w as which } from './linux-kernel.js';
 import { gunzipSync } from 'node:zlib';
-import { c as writeCpio } from './cpio-writer.js';
-import { g as guestDirname, t as toGuestPath, T as TreeView, c as comparePaths } from './tree-path.js';
+import { g as guestDirname, t as toGuestPath, T as TreeView, c as comparePaths, a as writeCpio } from './tree-path.js';
 import { createServer, createConnection } from 'node:net';
 import { a as assertMemoryMiB } from './memory.js';
 

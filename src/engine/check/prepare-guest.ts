@@ -37,7 +37,7 @@ export interface SetupFacts {
 }
 
 export const NO_KERNEL_HINT =
-  'give a prebuilt Unikraft image with the `kernel` input (--kernel PATH; skips KraftKit), a kernel store holding the version (`kernel-store`), run where github.com and unikraft.org are reachable, or use `guest: linux` for the Linux baseline only'
+  'give a prebuilt Unikraft image with the `kernel` input (--kernel PATH; skips KraftKit), a kernel store holding the version (`kernel-store`), run where github.com and unikraft.org are reachable, or check with `guest: linux` only'
 
 export async function prepareGuest(
   options: CheckOptions,
@@ -66,34 +66,7 @@ export async function prepareGuest(
       deps.logger.info('runner: kraft runs Unikraft images only; the Linux baseline runs under QEMU directly')
     return linuxGuest(deps, null)
   }
-  try {
-    return await unikraftGuest(options, deps, facts)
-  } catch (err) {
-    if (!(err instanceof InfrastructureError) || options.kernel) throw err
-    return fallBack(err, options, deps)
-  }
-}
-
-async function unikraftGuest(
-  options: CheckOptions,
-  deps: EngineDeps,
-  facts: SetupFacts
-): Promise<PreparedGuest> {
-  const installKraft = async (): Promise<string> => {
-    const kk = await installKraftkit(
-      { version: options.kraftkitVersion, arch: options.arch },
-      {
-        download: deps.download,
-        toolCache: deps.toolCache,
-        logger: deps.logger,
-        runner: deps.runner,
-        persistentCache: deps.persistentCache
-      }
-    )
-    if (kk.persist) facts.persist.push(kk.persist)
-    facts.kraftkitVersion = kk.version
-    return kk.path
-  }
+  const installKraft = (): Promise<string> => installKraftFor(options, deps, facts)
   const stored =
     !options.kernel && options.kernelStore
       ? findStoredKernel(options.kernelStore, options.unikraftVersion)
@@ -106,6 +79,38 @@ async function unikraftGuest(
     )
     return unikraft(kernel, options.runner === 'kraft' ? await installKraft() : null)
   }
+  try {
+    return await kraftGuest(options, deps, facts, installKraft)
+  } catch (err) {
+    // Only a kernel KraftKit could not get may fall back; a given or stored kernel's problem is the check's.
+    if (!(err instanceof InfrastructureError) || options.kernel) throw err
+    return fallBack(err, options, deps)
+  }
+}
+
+async function installKraftFor(options: CheckOptions, deps: EngineDeps, facts: SetupFacts): Promise<string> {
+  const kk = await installKraftkit(
+    { version: options.kraftkitVersion, arch: options.arch },
+    {
+      download: deps.download,
+      toolCache: deps.toolCache,
+      logger: deps.logger,
+      runner: deps.runner,
+      persistentCache: deps.persistentCache
+    }
+  )
+  if (kk.persist) facts.persist.push(kk.persist)
+  facts.kraftkitVersion = kk.version
+  return kk.path
+}
+
+/** A given kernel (checked), or one KraftKit pulls or builds. */
+async function kraftGuest(
+  options: CheckOptions,
+  deps: EngineDeps,
+  facts: SetupFacts,
+  installKraft: () => Promise<string>
+): Promise<PreparedGuest> {
   const kraftPath = options.kernel ? null : await installKraft()
   const k = await ensureUnikraftKernel(
     {

@@ -16,8 +16,8 @@ import { ConsoleCapture } from '../vm/console-capture.js'
 import { allocateHostPorts, HOST_ADDRESS } from '../vm/port-forwards.js'
 import { checkRunShape } from '../vm/spec-check.js'
 import { isBannerLine } from '../vm/vm-end.js'
-import type { AccelRequest, PortForward, Timeline, VmEndReason, VmHandle, VmResult } from '../vm/vm-types.js'
-import { kraftPsArgv, kraftRmArgv, kraftRunArgv, kraftStopArgv } from './kraft-argv.js'
+import type { PortForward, Timeline, VmEndReason, VmHandle, VmResult } from '../vm/vm-types.js'
+import { kraftPsArgv, kraftRmArgv, kraftRunArgv, kraftStopArgv, type KraftRunArgs } from './kraft-argv.js'
 import { kraftEnv } from './kraft-env.js'
 import {
   accelFrom,
@@ -32,17 +32,9 @@ import {
 import { parseKraftPs, type KraftMachine } from './kraft-ps.js'
 import { guestAcceptedFrom, hmpCommand, parseUsernet } from './qemu-monitor.js'
 
-/** kraft's own commands and their output, next to the run's evidence. */
-
-export interface KraftVmSpec {
-  kraftPath: string
-  target: string
-  initrd?: string
-  cmd: string[]
-  env: Record<string, string>
-  memoryMiB: number
+/** What to run: kraft run's arguments (kraft-argv.ts), with ports still to be given host ports. */
+export interface KraftVmSpec extends Omit<KraftRunArgs, 'ports' | 'name'> {
   ports: PortForward[]
-  accel: AccelRequest
   timeoutMs: number
   bootTimeoutMs?: number
   /** Where console.log, qemu-stderr.log and kraft.log are written. */
@@ -51,7 +43,6 @@ export interface KraftVmSpec {
   /** kraft's runtime directory (default: a fresh short temp dir: QEMU's socket paths must stay < 108 bytes). */
   runtimeDir?: string
   name?: string
-  kernelArgs?: string[]
   qemuVersion?: string | null
 }
 

@@ -1,12 +1,16 @@
 // Builds a root filesystem tarball from a Dockerfile with the machine's Docker engine (BuildKit's
 // tar exporter), plus the image configuration (CMD, ENTRYPOINT, ENV, WORKDIR) that becomes the
 // defaults for the guest. Failures are one error naming whose fault it is and the Dockerfile line.
+// The pieces: docker-build-argv.ts (the command lines), docker-build-inputs.ts (input checks),
+// docker-build-dockerfile.ts and docker-build-failure.ts (reading the Dockerfile and a failed
+// build's output) and docker-build-errors.ts (the errors thrown); DockerBuildError,
+// DockerInfrastructureError and SourceLocation are re-exported from here.
 import { randomBytes } from 'node:crypto'
 import { createWriteStream, rmSync, writeFileSync, type WriteStream } from 'node:fs'
-import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises'
+import { mkdir, rename, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { CommandNotFoundError, type CommandRunner, type RunResult } from '../command-runner.js'
-import { ConfigurationError, InfrastructureError, badInput, throwIfInterrupted } from '../errors.js'
+import { throwIfInterrupted } from '../errors.js'
 import type { Logger } from '../logger.js'
 import {
   DEFAULT_DOCKER,
@@ -18,8 +22,12 @@ import {
   type DockerBuildSpec
 } from './docker-build-argv.js'
 import { parseDockerfileText, type ParsedDockerfile } from './docker-build-dockerfile.js'
-import { analyzeBuildFailure, type BuildFailure } from './docker-build-failure.js'
+import { DockerInfrastructureError, START_DOCKER_HINT, buildError } from './docker-build-errors.js'
+import { analyzeBuildFailure } from './docker-build-failure.js'
+import { checkBuildArgs, checkTarget, readDockerfile, requireDirectory } from './docker-build-inputs.js'
 import { parseImageInspect, type ImageConfig } from './docker-image-config.js'
+
+export { DockerBuildError, DockerInfrastructureError, type SourceLocation } from './docker-build-errors.js'
 
 export interface DockerBuildOptions {
   dockerfile: string
@@ -53,43 +61,6 @@ export interface DockerBuildResult {
   buildMs: number
   configMs: number
 }
-
-export interface SourceLocation {
-  file: string
-  /** 1-based. */
-  line: number
-}
-
-/** The Dockerfile (or its context) does not build: the user's to fix. */
-export class DockerBuildError extends ConfigurationError {
-  override name = 'DockerBuildError'
-  constructor(
-    message: string,
-    readonly location: SourceLocation | null,
-    readonly lastLines: string[],
-    readonly logPath: string
-  ) {
-    super('rootfs', message)
-  }
-}
-
-/** Docker could not build at all here (engine down, no BuildKit, registry unreachable, disk full). */
-export class DockerInfrastructureError extends InfrastructureError {
-  override name = 'DockerInfrastructureError'
-  constructor(
-    message: string,
-    hint: string,
-    readonly location: SourceLocation | null,
-    readonly lastLines: string[],
-    readonly logPath: string | null
-  ) {
-    super(message, hint)
-  }
-}
-
-const START_DOCKER_HINT =
-  'Start the Docker engine (this project: .ci/start-dockerd.sh; with systemd: sudo systemctl start docker) ' +
-  'and make sure this user can reach /var/run/docker.sock.'
 
 export async function buildDockerRootfs(
   opts: DockerBuildOptions,
@@ -174,7 +145,7 @@ async function runBuild(ctx: BuildContext, spec: DockerBuildSpec, output: Docker
   // Killed because the check was interrupted: not the Dockerfile's failure.
   throwIfInterrupted(ctx.opts.signal, 'the Docker build')
   if (result.code !== 0)
-    throw buildError(ctx, analyzeBuildFailure(result.stderr + '\n' + result.stdout, ctx.parsed))
+    throw buildError(ctx.opts, analyzeBuildFailure(result.stderr + '\n' + result.stdout, ctx.parsed))
 }
 
 /**
@@ -241,107 +212,6 @@ async function runDocker(ctx: BuildContext, argv: string[], toLog: boolean): Pro
     if (toLog && opts.pidFile) rmSync(opts.pidFile, { force: true })
   }
 }
-
-function buildError(ctx: BuildContext, failure: BuildFailure): Error {
-  const { opts } = ctx
-  const location = failure.line !== null ? { file: opts.dockerfile, line: failure.line } : null
-  const at = location ? `${location.file}:${location.line}` : opts.dockerfile
-  const what = failure.instruction ? ` (${shorten(failure.instruction, 100)})` : ''
-  const evidence = failure.lines.map(l => `  ${l}`).join('\n')
-  const tail = `${evidence ? `\n${evidence}` : ''}\nFull build log: ${opts.logPath}`
-  const infra = (message: string, hint: string): DockerInfrastructureError =>
-    new DockerInfrastructureError(message + tail, hint, location, failure.lines, opts.logPath)
-  switch (failure.kind) {
-    case 'daemon':
-      return infra(
-        'The Docker engine is not answering, so the root filesystem cannot be built',
-        START_DOCKER_HINT
-      )
-    case 'client':
-      return infra(
-        `The docker client '${opts.docker ?? DEFAULT_DOCKER}' cannot write a BuildKit tarball (docker build -o)`,
-        'Use a client with BuildKit outputs: /usr/bin/docker from Debian’s docker.io, or install the buildx plugin.'
-      )
-    case 'disk':
-      return infra(
-        'Docker ran out of disk space during the build',
-        'Free disk space (docker builder prune, docker image prune).'
-      )
-    case 'frontend':
-      return infra(
-        `The '# syntax=' line at ${at} makes BuildKit fetch a frontend image, and the registry is unreachable`,
-        'Remove the # syntax= line (Docker’s built-in frontend builds the Dockerfile unless it needs newer ' +
-          'syntax), or run where the registry is reachable.'
-      )
-    case 'registry':
-      return infra(
-        `Docker could not fetch the base image at ${at}${what}: the registry is unreachable`,
-        'Provide the image locally under the same name (docker load, or docker import like .ci/base-image.sh ' +
-          'does for debian:bookworm-slim), or run where the registry is reachable.'
-      )
-    case 'target':
-      return new ConfigurationError(
-        'target',
-        `Input 'target' names a stage that ${opts.dockerfile} does not define${tail}`
-      )
-    case 'dockerfile':
-      return new DockerBuildError(
-        `docker build failed at ${at}${what}:${tail}`,
-        location,
-        failure.lines,
-        opts.logPath
-      )
-  }
-}
-
-async function readDockerfile(path: string): Promise<string> {
-  try {
-    const st = await stat(path)
-    if (st.isDirectory()) {
-      throw new ConfigurationError(
-        'rootfs',
-        `Input 'rootfs' names '${path}', a directory, where a Dockerfile was expected`
-      )
-    }
-    return await readFile(path, 'utf8')
-  } catch (err) {
-    if (err instanceof ConfigurationError) throw err
-    const code = (err as NodeJS.ErrnoException).code
-    const why = code === 'ENOENT' ? 'which does not exist' : `which cannot be read (${code ?? String(err)})`
-    throw new ConfigurationError('rootfs', `Input 'rootfs' names the Dockerfile '${path}', ${why}`)
-  }
-}
-
-async function requireDirectory(context: string): Promise<void> {
-  const st = await stat(context).catch(() => null)
-  if (!st?.isDirectory()) {
-    throw new ConfigurationError('rootfs', `The Docker build context '${context}' is not a directory`)
-  }
-}
-
-function checkBuildArgs(args: Record<string, string> | undefined): void {
-  for (const key of Object.keys(args ?? {})) {
-    if (!/^[^\s=]+$/.test(key))
-      throw badInput('build-args', 'a map of NAME: value, NAME without spaces or =', key)
-  }
-}
-
-function checkTarget(target: string | undefined, parsed: ParsedDockerfile, dockerfile: string): void {
-  if (target === undefined) return
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(target)) {
-    throw badInput('target', 'the name of a Dockerfile stage (FROM ... AS NAME)', target)
-  }
-  const names = parsed.stages.map(s => s.name).filter((n): n is string => n !== null)
-  if (parsed.stages.length > 0 && !names.includes(target.toLowerCase())) {
-    const known =
-      names.length > 0 ? `its named stages are ${names.join(', ')}` : 'it names no stage (FROM ... AS NAME)'
-    throw new ConfigurationError(
-      'target',
-      `Input 'target' names stage '${target}', which ${dockerfile} does not define: ${known}`
-    )
-  }
-}
-
 async function requireTarball(path: string, logPath: string): Promise<void> {
   const st = await stat(path).catch(() => null)
   if (!st || st.size === 0) {
@@ -353,11 +223,6 @@ async function requireTarball(path: string, logPath: string): Promise<void> {
       logPath
     )
   }
-}
-
-function shorten(s: string, max: number): string {
-  const one = s.replace(/\s+/g, ' ')
-  return one.length > max ? `${one.slice(0, max - 3)}...` : one
 }
 
 function lastLine(s: string): string {

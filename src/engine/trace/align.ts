@@ -52,8 +52,6 @@ const MAX_EXAMINED = 4096
  * falls back to sched_getaffinity; it asks nscd over a Unix socket before reading /etc/passwd.
  */
 const NOISE_PATHS = [
-  // A static glibc program looks up its own path at start ($ORIGIN); it runs on without it.
-  '/proc/self/exe',
   '/sys/devices/system/cpu/online',
   '/sys/devices/system/cpu/possible',
   '/sys/devices/system/cpu',

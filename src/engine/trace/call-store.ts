@@ -5,7 +5,7 @@
 // build the TracedCall objects on demand (alignTraces builds only its divergence's two).
 import { errnoCode, errnoName } from '../diagnose/errno.js'
 import { LINUX_SYSCALLS } from '../diagnose/linux-syscalls.js'
-import type { CallOutcome, TracedCall } from './syscall-trace.js'
+import type { CallOutcome, TracedCall } from './traced-call.js'
 
 /** Arguments longer than this are cut (and end in `…`). */
 export const ARGS_MAX = 256

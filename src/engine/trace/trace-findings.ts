@@ -5,6 +5,7 @@ import type { Finding, Severity } from '../finding.js'
 import type { Verdict } from '../report/result.js'
 import { pathArgument, type Alignment, type Divergence } from './align.js'
 import type { TracedCall } from './syscall-trace.js'
+import { divergenceOf } from './trace-summary.js'
 
 export interface TraceFindingInput {
   alignment: Alignment
@@ -60,6 +61,12 @@ function evidenceOf(d: Divergence, files: TraceFindingInput['files']): string {
   return `Linux (${at(d.evidence.linux, files.linux)}); Unikraft (${at(d.evidence.unikraft, files.unikraft)})`
 }
 
+/** result.json's divergence (trace-summary.ts) without its kind: the finding's `data`. */
+function divergenceData(a: Alignment): Finding['data'] {
+  const { kind: _kind, ...data } = divergenceOf(a)!
+  return data
+}
+
 export function traceFindings(t: TraceFindingInput): Finding[] {
   const out: Finding[] = []
   const d = t.alignment.divergence
@@ -79,14 +86,7 @@ export function traceFindings(t: TraceFindingInput): Finding[] {
         (fix ??
           "Compare the two traces from here (strace.log and the trace run's console.log) to see what the app did next."),
       source: 'trace',
-      data: {
-        syscall: d.syscall,
-        args: d.args,
-        linux: d.linux,
-        unikraft: d.unikraft,
-        linuxIndex: d.linuxIndex,
-        unikraftIndex: d.unikraftIndex
-      }
+      data: divergenceData(t.alignment)
     })
     const path = pathArgument(d.args)
     const missing = d.unikraft !== null && /^ENOENT\b/.test(d.unikraft) && !/^ENOENT\b/.test(d.linux)

@@ -3,7 +3,7 @@
 import type { ConsoleLine } from '../vm/vm-types.js'
 import type { ConsoleProbeSpec, ProbeResult } from './probe-types.js'
 import { compilePattern, formatPattern } from './probe-values.js'
-import { type ProbeRunContext, cleanLine, describeEnd } from './run-context.js'
+import { type ProbeRunContext, cleanLine, describeEnd, watchResult } from './run-context.js'
 import { showBytes } from './socket-exchange.js'
 import { Waker } from './waker.js'
 
@@ -33,16 +33,8 @@ export async function runConsoleProbe(spec: ConsoleProbeSpec, ctx: ProbeRunConte
   })
   void ctx.whenEnded.then(() => waker.wake())
   const sent = `match ${formatPattern(spec.pattern)} against each console line`
-  const result = (passed: boolean, atMs: number, received: string, note?: string): ProbeResult => ({
-    kind: 'console',
-    target: spec.target,
-    input: spec.input,
-    passed,
-    attempts: 1,
-    durationMs: Math.round(clock.now() - started),
-    readyAtMs: passed ? atMs : null,
-    evidence: { sent, received, atMs, ...(note ? { note } : {}) }
-  })
+  const result = (passed: boolean, atMs: number, received: string, note?: string): ProbeResult =>
+    watchResult(spec, { clock, startedAt: started, sent }, { passed, atMs, received, note })
   try {
     for (;;) {
       if (match) {

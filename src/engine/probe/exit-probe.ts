@@ -5,7 +5,7 @@
 // guest that always reports it, that is a failure; on Unikraft (0.16.x discards the status and
 // never powers off) it is unknown, and the probe is inconclusive.
 import type { ExitProbeSpec, ProbeResult } from './probe-types.js'
-import { type ProbeRunContext, cleanLine, describeEnd } from './run-context.js'
+import { type ProbeRunContext, cleanLine, describeEnd, watchResult } from './run-context.js'
 import { Waker } from './waker.js'
 
 const MAIN_RETURNED = /\bmain returned (-?\d+)/
@@ -54,16 +54,8 @@ export async function runExitProbe(spec: ExitProbeSpec, ctx: ProbeRunContext): P
       passed ? undefined : `expected exit status ${spec.code}, got ${status}`
     )
   }
-  const result = (passed: boolean, received: string, atMs: number, note?: string): ProbeResult => ({
-    kind: 'exit',
-    target: spec.target,
-    input: spec.input,
-    passed,
-    attempts: 1,
-    durationMs: Math.round(clock.now() - started),
-    readyAtMs: passed ? atMs : null,
-    evidence: { sent, received, atMs, ...(note ? { note } : {}) }
-  })
+  const result = (passed: boolean, received: string, atMs: number, note?: string): ProbeResult =>
+    watchResult(spec, { clock, startedAt: started, sent }, { passed, atMs, received, note })
   const unknown = (why: string): ProbeResult => {
     const r = result(false, 'exit status unknown', vm.elapsedMs(), `exit status unknown: ${why}`)
     return ctx.guestReportsExit ? r : { ...r, inconclusive: true }

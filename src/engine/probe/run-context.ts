@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js'
 import type { CommandRunner } from '../command-runner.js'
 import type { Logger } from '../logger.js'
 import type { VmHandle, VmResult } from '../vm/vm-types.js'
+import type { ConsoleProbeSpec, ExitProbeSpec, ProbeResult } from './probe-types.js'
 
 export interface ProbeRunContext {
   vm: VmHandle
@@ -39,4 +40,31 @@ export function describeEnd(r: VmResult | null): string {
   if (!r) return 'the VM ended'
   const at = r.timeline.exitMs !== null ? ` at ${Math.round(r.timeline.exitMs)} ms` : ''
   return `the VM ended (${r.reason}${at})`
+}
+
+/** What a probe that watches the console (console, exit) saw: its one attempt. */
+export interface Watched {
+  passed: boolean
+  /** ms since launch of the line that decided, or of the end. */
+  atMs: number
+  received: string
+  note?: string
+}
+
+/** The result of a console-watching probe: one attempt, timed from `startedAt` (clock time). */
+export function watchResult(
+  spec: ConsoleProbeSpec | ExitProbeSpec,
+  run: { clock: Clock; startedAt: number; sent: string },
+  w: Watched
+): ProbeResult {
+  return {
+    kind: spec.kind,
+    target: spec.target,
+    input: spec.input,
+    passed: w.passed,
+    attempts: 1,
+    durationMs: Math.round(run.clock.now() - run.startedAt),
+    readyAtMs: w.passed ? w.atMs : null,
+    evidence: { sent: run.sent, received: w.received, atMs: w.atMs, ...(w.note ? { note: w.note } : {}) }
+  }
 }

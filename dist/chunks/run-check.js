@@ -218,6 +218,19 @@ function describeEnd(r) {
     const at = r.timeline.exitMs !== null ? ` at ${Math.round(r.timeline.exitMs)} ms` : '';
     return `the VM ended (${r.reason}${at})`;
 }
+/** The result of a console-watching probe: one attempt, timed from `startedAt` (clock time). */
+function watchResult(spec, run, w) {
+    return {
+        kind: spec.kind,
+        target: spec.target,
+        input: spec.input,
+        passed: w.passed,
+        attempts: 1,
+        durationMs: Math.round(run.clock.now() - run.startedAt),
+        readyAtMs: w.passed ? w.atMs : null,
+        evidence: { sent: run.sent, received: w.received, atMs: w.atMs, ...(w.note ? { note: w.note } : {}) }
+    };
+}
 
 class Waker {
     clock;
@@ -274,16 +287,7 @@ async function runConsoleProbe(spec, ctx) {
     });
     void ctx.whenEnded.then(() => waker.wake());
     const sent = `match ${formatPattern(spec.pattern)} against each console line`;
-    const result = (passed, atMs, received, note) => ({
-        kind: 'console',
-        target: spec.target,
-        input: spec.input,
-        passed,
-        attempts: 1,
-        durationMs: Math.round(clock.now() - started),
-        readyAtMs: passed ? atMs : null,
-        evidence: { sent, received, atMs, ...(note ? { note } : {}) }
-    });
+    const result = (passed, atMs, received, note) => watchResult(spec, { clock, startedAt: started, sent }, { passed, atMs, received, note });
     try {
         for (;;) {
             if (match) {
@@ -361,16 +365,7 @@ async function runExitProbe(spec, ctx) {
         const passed = status === spec.code;
         return result(passed, received, atMs, passed ? undefined : `expected exit status ${spec.code}, got ${status}`);
     };
-    const result = (passed, received, atMs, note) => ({
-        kind: 'exit',
-        target: spec.target,
-        input: spec.input,
-        passed,
-        attempts: 1,
-        durationMs: Math.round(clock.now() - started),
-        readyAtMs: passed ? atMs : null,
-        evidence: { sent, received, atMs, ...(note ? { note } : {}) }
-    });
+    const result = (passed, received, atMs, note) => watchResult(spec, { clock, startedAt: started, sent }, { passed, atMs, received, note });
     const unknown = (why) => {
         const r = result(false, 'exit status unknown', vm.elapsedMs(), `exit status unknown: ${why}`);
         return ctx.guestReportsExit ? r : { ...r, inconclusive: true };

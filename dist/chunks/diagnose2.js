@@ -1,119 +1,6 @@
 import { createReadStream } from 'node:fs';
 import 'node:string_decoder';
 
-// Names of the x86_64 Linux system calls (from asm/unistd_64.h), to recognise a call named in an
-// application's error message ("sendfile() failed (38: Function not implemented)").
-const NAMES$1 = `
-_sysctl accept accept4 access acct add_key adjtimex afs_syscall alarm arch_prctl bind bpf brk
-capget capset chdir chmod chown chroot clock_adjtime clock_getres clock_gettime clock_nanosleep
-clock_settime clone clone3 close close_range connect copy_file_range creat create_module
-delete_module dup dup2 dup3 epoll_create epoll_create1 epoll_ctl epoll_ctl_old epoll_pwait
-epoll_pwait2 epoll_wait epoll_wait_old eventfd eventfd2 execve execveat exit exit_group faccessat
-faccessat2 fadvise64 fallocate fanotify_init fanotify_mark fchdir fchmod fchmodat fchown fchownat
-fcntl fdatasync fgetxattr finit_module flistxattr flock fork fremovexattr fsconfig fsetxattr
-fsmount fsopen fspick fstat fstatfs fsync ftruncate futex futex_waitv futimesat get_kernel_syms
-get_mempolicy get_robust_list get_thread_area getcpu getcwd getdents getdents64 getegid geteuid
-getgid getgroups getitimer getpeername getpgid getpgrp getpid getpmsg getppid getpriority getrandom
-getresgid getresuid getrlimit getrusage getsid getsockname getsockopt gettid gettimeofday getuid
-getxattr init_module inotify_add_watch inotify_init inotify_init1 inotify_rm_watch io_cancel
-io_destroy io_getevents io_pgetevents io_setup io_submit io_uring_enter io_uring_register
-io_uring_setup ioctl ioperm iopl ioprio_get ioprio_set kcmp kexec_file_load kexec_load keyctl kill
-landlock_add_rule landlock_create_ruleset landlock_restrict_self lchown lgetxattr link linkat
-listen listxattr llistxattr lookup_dcookie lremovexattr lseek lsetxattr lstat madvise mbind
-membarrier memfd_create memfd_secret migrate_pages mincore mkdir mkdirat mknod mknodat mlock mlock2
-mlockall mmap modify_ldt mount mount_setattr move_mount move_pages mprotect mq_getsetattr mq_notify
-mq_open mq_timedreceive mq_timedsend mq_unlink mremap msgctl msgget msgrcv msgsnd msync munlock
-munlockall munmap name_to_handle_at nanosleep newfstatat nfsservctl open open_by_handle_at
-open_tree openat openat2 pause perf_event_open personality pidfd_getfd pidfd_open pidfd_send_signal
-pipe pipe2 pivot_root pkey_alloc pkey_free pkey_mprotect poll ppoll prctl pread64 preadv preadv2
-prlimit64 process_madvise process_mrelease process_vm_readv process_vm_writev pselect6 ptrace
-putpmsg pwrite64 pwritev pwritev2 query_module quotactl quotactl_fd read readahead readlink
-readlinkat readv reboot recvfrom recvmmsg recvmsg remap_file_pages removexattr rename renameat
-renameat2 request_key restart_syscall rmdir rseq rt_sigaction rt_sigpending rt_sigprocmask
-rt_sigqueueinfo rt_sigreturn rt_sigsuspend rt_sigtimedwait rt_tgsigqueueinfo sched_get_priority_max
-sched_get_priority_min sched_getaffinity sched_getattr sched_getparam sched_getscheduler
-sched_rr_get_interval sched_setaffinity sched_setattr sched_setparam sched_setscheduler sched_yield
-seccomp security select semctl semget semop semtimedop sendfile sendmmsg sendmsg sendto
-set_mempolicy set_mempolicy_home_node set_robust_list set_thread_area set_tid_address setdomainname
-setfsgid setfsuid setgid setgroups sethostname setitimer setns setpgid setpriority setregid
-setresgid setresuid setreuid setrlimit setsid setsockopt settimeofday setuid setxattr shmat shmctl
-shmdt shmget shutdown sigaltstack signalfd signalfd4 socket socketpair splice stat statfs statx
-swapoff swapon symlink symlinkat sync sync_file_range syncfs sysfs sysinfo syslog tee tgkill time
-timer_create timer_delete timer_getoverrun timer_gettime timer_settime timerfd_create
-timerfd_gettime timerfd_settime times tkill truncate tuxcall umask umount2 uname unlink unlinkat
-unshare uselib userfaultfd ustat utime utimensat utimes vfork vhangup vmsplice vserver wait4 waitid
-write writev
-`;
-const LINUX_SYSCALLS = new Set(NAMES$1.split(/\s+/).filter(Boolean));
-
-// Evidence of unsupported system calls and fork, in the three forms a log can show it:
-// the strace build (`name(args) = Function not implemented (-38)`, lib/syscall_shim/uk_prsyscall.c),
-// the debug build (`syscall "name" is not available`), and the app's own error messages
-// (`sendfile() failed (38: Function not implemented)`), where the call name is recognised from the
-// Linux system call table.
-/** glibc probes these at every start and copes without them. */
-const TOLERATED_SYSCALLS = new Set(['set_robust_list', 'rseq', 'clone3']);
-const STRACE_NAME = /^([a-z_][a-z0-9_]{0,39})\(/;
-/** A line of the syscall shim's strace output, or null. */
-function parseStraceLine(text) {
-    const m = STRACE_NAME.exec(text);
-    if (!m)
-        return null;
-    const eq = text.lastIndexOf(') = ');
-    if (eq < m[0].length - 1)
-        return null;
-    const result = text.slice(eq + 4).trim();
-    if (result === '')
-        return null;
-    return { name: m[1], args: text.slice(m[0].length, eq), result };
-}
-function isEnosysResult(result) {
-    return result.startsWith('Function not implemented') || result.endsWith('(-38)');
-}
-/** clone without CLONE_VM (a fork) refused, or fork/vfork itself failing. */
-function isForkRefusal(call) {
-    const failed = /\(-\d{1,4}\)$/.test(call.result);
-    if (!failed)
-        return false;
-    if (call.name === 'fork' || call.name === 'vfork')
-        return true;
-    return call.name === 'clone' && !call.args.includes('CLONE_VM') && call.result.endsWith('(-95)');
-}
-const DEBUG_UNAVAILABLE = /\b(?:syscall|system call) "([^"\s]{1,64})" is not available/i;
-/** `syscall "io_uring_setup" is not available` (debug builds) -> the name. */
-function debugUnavailableSyscall(msg) {
-    return DEBUG_UNAVAILABLE.exec(msg)?.[1] ?? null;
-}
-const ENOSYS_TEXT = /Function not implemented|\bENOSYS\b|\berrno[ =:]{0,2}38\b/;
-/** An error message carrying ENOSYS in one of its usual spellings. */
-function mentionsEnosys(text) {
-    return ENOSYS_TEXT.test(text);
-}
-const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]{1,39}/g;
-/**
- * System call names an error message mentions as calls: a known name followed by `(`, `:`, ` ->`
- * or ` failed` (`sendfile() failed`, `epoll_pwait2: Function not implemented`).
- */
-function syscallNamesIn(text) {
-    const names = [];
-    IDENTIFIER.lastIndex = 0;
-    for (let m = IDENTIFIER.exec(text); m; m = IDENTIFIER.exec(text)) {
-        const name = m[0];
-        if (!LINUX_SYSCALLS.has(name) || names.includes(name))
-            continue;
-        const after = text.slice(m.index + name.length, m.index + name.length + 8);
-        if (/^(?:\(|:|\s?->|\s+failed)/.test(after))
-            names.push(name);
-    }
-    return names;
-}
-const FORK_WORD = /\bv?fork\b/i;
-const REFUSED = /not supported|not implemented|\bENOSYS\b|\bEOPNOTSUPP\b/i;
-/** An app's message that fork failed because the kernel refused it. */
-function mentionsForkRefused(text) {
-    return FORK_WORD.test(text) && REFUSED.test(text);
-}
-
 // The keywords that pick the console lines worth giving to the rules (console-rules.ts and the
 // rules-*.ts families): every line a rule can claim contains one of them, case-insensitively.
 /**
@@ -1061,7 +948,7 @@ class BannerRules {
 // Names of the Linux errno values: Unikraft's boot and loader messages print them as numbers
 // (`-95`), its syscall trace as `(-38)`, strace as names.
 /** Linux errno numbers and names (asm-generic/errno*.h), for log messages and both tracers' results. */
-const NAMES = {
+const NAMES$1 = {
     1: 'EPERM',
     2: 'ENOENT',
     3: 'ESRCH',
@@ -1115,10 +1002,10 @@ const NAMES = {
     111: 'ECONNREFUSED',
     115: 'EINPROGRESS'
 };
-const CODES = new Map(Object.entries(NAMES).map(([n, name]) => [name, Number(n)]));
+const CODES = new Map(Object.entries(NAMES$1).map(([n, name]) => [name, Number(n)]));
 /** `ENOSYS` for 38; an unknown number as `E<n>`. */
 function errnoName(code) {
-    return NAMES[code] ?? `E${code}`;
+    return NAMES$1[code] ?? `E${code}`;
 }
 /** 38 for `ENOSYS`, or null. */
 function errnoCode(name) {
@@ -1126,7 +1013,7 @@ function errnoCode(name) {
 }
 /** `-95` -> `-95 (EOPNOTSUPP)`; unknown numbers are shown as they are. */
 function describeErrno(code) {
-    const name = NAMES[Math.abs(Number(code))];
+    const name = NAMES$1[Math.abs(Number(code))];
     return name ? `${code} (${name})` : code;
 }
 
@@ -1660,6 +1547,119 @@ class MemoryRules {
                 f.severity = 'error';
         }
     }
+}
+
+// Names of the x86_64 Linux system calls (from asm/unistd_64.h), to recognise a call named in an
+// application's error message ("sendfile() failed (38: Function not implemented)").
+const NAMES = `
+_sysctl accept accept4 access acct add_key adjtimex afs_syscall alarm arch_prctl bind bpf brk
+capget capset chdir chmod chown chroot clock_adjtime clock_getres clock_gettime clock_nanosleep
+clock_settime clone clone3 close close_range connect copy_file_range creat create_module
+delete_module dup dup2 dup3 epoll_create epoll_create1 epoll_ctl epoll_ctl_old epoll_pwait
+epoll_pwait2 epoll_wait epoll_wait_old eventfd eventfd2 execve execveat exit exit_group faccessat
+faccessat2 fadvise64 fallocate fanotify_init fanotify_mark fchdir fchmod fchmodat fchown fchownat
+fcntl fdatasync fgetxattr finit_module flistxattr flock fork fremovexattr fsconfig fsetxattr
+fsmount fsopen fspick fstat fstatfs fsync ftruncate futex futex_waitv futimesat get_kernel_syms
+get_mempolicy get_robust_list get_thread_area getcpu getcwd getdents getdents64 getegid geteuid
+getgid getgroups getitimer getpeername getpgid getpgrp getpid getpmsg getppid getpriority getrandom
+getresgid getresuid getrlimit getrusage getsid getsockname getsockopt gettid gettimeofday getuid
+getxattr init_module inotify_add_watch inotify_init inotify_init1 inotify_rm_watch io_cancel
+io_destroy io_getevents io_pgetevents io_setup io_submit io_uring_enter io_uring_register
+io_uring_setup ioctl ioperm iopl ioprio_get ioprio_set kcmp kexec_file_load kexec_load keyctl kill
+landlock_add_rule landlock_create_ruleset landlock_restrict_self lchown lgetxattr link linkat
+listen listxattr llistxattr lookup_dcookie lremovexattr lseek lsetxattr lstat madvise mbind
+membarrier memfd_create memfd_secret migrate_pages mincore mkdir mkdirat mknod mknodat mlock mlock2
+mlockall mmap modify_ldt mount mount_setattr move_mount move_pages mprotect mq_getsetattr mq_notify
+mq_open mq_timedreceive mq_timedsend mq_unlink mremap msgctl msgget msgrcv msgsnd msync munlock
+munlockall munmap name_to_handle_at nanosleep newfstatat nfsservctl open open_by_handle_at
+open_tree openat openat2 pause perf_event_open personality pidfd_getfd pidfd_open pidfd_send_signal
+pipe pipe2 pivot_root pkey_alloc pkey_free pkey_mprotect poll ppoll prctl pread64 preadv preadv2
+prlimit64 process_madvise process_mrelease process_vm_readv process_vm_writev pselect6 ptrace
+putpmsg pwrite64 pwritev pwritev2 query_module quotactl quotactl_fd read readahead readlink
+readlinkat readv reboot recvfrom recvmmsg recvmsg remap_file_pages removexattr rename renameat
+renameat2 request_key restart_syscall rmdir rseq rt_sigaction rt_sigpending rt_sigprocmask
+rt_sigqueueinfo rt_sigreturn rt_sigsuspend rt_sigtimedwait rt_tgsigqueueinfo sched_get_priority_max
+sched_get_priority_min sched_getaffinity sched_getattr sched_getparam sched_getscheduler
+sched_rr_get_interval sched_setaffinity sched_setattr sched_setparam sched_setscheduler sched_yield
+seccomp security select semctl semget semop semtimedop sendfile sendmmsg sendmsg sendto
+set_mempolicy set_mempolicy_home_node set_robust_list set_thread_area set_tid_address setdomainname
+setfsgid setfsuid setgid setgroups sethostname setitimer setns setpgid setpriority setregid
+setresgid setresuid setreuid setrlimit setsid setsockopt settimeofday setuid setxattr shmat shmctl
+shmdt shmget shutdown sigaltstack signalfd signalfd4 socket socketpair splice stat statfs statx
+swapoff swapon symlink symlinkat sync sync_file_range syncfs sysfs sysinfo syslog tee tgkill time
+timer_create timer_delete timer_getoverrun timer_gettime timer_settime timerfd_create
+timerfd_gettime timerfd_settime times tkill truncate tuxcall umask umount2 uname unlink unlinkat
+unshare uselib userfaultfd ustat utime utimensat utimes vfork vhangup vmsplice vserver wait4 waitid
+write writev
+`;
+const LINUX_SYSCALLS = new Set(NAMES.split(/\s+/).filter(Boolean));
+
+// Evidence of unsupported system calls and fork, in the three forms a log can show it:
+// the strace build (`name(args) = Function not implemented (-38)`, lib/syscall_shim/uk_prsyscall.c),
+// the debug build (`syscall "name" is not available`), and the app's own error messages
+// (`sendfile() failed (38: Function not implemented)`), where the call name is recognised from the
+// Linux system call table.
+/** glibc probes these at every start and copes without them. */
+const TOLERATED_SYSCALLS = new Set(['set_robust_list', 'rseq', 'clone3']);
+const STRACE_NAME = /^([a-z_][a-z0-9_]{0,39})\(/;
+/** A line of the syscall shim's strace output, or null. */
+function parseStraceLine(text) {
+    const m = STRACE_NAME.exec(text);
+    if (!m)
+        return null;
+    const eq = text.lastIndexOf(') = ');
+    if (eq < m[0].length - 1)
+        return null;
+    const result = text.slice(eq + 4).trim();
+    if (result === '')
+        return null;
+    return { name: m[1], args: text.slice(m[0].length, eq), result };
+}
+function isEnosysResult(result) {
+    return result.startsWith('Function not implemented') || result.endsWith('(-38)');
+}
+/** clone without CLONE_VM (a fork) refused, or fork/vfork itself failing. */
+function isForkRefusal(call) {
+    const failed = /\(-\d{1,4}\)$/.test(call.result);
+    if (!failed)
+        return false;
+    if (call.name === 'fork' || call.name === 'vfork')
+        return true;
+    return call.name === 'clone' && !call.args.includes('CLONE_VM') && call.result.endsWith('(-95)');
+}
+const DEBUG_UNAVAILABLE = /\b(?:syscall|system call) "([^"\s]{1,64})" is not available/i;
+/** `syscall "io_uring_setup" is not available` (debug builds) -> the name. */
+function debugUnavailableSyscall(msg) {
+    return DEBUG_UNAVAILABLE.exec(msg)?.[1] ?? null;
+}
+const ENOSYS_TEXT = /Function not implemented|\bENOSYS\b|\berrno[ =:]{0,2}38\b/;
+/** An error message carrying ENOSYS in one of its usual spellings. */
+function mentionsEnosys(text) {
+    return ENOSYS_TEXT.test(text);
+}
+const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]{1,39}/g;
+/**
+ * System call names an error message mentions as calls: a known name followed by `(`, `:`, ` ->`
+ * or ` failed` (`sendfile() failed`, `epoll_pwait2: Function not implemented`).
+ */
+function syscallNamesIn(text) {
+    const names = [];
+    IDENTIFIER.lastIndex = 0;
+    for (let m = IDENTIFIER.exec(text); m; m = IDENTIFIER.exec(text)) {
+        const name = m[0];
+        if (!LINUX_SYSCALLS.has(name) || names.includes(name))
+            continue;
+        const after = text.slice(m.index + name.length, m.index + name.length + 8);
+        if (/^(?:\(|:|\s?->|\s+failed)/.test(after))
+            names.push(name);
+    }
+    return names;
+}
+const FORK_WORD = /\bv?fork\b/i;
+const REFUSED = /not supported|not implemented|\bENOSYS\b|\bEOPNOTSUPP\b/i;
+/** An app's message that fork failed because the kernel refused it. */
+function mentionsForkRefused(text) {
+    return FORK_WORD.test(text) && REFUSED.test(text);
 }
 
 // System calls the kernel lacks (strace and debug builds' lines, the app's own ENOSYS messages),

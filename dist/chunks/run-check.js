@@ -5,7 +5,6 @@ import { d as describeError, I as InfrastructureError, h as throwIfInterrupted, 
 import { a as writeResultFile } from './result-file.js';
 import { R as RUN_FILES, s as serviceLogName, c as clearRunFiles, l as listRunFiles } from './run-files.js';
 import { s as silentLogger, e as ensureQemu, i as installKraftkit, r as rdseedWarning } from './kraftkit-install.js';
-import { T as TOLERATED_SYSCALLS, a as diagnose, h as hintFor, L as LINUX_SYSCALLS, e as errnoCode, b as errnoName } from './diagnose2.js';
 import { spawn } from 'node:child_process';
 import { randomBytes, createHash } from 'node:crypto';
 import { createWriteStream, createReadStream, lstatSync, statSync, realpathSync, mkdirSync, writeFileSync, rmSync, readlinkSync, readdirSync, constants } from 'node:fs';
@@ -18,6 +17,7 @@ import { connect } from 'node:net';
 import { a as ensureLinuxKernel } from './linux-kernel.js';
 import { u as quoteWord, v as compilePattern, x as formatPattern, y as statusMatches, z as formatStatuses, A as DEFAULT_ATTEMPT_TIMEOUT_MS, l as splitWordsFor, B as findStoredKernel, C as verifiedKernelPath } from './kernel-store.js';
 import { request, createServer } from 'node:http';
+import { a as diagnose, h as hintFor, L as LINUX_SYSCALLS, e as errnoCode, b as errnoName, T as TOLERATED_SYSCALLS } from './diagnose2.js';
 import { systemClock } from './clock.js';
 import { nodeCommandRunner, CommandNotFoundError } from './command-runner.js';
 import { f as checkRunShape, g as allocateHostPorts, C as ConsoleCapture, i as isBannerLine, H as HOST_ADDRESS, s as startVm, h as resolveClosure, j as isElfMagic, k as readHead, l as ClosureResolver, m as parseShebang, n as readElf, E as ElfFormatError, o as DEFAULT_LIBRARY_DIRS, t as emptyArgumentIndexes, u as inspectKernelImage, w as rememberQemuVersion, S as STRACE_PACKAGE } from './start-vm.js';
@@ -37,88 +37,6 @@ import 'node:stream';
 import 'process';
 import 'buffer';
 import 'node:url';
-
-// result.json's `syscalls` section from the traces of a check: what each side called (per system
-// call: how often, how often it failed, with which errnos), the first divergence alignTraces found,
-// and every call Unikraft answered ENOSYS. Pure: the caller parses, aligns and says what to note.
-/** The `syscalls` section of a check whose tracing was asked for (a check without it writes null). */
-function syscallsSection(input) {
-    const notes = [...(input.notes ?? [])];
-    let divergence = input.alignment && input.unikraft && input.linux ? divergenceOf(input.alignment) : null;
-    if (divergence?.kind === 'not-reached' && input.unikraft?.truncated) {
-        // The trace stopped, not necessarily Unikraft: what it did after the cut is unknown.
-        notes.push(`the Unikraft trace was cut before ${divergence.syscall}: whether Unikraft reached it is unknown`);
-        divergence = null;
-    }
-    return {
-        traced: { unikraft: input.unikraft !== null, linux: input.linux !== null },
-        notes,
-        sides: {
-            unikraft: input.unikraft ? summarizeSide(input.unikraft) : null,
-            linux: input.linux ? summarizeSide(input.linux) : null
-        },
-        divergence,
-        unsupported: input.unikraft ? unsupportedCalls(input.unikraft) : []
-    };
-}
-/** One side's trace, per system call in order of its first call. */
-function summarizeSide(trace) {
-    const calls = new Map();
-    for (const c of trace.calls) {
-        let entry = calls.get(c.name);
-        if (!entry)
-            calls.set(c.name, (entry = { syscall: c.name, count: 0, failed: 0, errnos: [] }));
-        entry.count++;
-        if (c.outcome.kind === 'error') {
-            entry.failed++;
-            if (!entry.errnos.includes(c.outcome.errno))
-                entry.errnos.push(c.outcome.errno);
-        }
-    }
-    return {
-        count: trace.calls.length,
-        truncated: trace.truncated,
-        unreadable: trace.unreadable,
-        calls: [...calls.values()]
-    };
-}
-/**
- * alignTraces' divergence in result.json's words: `same-call` is `different-result`, or
- * `unsupported` when Unikraft answered ENOSYS; `unreached` is `not-reached`.
- */
-function divergenceOf(alignment) {
-    const d = alignment.divergence;
-    if (!d)
-        return null;
-    const uk = d.evidence.unikraft?.outcome;
-    const kind = d.kind === 'unreached'
-        ? 'not-reached'
-        : uk?.kind === 'error' && uk.errno === 'ENOSYS'
-            ? 'unsupported'
-            : 'different-result';
-    return {
-        kind,
-        syscall: d.syscall,
-        args: d.args,
-        linux: d.linux,
-        unikraft: d.unikraft,
-        linuxIndex: d.linuxIndex,
-        unikraftIndex: d.unikraftIndex
-    };
-}
-/** Every call Unikraft answered ENOSYS, with how often, in order of the first; glibc's probes marked tolerated. */
-function unsupportedCalls(unikraft) {
-    const counts = new Map();
-    for (const c of unikraft.calls) {
-        if (c.outcome.kind === 'error' && c.outcome.errno === 'ENOSYS')
-            counts.set(c.name, (counts.get(c.name) ?? 0) + 1);
-    }
-    return [...counts].map(([syscall, count]) => ({
-        syscall,
-        count,
-        tolerated: TOLERATED_SYSCALLS.has(syscall)
-    }));
-}
 
 // One TCP request/response exchange with a hard deadline: connect, send, read until the reply is whole.
 // Reports exactly how it ended, because with QEMU's user networking "connected" proves nothing:
@@ -4836,6 +4754,7 @@ function readOutcome(result) {
  * name on the line whose `(...) = result` closes it, so app output printed without a newline before
  * it (`hellowrite(fd:1, ...) = 6`) does not hide it.
  */
+const RESUMED = /^<\.\.\. ([a-z_][a-z0-9_]*) resumed>\s*(.*)$/;
 function parseCallLine(raw, line) {
     let text = raw;
     if (text.includes('\x1b'))
@@ -4851,6 +4770,12 @@ function parseCallLine(raw, line) {
             text = text.slice(pidPrefix[0].length);
         }
     }
+    // strace -f splits a call another thread interrupted: `name(args <unfinished ...>`, later
+    // `<... name resumed>rest) = result`. The call is read from its second half (name, the rest of
+    // its arguments after an ellipsis, the result); the first half has no result and is skipped.
+    const resumed = RESUMED.exec(text);
+    if (resumed)
+        text = `${resumed[1]}(…${resumed[2]}`;
     const eq = text.lastIndexOf(' = ');
     if (eq < 0)
         return null;
@@ -4945,6 +4870,7 @@ class CallScanner {
     nextCr = -1;
     nextEsc = -1;
     nextHigh = -1;
+    nextResumed = -1;
     // What fast() read from a line: positions in its string, the name, pid and outcome.
     p = 0;
     paren = 0;
@@ -4967,7 +4893,7 @@ class CallScanner {
      * 0 is `s[0]`). Returns false once maxCalls is reached (truncated).
      */
     scan(s, from, to, final, src) {
-        this.nextEq = this.nextParen = this.nextCr = this.nextEsc = this.nextHigh = -1;
+        this.nextEq = this.nextParen = this.nextCr = this.nextEsc = this.nextHigh = this.nextResumed = -1;
         let pos = from;
         for (;;) {
             let nl = s.indexOf('\n', pos);
@@ -4988,8 +4914,20 @@ class CallScanner {
                 if (this.nextEq + 3 <= nl) {
                     if (this.nextParen < a)
                         this.nextParen = at(s.indexOf('(', a));
-                    if (this.nextParen < nl && !this.candidate(s, a, nl, src))
-                        return false;
+                    if (this.nextParen < nl) {
+                        if (!this.candidate(s, a, nl, src))
+                            return false;
+                    }
+                    else {
+                        // The second half of a call strace split (`<... read resumed>"x", 1) = 1`): no `(`.
+                        if (this.nextResumed < a)
+                            this.nextResumed = at(s.indexOf(' resumed>', a));
+                        if (this.nextResumed < nl) {
+                            const raw = src ? src.bytes.toString(src.ascii ? 'latin1' : 'utf8', a, nl) : s.slice(a, nl);
+                            if (!this.general(raw))
+                                return false;
+                        }
+                    }
                 }
             }
             if (nl >= to)
@@ -5466,6 +5404,88 @@ function traceNotes(r) {
     return notes;
 }
 
+// result.json's `syscalls` section from the traces of a check: what each side called (per system
+// call: how often, how often it failed, with which errnos), the first divergence alignTraces found,
+// and every call Unikraft answered ENOSYS. Pure: the caller parses, aligns and says what to note.
+/** The `syscalls` section of a check whose tracing was asked for (a check without it writes null). */
+function syscallsSection(input) {
+    const notes = [...(input.notes ?? [])];
+    let divergence = input.alignment && input.unikraft && input.linux ? divergenceOf(input.alignment) : null;
+    if (divergence?.kind === 'not-reached' && input.unikraft?.truncated) {
+        // The trace stopped, not necessarily Unikraft: what it did after the cut is unknown.
+        notes.push(`the Unikraft trace was cut before ${divergence.syscall}: whether Unikraft reached it is unknown`);
+        divergence = null;
+    }
+    return {
+        traced: { unikraft: input.unikraft !== null, linux: input.linux !== null },
+        notes,
+        sides: {
+            unikraft: input.unikraft ? summarizeSide(input.unikraft) : null,
+            linux: input.linux ? summarizeSide(input.linux) : null
+        },
+        divergence,
+        unsupported: input.unikraft ? unsupportedCalls(input.unikraft) : []
+    };
+}
+/** One side's trace, per system call in order of its first call. */
+function summarizeSide(trace) {
+    const calls = new Map();
+    for (const c of trace.calls) {
+        let entry = calls.get(c.name);
+        if (!entry)
+            calls.set(c.name, (entry = { syscall: c.name, count: 0, failed: 0, errnos: [] }));
+        entry.count++;
+        if (c.outcome.kind === 'error') {
+            entry.failed++;
+            if (!entry.errnos.includes(c.outcome.errno))
+                entry.errnos.push(c.outcome.errno);
+        }
+    }
+    return {
+        count: trace.calls.length,
+        truncated: trace.truncated,
+        unreadable: trace.unreadable,
+        calls: [...calls.values()]
+    };
+}
+/**
+ * alignTraces' divergence in result.json's words: `same-call` is `different-result`, or
+ * `unsupported` when Unikraft answered ENOSYS; `unreached` is `not-reached`.
+ */
+function divergenceOf(alignment) {
+    const d = alignment.divergence;
+    if (!d)
+        return null;
+    const uk = d.evidence.unikraft?.outcome;
+    const kind = d.kind === 'unreached'
+        ? 'not-reached'
+        : uk?.kind === 'error' && uk.errno === 'ENOSYS'
+            ? 'unsupported'
+            : 'different-result';
+    return {
+        kind,
+        syscall: d.syscall,
+        args: d.args,
+        linux: d.linux,
+        unikraft: d.unikraft,
+        linuxIndex: d.linuxIndex,
+        unikraftIndex: d.unikraftIndex
+    };
+}
+/** Every call Unikraft answered ENOSYS, with how often, in order of the first; glibc's probes marked tolerated. */
+function unsupportedCalls(unikraft) {
+    const counts = new Map();
+    for (const c of unikraft.calls) {
+        if (c.outcome.kind === 'error' && c.outcome.errno === 'ENOSYS')
+            counts.set(c.name, (counts.get(c.name) ?? 0) + 1);
+    }
+    return [...counts].map(([syscall, count]) => ({
+        syscall,
+        count,
+        tolerated: TOLERATED_SYSCALLS.has(syscall)
+    }));
+}
+
 /** What to change for a divergence in a known call; null when nothing specific is known. */
 function knownFix(d) {
     const args = d.args;
@@ -5678,15 +5698,53 @@ async function straceReady(deps, notes) {
         return false;
     }
 }
+/**
+ * After the run on Unikraft: the Linux baseline when the policy asks for it (`baseline`), and when a
+ * trace is wanted (`trace`), the baseline under strace plus a rerun on the trace kernel, aligned.
+ * `onBaseline` hears of the baseline run as soon as it exists (a later interruption keeps it).
+ */
+async function compareWithLinux(boot, main, onBaseline) {
+    const { options, deps } = boot;
+    const guest = boot.prepared.guest;
+    const hasRootfs = boot.input.initrd !== undefined;
+    const plan = planTrace(options.trace, options, { guest, hasRootfs, verdict: main.verdict });
+    const notes = plan.note ? [plan.note] : [];
+    // The Linux side of a trace is the baseline run, under strace.
+    const linuxWanted = plan.kernel !== null && options.baseline !== 'never';
+    if (plan.kernel && !linuxWanted)
+        notes.push('baseline: never: the Linux side was not traced');
+    const traceLinux = linuxWanted && (await straceReady(deps, notes));
+    let baseline = null;
+    if (wantsBaseline(options.baseline, guest, hasRootfs, main) || traceLinux) {
+        baseline = await bootBaseline(boot, traceLinux);
+        onBaseline(baseline);
+    }
+    if (plan.kernel) {
+        const unikraft = await bootUnikraftTrace(boot, plan.kernel);
+        return analyseTraces({
+            unikraft,
+            linux: traceLinux ? baseline : null,
+            appVerdict: main.verdict,
+            notes,
+            reported: new Set(main.findings.map(f => f.id))
+        });
+    }
+    if (plan.note)
+        return {
+            syscalls: syscallsSection({ unikraft: null, linux: null, notes }),
+            findings: [traceUnavailable(plan.note)]
+        };
+    return { syscalls: null, findings: [] };
+}
 
 // The engine's entry: one check of one app, from setup to result.json. The action and the CLI both
 // call runCheck; nothing here knows which front is asking. It runs named steps in order:
 //   1. prepare the guest (QEMU, the kernel)          prepare-guest.ts
 //   2. build and preflight the root filesystem        build-step.ts
-//   3. boot and probe; the Linux baseline if asked    boot-step.ts
-//      trace both sides when asked                    trace-step.ts
-//   4. judge                                          judge.ts
-//   5. build the result                               check-result.ts
+//   3. boot and probe                                 boot-step.ts
+//   4. the Linux baseline, and traces of both sides   trace-step.ts (when asked)
+//   5. judge                                          judge.ts
+//   6. build the result                               check-result.ts
 // A result is always written, also when a step failed (verdict `error`), so the logs are never lost.
 async function runCheck(options, outDir, deps) {
     const runStart = deps.clock.now();
@@ -5725,36 +5783,9 @@ async function runCheck(options, outDir, deps) {
         if (!input.blocked) {
             const boot = { options, prepared: prepared.value, input, outDir, deps, phase, runStart };
             const main = (record.main = await bootMain(boot));
-            const hasRootfs = input.initrd !== undefined;
-            const plan = planTrace(options.trace, options, {
-                guest: record.guest,
-                hasRootfs,
-                verdict: main.verdict
-            });
-            const notes = plan.note ? [plan.note] : [];
-            // The Linux side of a trace is the baseline run, under strace.
-            const linuxWanted = plan.kernel !== null && options.baseline !== 'never';
-            if (plan.kernel && !linuxWanted)
-                notes.push('baseline: never: the Linux side was not traced');
-            const traceLinux = linuxWanted && (await straceReady(deps, notes));
-            if (wantsBaseline(options.baseline, record.guest, hasRootfs, main) || traceLinux)
-                record.baseline = await bootBaseline(boot, traceLinux);
-            if (plan.kernel) {
-                const unikraft = await bootUnikraftTrace(boot, plan.kernel);
-                const traced = await analyseTraces({
-                    unikraft,
-                    linux: traceLinux ? record.baseline : null,
-                    appVerdict: main.verdict,
-                    notes,
-                    reported: new Set(main.findings.map(f => f.id))
-                });
-                record.syscalls = traced.syscalls;
-                traceFindings.push(...traced.findings);
-            }
-            else if (plan.note) {
-                record.syscalls = syscallsSection({ unikraft: null, linux: null, notes });
-                traceFindings.push(traceUnavailable(plan.note));
-            }
+            const compared = await compareWithLinux(boot, main, run => (record.baseline = run));
+            record.syscalls = compared.syscalls;
+            traceFindings.push(...compared.findings);
         }
         warnRdseed(options, record, setup, deps);
     }

@@ -2,10 +2,10 @@
 // call runCheck; nothing here knows which front is asking. It runs named steps in order:
 //   1. prepare the guest (QEMU, the kernel)          prepare-guest.ts
 //   2. build and preflight the root filesystem        build-step.ts
-//   3. boot and probe; the Linux baseline if asked    boot-step.ts
-//      trace both sides when asked                    trace-step.ts
-//   4. judge                                          judge.ts
-//   5. build the result                               check-result.ts
+//   3. boot and probe                                 boot-step.ts
+//   4. the Linux baseline, and traces of both sides   trace-step.ts (when asked)
+//   5. judge                                          judge.ts
+//   6. build the result                               check-result.ts
 // A result is always written, also when a step failed (verdict `error`), so the logs are never lost.
 import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -18,8 +18,7 @@ import type { CheckResult } from '../report/result.js'
 import { clearRunFiles, listRunFiles, RUN_FILES } from '../run-files.js'
 import { rdseedWarning } from '../setup/qemu-setup.js'
 import type { PersistEntry } from '../setup/tool-cache.js'
-import { syscallsSection } from '../trace/trace-summary.js'
-import { bootBaseline, bootMain, wantsBaseline } from './boot-step.js'
+import { bootMain } from './boot-step.js'
 import { buildGuestInput, type BuiltGuestInput } from './build-step.js'
 import { buildResult, type RunRecord } from './check-result.js'
 import type { EngineDeps } from './engine-deps.js'
@@ -28,7 +27,7 @@ import { prepareOutDir } from './out-dir.js'
 import { phaseRunner } from './phase.js'
 import { prepareGuest, type SetupFacts } from './prepare-guest.js'
 import { makeScratchDir } from './scratch.js'
-import { analyseTraces, bootUnikraftTrace, planTrace, straceReady, traceUnavailable } from './trace-step.js'
+import { compareWithLinux } from './trace-step.js'
 
 export { listRunFiles, RUN_FILES }
 
@@ -81,34 +80,9 @@ export async function runCheck(options: CheckOptions, outDir: string, deps: Engi
     if (!input.blocked) {
       const boot = { options, prepared: prepared.value, input, outDir, deps, phase, runStart }
       const main = (record.main = await bootMain(boot))
-      const hasRootfs = input.initrd !== undefined
-      const plan = planTrace(options.trace, options, {
-        guest: record.guest,
-        hasRootfs,
-        verdict: main.verdict
-      })
-      const notes = plan.note ? [plan.note] : []
-      // The Linux side of a trace is the baseline run, under strace.
-      const linuxWanted = plan.kernel !== null && options.baseline !== 'never'
-      if (plan.kernel && !linuxWanted) notes.push('baseline: never: the Linux side was not traced')
-      const traceLinux = linuxWanted && (await straceReady(deps, notes))
-      if (wantsBaseline(options.baseline, record.guest, hasRootfs, main) || traceLinux)
-        record.baseline = await bootBaseline(boot, traceLinux)
-      if (plan.kernel) {
-        const unikraft = await bootUnikraftTrace(boot, plan.kernel)
-        const traced = await analyseTraces({
-          unikraft,
-          linux: traceLinux ? record.baseline : null,
-          appVerdict: main.verdict,
-          notes,
-          reported: new Set(main.findings.map(f => f.id))
-        })
-        record.syscalls = traced.syscalls
-        traceFindings.push(...traced.findings)
-      } else if (plan.note) {
-        record.syscalls = syscallsSection({ unikraft: null, linux: null, notes })
-        traceFindings.push(traceUnavailable(plan.note))
-      }
+      const compared = await compareWithLinux(boot, main, run => (record.baseline = run))
+      record.syscalls = compared.syscalls
+      traceFindings.push(...compared.findings)
     }
     warnRdseed(options, record, setup, deps)
   } catch (err) {

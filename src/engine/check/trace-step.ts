@@ -16,7 +16,7 @@ import type { ParsedTrace } from '../trace/syscall-trace.js'
 import { traceFindings } from '../trace/trace-findings.js'
 import { syscallsSection, type SyscallsSection } from '../trace/trace-summary.js'
 import type { GuestKind } from '../vm/vm-types.js'
-import type { BootContext } from './boot-step.js'
+import { bootBaseline, wantsBaseline, type BootContext } from './boot-step.js'
 import { probesFor } from './default-probes.js'
 import { runOnGuest, type GuestRun } from './guest-run.js'
 import type { EngineDeps } from './engine-deps.js'
@@ -165,4 +165,53 @@ export async function straceReady(deps: EngineDeps, notes: string[]): Promise<bo
     notes.push(`the Linux side was not traced: ${describeError(err).split('\n')[0]}`)
     return false
   }
+}
+
+export interface Compared {
+  /** The result's `syscalls`: null when no trace was wanted. */
+  syscalls: SyscallsSection | null
+  /** What the traces showed (or why none was taken); they never change the verdict. */
+  findings: Finding[]
+}
+
+/**
+ * After the run on Unikraft: the Linux baseline when the policy asks for it (`baseline`), and when a
+ * trace is wanted (`trace`), the baseline under strace plus a rerun on the trace kernel, aligned.
+ * `onBaseline` hears of the baseline run as soon as it exists (a later interruption keeps it).
+ */
+export async function compareWithLinux(
+  boot: BootContext,
+  main: GuestRun,
+  onBaseline: (run: GuestRun) => void
+): Promise<Compared> {
+  const { options, deps } = boot
+  const guest = boot.prepared.guest
+  const hasRootfs = boot.input.initrd !== undefined
+  const plan = planTrace(options.trace, options, { guest, hasRootfs, verdict: main.verdict })
+  const notes = plan.note ? [plan.note] : []
+  // The Linux side of a trace is the baseline run, under strace.
+  const linuxWanted = plan.kernel !== null && options.baseline !== 'never'
+  if (plan.kernel && !linuxWanted) notes.push('baseline: never: the Linux side was not traced')
+  const traceLinux = linuxWanted && (await straceReady(deps, notes))
+  let baseline: GuestRun | null = null
+  if (wantsBaseline(options.baseline, guest, hasRootfs, main) || traceLinux) {
+    baseline = await bootBaseline(boot, traceLinux)
+    onBaseline(baseline)
+  }
+  if (plan.kernel) {
+    const unikraft = await bootUnikraftTrace(boot, plan.kernel)
+    return analyseTraces({
+      unikraft,
+      linux: traceLinux ? baseline : null,
+      appVerdict: main.verdict,
+      notes,
+      reported: new Set(main.findings.map(f => f.id))
+    })
+  }
+  if (plan.note)
+    return {
+      syscalls: syscallsSection({ unikraft: null, linux: null, notes }),
+      findings: [traceUnavailable(plan.note)]
+    }
+  return { syscalls: null, findings: [] }
 }

@@ -44,6 +44,8 @@ function readOutcome(result: string): CallOutcome | null {
  * name on the line whose `(...) = result` closes it, so app output printed without a newline before
  * it (`hellowrite(fd:1, ...) = 6`) does not hide it.
  */
+const RESUMED = /^<\.\.\. ([a-z_][a-z0-9_]*) resumed>\s*(.*)$/
+
 export function parseCallLine(raw: string, line: number): TracedCall | null {
   let text = raw
   if (text.includes('\x1b')) text = text.replace(ANSI, '')
@@ -57,6 +59,11 @@ export function parseCallLine(raw: string, line: number): TracedCall | null {
       text = text.slice(pidPrefix[0].length)
     }
   }
+  // strace -f splits a call another thread interrupted: `name(args <unfinished ...>`, later
+  // `<... name resumed>rest) = result`. The call is read from its second half (name, the rest of
+  // its arguments after an ellipsis, the result); the first half has no result and is skipped.
+  const resumed = RESUMED.exec(text)
+  if (resumed) text = `${resumed[1]}(…${resumed[2]}`
   const eq = text.lastIndexOf(' = ')
   if (eq < 0) return null
   let start = -1

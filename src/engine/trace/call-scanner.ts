@@ -79,6 +79,7 @@ export class CallScanner {
   private nextCr = -1
   private nextEsc = -1
   private nextHigh = -1
+  private nextResumed = -1
 
   // What fast() read from a line: positions in its string, the name, pid and outcome.
   private p = 0
@@ -106,7 +107,7 @@ export class CallScanner {
    * 0 is `s[0]`). Returns false once maxCalls is reached (truncated).
    */
   scan(s: string, from: number, to: number, final: boolean, src: ByteSource | null): boolean {
-    this.nextEq = this.nextParen = this.nextCr = this.nextEsc = this.nextHigh = -1
+    this.nextEq = this.nextParen = this.nextCr = this.nextEsc = this.nextHigh = this.nextResumed = -1
     let pos = from
     for (;;) {
       let nl = s.indexOf('\n', pos)
@@ -123,7 +124,16 @@ export class CallScanner {
         if (this.nextEq < a) this.nextEq = at(s.indexOf(' = ', a))
         if (this.nextEq + 3 <= nl) {
           if (this.nextParen < a) this.nextParen = at(s.indexOf('(', a))
-          if (this.nextParen < nl && !this.candidate(s, a, nl, src)) return false
+          if (this.nextParen < nl) {
+            if (!this.candidate(s, a, nl, src)) return false
+          } else {
+            // The second half of a call strace split (`<... read resumed>"x", 1) = 1`): no `(`.
+            if (this.nextResumed < a) this.nextResumed = at(s.indexOf(' resumed>', a))
+            if (this.nextResumed < nl) {
+              const raw = src ? src.bytes.toString(src.ascii ? 'latin1' : 'utf8', a, nl) : s.slice(a, nl)
+              if (!this.general(raw)) return false
+            }
+          }
         }
       }
       if (nl >= to) return true

@@ -25,6 +25,7 @@ describe('unikraft-compat.yml (reusable workflow)', () => {
         'timeout',
         'accel',
         'baseline',
+        'trace',
         'allow',
         'fail-on',
         'comment-on-pr',
@@ -35,7 +36,16 @@ describe('unikraft-compat.yml (reusable workflow)', () => {
     expect(inputs['unikraft-versions']).toMatchObject({ type: 'string', default: 'latest' })
     expect(inputs['comment-on-pr']).toMatchObject({ type: 'boolean', default: false })
     expect(inputs['artifact-prefix']).toMatchObject({ type: 'string', default: 'unikraft-compat' })
-    for (const name of ['kraftkit-version', 'guest', 'timeout', 'accel', 'baseline', 'allow', 'fail-on']) {
+    for (const name of [
+      'kraftkit-version',
+      'guest',
+      'timeout',
+      'accel',
+      'baseline',
+      'trace',
+      'allow',
+      'fail-on'
+    ]) {
       // Empty means "the action's own default": the action treats an empty input as not given.
       expect(inputs[name]).toMatchObject({ required: false, type: 'string', default: '' })
     }
@@ -122,6 +132,7 @@ describe('unikraft-compat.yml (reusable workflow)', () => {
       timeout: '${{ inputs.timeout }}',
       accel: '${{ inputs.accel }}',
       baseline: '${{ inputs.baseline }}',
+      trace: '${{ inputs.trace }}',
       allow: '${{ inputs.allow }}',
       'fail-on': '${{ inputs.fail-on }}',
       'artifact-name': '${{ needs.setup.outputs.prefix }}-logs-${{ matrix.slug }}'

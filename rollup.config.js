@@ -5,6 +5,13 @@ import commonjs from '@rollup/plugin-commonjs'
 import json from '@rollup/plugin-json'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import typescript from '@rollup/plugin-typescript'
+import { rmSync } from 'node:fs'
+
+/**
+ * Empties dist/ before each build: rollup only writes, so a chunk a change no longer produces would
+ * stay behind, committed and unused, and CI's "a clean bundle leaves dist/ unchanged" could not see it.
+ */
+const cleanDist = { name: 'clean-dist', buildStart: () => rmSync('dist', { recursive: true, force: true }) }
 
 const config = {
   input: { main: 'src/main.ts', post: 'src/post.ts', cli: 'src/cli.ts' },
@@ -22,6 +29,7 @@ const config = {
     warn(warning)
   },
   plugins: [
+    cleanDist,
     typescript({ tsconfig: 'tsconfig.build.json', outDir: 'dist', noEmit: false }),
     nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
     commonjs(),

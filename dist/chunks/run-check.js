@@ -1761,15 +1761,6 @@ async function startServices(specs, outDir, logger) {
 
 // One boot of the app on one guest (Unikraft, or the Linux baseline): start the VM, run the probes,
 // stop it, read its evidence, diagnose, decide. Always returns what it saw, even when probes throw.
-/**
- * A Linux kernel with its initrd does not start in the few MiB a unikernel runs in: below this it
- * dies before printing anything (64 MiB did, with the app and strace in the initrd). The baseline
- * compares behaviour, not memory, so it gets at least this much.
- */
-const LINUX_MIN_MEMORY_MIB = 128;
-function guestMemoryMiB(guest, asked) {
-    return guest === 'linux' ? Math.max(asked, LINUX_MIN_MEMORY_MIB) : asked;
-}
 async function runOnGuest(input, deps, runStart) {
     const { options } = input;
     const launchAtMs = deps.clock.now() - runStart;
@@ -1805,7 +1796,7 @@ async function bootAndProbe(input, deps, launchAtMs) {
             cmd: input.cmd,
             env: input.env,
             cwd: input.workdir ?? undefined,
-            memoryMiB: guestMemoryMiB(input.guest, options.memoryMiB),
+            memoryMiB: options.memoryMiB,
             ports: input.ports,
             network: options.services.length > 0,
             accel: options.accel,
@@ -1912,57 +1903,62 @@ async function bootAndProbe(input, deps, launchAtMs) {
 function wantsBaseline(mode, guest, hasRootfs, main) {
     return (guest === 'unikraft' && hasRootfs && (mode === 'always' || (mode === 'auto' && main.verdict !== 'pass')));
 }
+/**
+ * One run of the check's root filesystem and command as a phase: `place` says on what (resolved
+ * inside the phase: a kernel download is part of it). A signal after it stops the check there,
+ * keeping what the run saw.
+ */
+async function runPhase(c, phase, place) {
+    const { input, options, deps } = c;
+    const run = await c.phase(phase.name, phase.message, async () => {
+        const p = await place();
+        await mkdir(p.outDir, { recursive: true });
+        return runOnGuest({
+            ...p,
+            initrd: input.initrd,
+            ...input.command,
+            ports: [...options.ports],
+            probes: probesFor(options, p.guest),
+            preflight: input.preflightFindings,
+            options
+        }, deps, c.runStart);
+    });
+    throwIfInterrupted(deps.signal, phase.interrupted);
+    return run.value;
+}
 /** The run on the chosen guest. */
-async function bootMain(c) {
-    const { prepared, input, options } = c;
+function bootMain(c) {
+    const { prepared } = c;
     const where = prepared.guest === 'linux' ? 'the Linux baseline' : 'Unikraft';
-    const run = await c.phase('boot', `Booting on ${where}`, () => runOnGuest({
+    // Interrupted while booting or probing: what the run saw is kept, no baseline is started.
+    return runPhase(c, { name: 'boot', message: `Booting on ${where}`, interrupted: 'the run on the guest' }, async () => ({
         guest: prepared.guest,
         kernel: prepared.kernel,
-        initrd: input.initrd,
         linuxModulesDir: prepared.linuxModulesDir,
-        ...input.command,
-        ports: [...options.ports],
-        probes: probesFor(options, prepared.guest),
-        preflight: input.preflightFindings,
-        options,
         outDir: c.outDir,
         kraftPath: prepared.kraftPath
-    }, c.deps, c.runStart));
-    // Interrupted while booting or probing: what the run saw is kept, no baseline is started.
-    throwIfInterrupted(c.deps.signal, 'the run on the guest');
-    return run.value;
+    }));
 }
 /**
  * The same root filesystem and command on the Linux baseline (its evidence in `baseline/`); with
  * `trace`, under strace, its trace in `baseline/strace.log`.
  */
-async function bootBaseline(c, trace = false) {
-    const { input, options, deps } = c;
-    const what = trace ? 'Rerunning on the Linux baseline under strace' : 'Rerunning on the Linux baseline';
-    const run = await c.phase('baseline', what, async () => {
+function bootBaseline(c, trace = false) {
+    const { deps } = c;
+    const message = trace ? 'Rerunning on the Linux baseline under strace' : 'Rerunning on the Linux baseline';
+    return runPhase(c, { name: 'baseline', message, interrupted: 'the Linux baseline run' }, async () => {
         const linux = await ensureLinuxKernel(join(deps.cacheDir, 'linux'), {
             runner: deps.runner,
             logger: deps.logger
         });
-        const baseOut = join(c.outDir, RUN_FILES.baselineDir);
-        await mkdir(baseOut, { recursive: true });
-        return runOnGuest({
+        return {
             guest: 'linux',
             kernel: linux.kernel,
-            initrd: input.initrd,
             linuxModulesDir: linux.modulesDir,
-            ...input.command,
-            ports: [...options.ports],
-            probes: probesFor(options, 'linux'),
-            preflight: input.preflightFindings,
-            options,
-            outDir: baseOut,
+            outDir: join(c.outDir, RUN_FILES.baselineDir),
             trace
-        }, deps, c.runStart);
+        };
     });
-    throwIfInterrupted(deps.signal, 'the Linux baseline run');
-    return run.value;
 }
 
 // The `binary:PATH` source: a tree holding the program, its interpreter and its library closure
@@ -4706,19 +4702,26 @@ function alignTraces(linuxCalls, unikraftCalls, o) {
         appFailed: o.appFailed ?? false,
         unikraftStopped: o.unikraftStopped
     });
+    const unsupported = enosysCalls(unikraft);
+    return { matched, divergence, divergences: found, unsupported };
+}
+/** Every call a side answered ENOSYS, with how often, in order of the first; glibc's probes marked tolerated. */
+function unsupportedCalls(source) {
+    return enosysCalls(sideOf(source, new Map()));
+}
+function enosysCalls(side) {
     const counts = new Map();
-    for (let k = 0; k < U.length; k++) {
-        if (unikraft.classes[k] === ENOSYS_CLASS) {
-            const name = unikraft.name(k);
+    for (let k = 0; k < side.classes.length; k++) {
+        if (side.classes[k] === ENOSYS_CLASS) {
+            const name = side.name(k);
             counts.set(name, (counts.get(name) ?? 0) + 1);
         }
     }
-    const unsupported = [...counts].map(([syscall, count]) => ({
+    return [...counts].map(([syscall, count]) => ({
         syscall,
         count,
         tolerated: TOLERATED_SYSCALLS.has(syscall)
     }));
-    return { matched, divergence, divergences: found, unsupported };
 }
 
 // The reference reader of one trace line, of either tracer: Unikraft's syscall shim (`name(args) =
@@ -5404,9 +5407,6 @@ function traceNotes(r) {
     return notes;
 }
 
-// result.json's `syscalls` section from the traces of a check: what each side called (per system
-// call: how often, how often it failed, with which errnos), the first divergence alignTraces found,
-// and every call Unikraft answered ENOSYS. Pure: the caller parses, aligns and says what to note.
 /** The `syscalls` section of a check whose tracing was asked for (a check without it writes null). */
 function syscallsSection(input) {
     const notes = [...(input.notes ?? [])];
@@ -5424,7 +5424,8 @@ function syscallsSection(input) {
             linux: input.linux ? summarizeSide(input.linux) : null
         },
         divergence,
-        unsupported: input.unikraft ? unsupportedCalls(input.unikraft) : []
+        // Counted once, by the alignment when there is one.
+        unsupported: input.alignment?.unsupported ?? (input.unikraft ? unsupportedCalls(input.unikraft) : [])
     };
 }
 /** One side's trace, per system call in order of its first call. */
@@ -5472,20 +5473,10 @@ function divergenceOf(alignment) {
         unikraftIndex: d.unikraftIndex
     };
 }
-/** Every call Unikraft answered ENOSYS, with how often, in order of the first; glibc's probes marked tolerated. */
-function unsupportedCalls(unikraft) {
-    const counts = new Map();
-    for (const c of unikraft.calls) {
-        if (c.outcome.kind === 'error' && c.outcome.errno === 'ENOSYS')
-            counts.set(c.name, (counts.get(c.name) ?? 0) + 1);
-    }
-    return [...counts].map(([syscall, count]) => ({
-        syscall,
-        count,
-        tolerated: TOLERATED_SYSCALLS.has(syscall)
-    }));
-}
 
+// Findings from two aligned traces: the system call where Unikraft differs from Linux that matters, every
+// call Unikraft answered ENOSYS, and a /proc or /sys path Unikraft does not have. Each names what to
+// change where that is known (an app setting, a Unikraft library or Kconfig option).
 /** What to change for a divergence in a known call; null when nothing specific is known. */
 function knownFix(d) {
     const args = d.args;
@@ -5494,11 +5485,7 @@ function knownFix(d) {
         case 'sendfile64':
             return 'This Unikraft build has no sendfile: turn it off in the app (nginx: `sendfile off;`), or use a Unikraft release whose vfscore/posix-socket provides it.';
         case 'setsockopt':
-            if (/TCP_CORK|\b3\b/.test(args) && /IPPROTO_TCP|SOL_TCP|\b6\b/.test(args))
-                return 'lwIP has no TCP_CORK: turn it off in the app (nginx: `tcp_nopush off;`).';
-            if (/TCP_NODELAY|TCP_KEEP/.test(args))
-                return 'lwIP refused this TCP option: turn the option off in the app.';
-            return 'The network stack (lwIP) refused this socket option: turn the option off in the app, or allow-list the finding if it copes.';
+            return hintFor('net.option-unsupported', /\bTCP_CORK\b/.test(args) ? 'TCP_CORK' : null);
         case 'eventfd2':
         case 'eventfd':
             return "Enable Unikraft's eventfd (`CONFIG_LIBPOSIX_EVENT`), or configure the app not to use it.";
@@ -5509,13 +5496,11 @@ function knownFix(d) {
             return "Enable Unikraft's epoll (`CONFIG_LIBPOSIX_EVENT`) in the kernel, or switch the app to poll/select.";
         case 'socketpair':
         case 'socket':
-            if (/AF_UNIX|AF_LOCAL|\b1\b/.test(args.split(',')[0] ?? ''))
-                return 'Unix sockets need `CONFIG_LIBPOSIX_UNIXSOCKET` in the kernel; or configure the app to use TCP.';
-            return null;
+            return /^(AF_UNIX|AF_LOCAL)\b/.test(args) ? hintFor('net.address-family-unsupported', 'AF_UNIX') : null;
         case 'clone':
         case 'fork':
         case 'vfork':
-            return 'Unikraft runs one process: configure the app not to fork (nginx: `master_process off; daemon off;`, redis: no BGSAVE).';
+            return hintFor('process.fork-unsupported', null);
         default:
             return null;
     }
@@ -5584,9 +5569,9 @@ function traceFindings(t) {
     return out;
 }
 
-// Step 3b of a check (issue "syscall-level diagnosis"): when the policy asks, the app runs again on
-// Unikraft's `trace` kernel (its console prints every system call) and on the Linux baseline under
-// strace; the two traces are aligned and the system call where Unikraft differs that matters is named.
+// Step 4 of a check: the Linux baseline, and, when the policy asks, traces of both sides. The app
+// runs again on Unikraft's `trace` kernel (its console prints every system call) and the baseline
+// runs under strace; the two traces are aligned and the system call that matters is named.
 /**
  * `auto` traces when the Unikraft run did not pass, `always` every run, `never` none; only a
  * Unikraft run of a root filesystem (a native image has no Linux side), and only with a `trace`
@@ -5610,29 +5595,14 @@ function planTrace(mode, options, run) {
     return { kernel: null, note: `${where}: the run was not traced` };
 }
 /** The traced rerun on Unikraft's trace kernel, same root filesystem, command and probes. */
-async function bootUnikraftTrace(c, kernel) {
-    const { options, deps } = c;
-    const run = await c.phase('trace', `Rerunning on Unikraft ${kernel.version}'s trace kernel`, async () => {
-        const path = await verifiedKernelPath(options.kernelStore, kernel);
-        const out = join(c.outDir, RUN_FILES.unikraftTraceDir);
-        await mkdir(out, { recursive: true });
-        return runOnGuest({
-            guest: 'unikraft',
-            kernel: path,
-            initrd: c.input.initrd,
-            ...c.input.command,
-            ports: [...options.ports],
-            probes: probesFor(options, 'unikraft'),
-            preflight: c.input.preflightFindings,
-            options,
-            outDir: out
-        }, deps, c.runStart);
-    });
-    throwIfInterrupted(deps.signal, 'the traced run');
-    return run.value;
+function bootUnikraftTrace(c, kernel) {
+    const message = `Rerunning on Unikraft ${kernel.version}'s trace kernel`;
+    return runPhase(c, { name: 'trace', message, interrupted: 'the traced run' }, async () => ({
+        guest: 'unikraft',
+        kernel: await verifiedKernelPath(c.options.kernelStore, kernel),
+        outDir: join(c.outDir, RUN_FILES.unikraftTraceDir)
+    }));
 }
-/** The limit on each trace read: a longer one is cut and says so (memory stays bounded). */
-const TRACE_READ_LIMIT = TRACE_MAX_BYTES;
 /** Reads both traces, aligns them and names what differs. Never throws: what could not be read is a note. */
 async function analyseTraces(t) {
     const notes = [...t.notes];
@@ -5640,7 +5610,8 @@ async function analyseTraces(t) {
         if (!path)
             return null;
         // Never throws: a missing file, garbage or a cut is said in the trace's notes.
-        const p = await parseTraceFile(path, { maxBytes: TRACE_READ_LIMIT });
+        // At most TRACE_MAX_BYTES of it: a longer one is cut and says so (memory stays bounded).
+        const p = await parseTraceFile(path);
         notes.push(...p.notes.map(n => `${side}: ${n}`));
         return p;
     };

@@ -98,11 +98,9 @@ function inputOfKey(key) {
             return key;
     }
 }
-/** The config key an input overrides (none for app and config). */
+/** The config key an input overrides (none for app and config): inputOfKey read backwards. */
 function keyOfInput(name) {
-    if (name === 'probe')
-        return 'probes';
-    return CONFIG_KEYS.includes(name) ? name : null;
+    return CONFIG_KEYS.find(k => inputOfKey(k) === name) ?? null;
 }
 /** An input counts as given when it is not blank (the action passes an empty string for "not set"). */
 function given(raw, name) {

@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { R as RUN_FILES } from './run-files.js';
 import { randomBytes } from 'node:crypto';
 import { constants, openSync, writeSync, ftruncateSync, closeSync, readSync, readFileSync, readdirSync } from 'node:fs';
-import { mkdtemp, writeFile, rm, access, constants as constants$1, stat, mkdir, copyFile, appendFile, readFile, rename, readdir, open } from 'node:fs/promises';
+import { mkdtemp, writeFile, rm, access, stat, mkdir, copyFile, appendFile, readFile, rename, readdir, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, delimiter, basename, dirname, resolve } from 'node:path';
+import { join, delimiter, isAbsolute, basename, dirname, resolve } from 'node:path';
 import { systemClock } from './clock.js';
 import { nodeCommandRunner } from './command-runner.js';
 import { I as InfrastructureError, C as ConfigurationError, b as badInput } from './errors.js';
@@ -13,6 +13,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { e as ensureBusybox, w as which } from './linux-kernel.js';
 import { gunzipSync } from 'node:zlib';
 import { g as guestDirname, t as toGuestPath, T as TreeView, c as comparePaths, a as writeCpio } from './tree-path.js';
+import { f as findProgram } from './find-program.js';
 import { createServer, createConnection } from 'node:net';
 import { a as assertMemoryMiB } from './memory.js';
 
@@ -1332,28 +1333,18 @@ function resolveClosure(programPath, opts = {}) {
 const STRACE_PACKAGE = 'strace';
 const STRACE_HINT = `install it: sudo apt-get install ${STRACE_PACKAGE}`;
 const SYSTEM_DIRS = ['/usr/local/bin', '/usr/bin', '/bin', '/usr/sbin', '/sbin'];
-async function isExecutableFile(path) {
-    try {
-        await access(path, constants$1.X_OK);
-        return (await stat(path)).isFile();
-    }
-    catch {
-        return false;
-    }
-}
 /** The host's strace: the first on PATH (or in the system directories); InfrastructureError when none. */
 async function findHostStrace(dirs = [...(process.env.PATH ?? '').split(delimiter), ...SYSTEM_DIRS]) {
     const searched = [...new Set(dirs.filter(d => d.startsWith('/')))];
-    for (const d of searched) {
-        if (await isExecutableFile(join(d, 'strace')))
-            return join(d, 'strace');
-    }
+    const found = findProgram('strace', { PATH: searched.join(delimiter) });
+    if (found)
+        return found;
     throw new InfrastructureError(`tracing the app on the Linux baseline needs strace, which is not installed on this machine (looked in ${searched.join(', ')})`, STRACE_HINT);
 }
 /** strace at `strace` (a host path) with what it needs to run in the guest. */
 async function straceBundle(strace) {
     const broken = (why, cause) => new InfrastructureError(`cannot use ${strace} to trace the app on the Linux baseline: ${why}`, STRACE_HINT, cause === undefined ? undefined : { cause });
-    if (!(await isExecutableFile(strace)))
+    if (!isAbsolute(strace) || findProgram(strace) === null)
         throw broken('it is no executable file');
     let closure;
     try {
@@ -1557,6 +1548,16 @@ async function prepareLinuxInitrd(input) {
 
 // What the Linux baseline adds before QEMU starts: its initrd (the app's archive plus the init's
 // overlay, with strace for a traced run) and, for a traced run, the file the trace port writes to.
+/**
+ * A Linux kernel with its initrd does not start in the few MiB a unikernel runs in: below this it
+ * dies before printing anything (64 MiB did, with the app and strace in the initrd). The baseline
+ * compares behaviour, not memory, so it gets at least this much.
+ */
+const LINUX_MIN_MEMORY_MIB = 128;
+/** The memory QEMU gives a Linux guest asked to run in `asked` MiB. */
+function linuxMemoryMiB(asked) {
+    return Math.max(asked, LINUX_MIN_MEMORY_MIB);
+}
 async function prepareLinuxGuest(spec, outDir, network, deps) {
     const { runner, logger: log } = deps;
     const busybox = deps.busybox ??
@@ -2244,7 +2245,7 @@ async function startVm(spec, deps) {
     const argv = buildQemuArgv({
         binary,
         accel: accel.accel,
-        memoryMiB: spec.memoryMiB,
+        memoryMiB: spec.guest === 'linux' ? linuxMemoryMiB(spec.memoryMiB) : spec.memoryMiB,
         console: 'stdio',
         kernel: spec.kernel,
         initrd: linux.initrd,

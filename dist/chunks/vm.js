@@ -18,5 +18,5 @@ import './tree-path.js';
 import 'node:stream/promises';
 import './cpio-batch-sink.js';
 import 'node:events';
-import 'node:net';
 import './find-program.js';
+import 'node:net';

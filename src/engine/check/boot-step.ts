@@ -10,7 +10,7 @@ import { ensureLinuxKernel } from '../vm/index.js'
 import type { GuestKind } from '../vm/vm-types.js'
 import type { BuiltGuestInput } from './build-step.js'
 import { probesFor } from './default-probes.js'
-import type { EngineDeps } from './engine-deps.js'
+import type { EngineDeps, Phase } from './engine-deps.js'
 import { runOnGuest, type GuestRun } from './guest-run.js'
 import type { PhaseRunner } from './phase.js'
 import type { PreparedGuest } from './prepare-guest.js'
@@ -37,66 +37,85 @@ export interface BootContext {
   runStart: number
 }
 
-/** The run on the chosen guest. */
-export async function bootMain(c: BootContext): Promise<GuestRun> {
-  const { prepared, input, options } = c
-  const where = prepared.guest === 'linux' ? 'the Linux baseline' : 'Unikraft'
-  const run = await c.phase('boot', `Booting on ${where}`, () =>
-    runOnGuest(
+/** Where and how one run boots; the root filesystem, command and probes are the check's. */
+export interface GuestPlace {
+  guest: GuestKind
+  kernel: string
+  linuxModulesDir?: string | null
+  /** The run's evidence directory (created when missing). */
+  outDir: string
+  kraftPath?: string | null
+  trace?: boolean
+}
+
+/**
+ * One run of the check's root filesystem and command as a phase: `place` says on what (resolved
+ * inside the phase: a kernel download is part of it). A signal after it stops the check there,
+ * keeping what the run saw.
+ */
+export async function runPhase(
+  c: BootContext,
+  phase: { name: Phase; message: string; interrupted: string },
+  place: () => Promise<GuestPlace>
+): Promise<GuestRun> {
+  const { input, options, deps } = c
+  const run = await c.phase(phase.name, phase.message, async () => {
+    const p = await place()
+    await mkdir(p.outDir, { recursive: true })
+    return runOnGuest(
       {
-        guest: prepared.guest,
-        kernel: prepared.kernel,
+        ...p,
         initrd: input.initrd,
-        linuxModulesDir: prepared.linuxModulesDir,
         ...input.command,
         ports: [...options.ports],
-        probes: probesFor(options, prepared.guest),
+        probes: probesFor(options, p.guest),
         preflight: input.preflightFindings,
-        options,
-        outDir: c.outDir,
-        kraftPath: prepared.kraftPath
+        options
       },
-      c.deps,
+      deps,
       c.runStart
     )
-  )
-  // Interrupted while booting or probing: what the run saw is kept, no baseline is started.
-  throwIfInterrupted(c.deps.signal, 'the run on the guest')
+  })
+  throwIfInterrupted(deps.signal, phase.interrupted)
   return run.value
+}
+
+/** The run on the chosen guest. */
+export function bootMain(c: BootContext): Promise<GuestRun> {
+  const { prepared } = c
+  const where = prepared.guest === 'linux' ? 'the Linux baseline' : 'Unikraft'
+  // Interrupted while booting or probing: what the run saw is kept, no baseline is started.
+  return runPhase(
+    c,
+    { name: 'boot', message: `Booting on ${where}`, interrupted: 'the run on the guest' },
+    async () => ({
+      guest: prepared.guest,
+      kernel: prepared.kernel,
+      linuxModulesDir: prepared.linuxModulesDir,
+      outDir: c.outDir,
+      kraftPath: prepared.kraftPath
+    })
+  )
 }
 
 /**
  * The same root filesystem and command on the Linux baseline (its evidence in `baseline/`); with
  * `trace`, under strace, its trace in `baseline/strace.log`.
  */
-export async function bootBaseline(c: BootContext, trace = false): Promise<GuestRun> {
-  const { input, options, deps } = c
-  const what = trace ? 'Rerunning on the Linux baseline under strace' : 'Rerunning on the Linux baseline'
-  const run = await c.phase('baseline', what, async () => {
+export function bootBaseline(c: BootContext, trace = false): Promise<GuestRun> {
+  const { deps } = c
+  const message = trace ? 'Rerunning on the Linux baseline under strace' : 'Rerunning on the Linux baseline'
+  return runPhase(c, { name: 'baseline', message, interrupted: 'the Linux baseline run' }, async () => {
     const linux = await ensureLinuxKernel(join(deps.cacheDir, 'linux'), {
       runner: deps.runner,
       logger: deps.logger
     })
-    const baseOut = join(c.outDir, RUN_FILES.baselineDir)
-    await mkdir(baseOut, { recursive: true })
-    return runOnGuest(
-      {
-        guest: 'linux',
-        kernel: linux.kernel,
-        initrd: input.initrd,
-        linuxModulesDir: linux.modulesDir,
-        ...input.command,
-        ports: [...options.ports],
-        probes: probesFor(options, 'linux'),
-        preflight: input.preflightFindings,
-        options,
-        outDir: baseOut,
-        trace
-      },
-      deps,
-      c.runStart
-    )
+    return {
+      guest: 'linux',
+      kernel: linux.kernel,
+      linuxModulesDir: linux.modulesDir,
+      outDir: join(c.outDir, RUN_FILES.baselineDir),
+      trace
+    }
   })
-  throwIfInterrupted(deps.signal, 'the Linux baseline run')
-  return run.value
 }

@@ -46,17 +46,6 @@ export interface GuestRun {
   error: unknown
 }
 
-/**
- * A Linux kernel with its initrd does not start in the few MiB a unikernel runs in: below this it
- * dies before printing anything (64 MiB did, with the app and strace in the initrd). The baseline
- * compares behaviour, not memory, so it gets at least this much.
- */
-export const LINUX_MIN_MEMORY_MIB = 128
-
-export function guestMemoryMiB(guest: GuestKind, asked: number): number {
-  return guest === 'linux' ? Math.max(asked, LINUX_MIN_MEMORY_MIB) : asked
-}
-
 export async function runOnGuest(
   input: GuestRunInput,
   deps: EngineDeps,
@@ -101,7 +90,7 @@ async function bootAndProbe(input: GuestRunInput, deps: EngineDeps, launchAtMs: 
           cmd: input.cmd,
           env: input.env,
           cwd: input.workdir ?? undefined,
-          memoryMiB: guestMemoryMiB(input.guest, options.memoryMiB),
+          memoryMiB: options.memoryMiB,
           ports: input.ports,
           network: options.services.length > 0,
           accel: options.accel,

@@ -1,7 +1,6 @@
-// Step 3b of a check (issue "syscall-level diagnosis"): when the policy asks, the app runs again on
-// Unikraft's `trace` kernel (its console prints every system call) and on the Linux baseline under
-// strace; the two traces are aligned and the system call where Unikraft differs that matters is named.
-import { mkdir } from 'node:fs/promises'
+// Step 4 of a check: the Linux baseline, and, when the policy asks, traces of both sides. The app
+// runs again on Unikraft's `trace` kernel (its console prints every system call) and the baseline
+// runs under strace; the two traces are aligned and the system call that matters is named.
 import { join } from 'node:path'
 import type { CheckOptions, TraceMode } from '../config/check-options.js'
 import { describeError, throwIfInterrupted } from '../errors.js'
@@ -11,14 +10,13 @@ import { findStoredKernel, verifiedKernelPath, type StoredKernel } from '../kraf
 import type { Verdict } from '../probe/index.js'
 import { RUN_FILES } from '../run-files.js'
 import { alignTraces } from '../trace/align.js'
-import { parseTraceFile, TRACE_MAX_BYTES } from '../trace/trace-file.js'
+import { parseTraceFile } from '../trace/trace-file.js'
 import type { ParsedTrace } from '../trace/syscall-trace.js'
 import { traceFindings } from '../trace/trace-findings.js'
 import { syscallsSection, type SyscallsSection } from '../trace/trace-summary.js'
 import type { GuestKind } from '../vm/vm-types.js'
-import { bootBaseline, wantsBaseline, type BootContext } from './boot-step.js'
-import { probesFor } from './default-probes.js'
-import { runOnGuest, type GuestRun } from './guest-run.js'
+import { bootBaseline, runPhase, wantsBaseline, type BootContext } from './boot-step.js'
+import type { GuestRun } from './guest-run.js'
 import type { EngineDeps } from './engine-deps.js'
 import { ensureHostPackages } from './host-packages.js'
 import { STRACE_PACKAGE } from '../vm/linux-strace.js'
@@ -57,39 +55,19 @@ export function planTrace(
 }
 
 /** The traced rerun on Unikraft's trace kernel, same root filesystem, command and probes. */
-export async function bootUnikraftTrace(c: BootContext, kernel: StoredKernel): Promise<GuestRun> {
-  const { options, deps } = c
-  const run = await c.phase('trace', `Rerunning on Unikraft ${kernel.version}'s trace kernel`, async () => {
-    const path = await verifiedKernelPath(options.kernelStore!, kernel)
-    const out = join(c.outDir, RUN_FILES.unikraftTraceDir)
-    await mkdir(out, { recursive: true })
-    return runOnGuest(
-      {
-        guest: 'unikraft',
-        kernel: path,
-        initrd: c.input.initrd,
-        ...c.input.command,
-        ports: [...options.ports],
-        probes: probesFor(options, 'unikraft'),
-        preflight: c.input.preflightFindings,
-        options,
-        outDir: out
-      },
-      deps,
-      c.runStart
-    )
-  })
-  throwIfInterrupted(deps.signal, 'the traced run')
-  return run.value
+export function bootUnikraftTrace(c: BootContext, kernel: StoredKernel): Promise<GuestRun> {
+  const message = `Rerunning on Unikraft ${kernel.version}'s trace kernel`
+  return runPhase(c, { name: 'trace', message, interrupted: 'the traced run' }, async () => ({
+    guest: 'unikraft',
+    kernel: await verifiedKernelPath(c.options.kernelStore!, kernel),
+    outDir: join(c.outDir, RUN_FILES.unikraftTraceDir)
+  }))
 }
 
 export interface TraceAnalysis {
   findings: Finding[]
   syscalls: SyscallsSection
 }
-
-/** The limit on each trace read: a longer one is cut and says so (memory stays bounded). */
-export const TRACE_READ_LIMIT = TRACE_MAX_BYTES
 
 /** Reads both traces, aligns them and names what differs. Never throws: what could not be read is a note. */
 export async function analyseTraces(t: {
@@ -105,7 +83,8 @@ export async function analyseTraces(t: {
   const read = async (path: string | null | undefined, side: string): Promise<ParsedTrace | null> => {
     if (!path) return null
     // Never throws: a missing file, garbage or a cut is said in the trace's notes.
-    const p = await parseTraceFile(path, { maxBytes: TRACE_READ_LIMIT })
+    // At most TRACE_MAX_BYTES of it: a longer one is cut and says so (memory stays bounded).
+    const p = await parseTraceFile(path)
     notes.push(...p.notes.map(n => `${side}: ${n}`))
     return p
   }

@@ -24,10 +24,9 @@ export function inputOfKey(key: ConfigKey): InputName | null {
   }
 }
 
-/** The config key an input overrides (none for app and config). */
+/** The config key an input overrides (none for app and config): inputOfKey read backwards. */
 function keyOfInput(name: InputName): ConfigKey | null {
-  if (name === 'probe') return 'probes'
-  return (CONFIG_KEYS as readonly string[]).includes(name) ? (name as ConfigKey) : null
+  return CONFIG_KEYS.find(k => inputOfKey(k) === name) ?? null
 }
 
 /** An input counts as given when it is not blank (the action passes an empty string for "not set"). */

@@ -22,7 +22,7 @@ export const HOST_APP_FINDINGS = {
     example: 'setsockopt(TCP_CORK) failed (92: Protocol not available)',
     hint: d =>
       `The network stack lacks ${about(d, 'this socket option')}: turn the feature off in the ` +
-      "app's configuration (nginx: `tcp_nopush off`)."
+      "app's configuration (nginx: `tcp_nopush off;`)."
   },
   'fs.procfs-missing': {
     severity: 'warning',

@@ -271,17 +271,26 @@ export function alignTraces(
     appFailed: o.appFailed ?? false,
     unikraftStopped: o.unikraftStopped
   })
+  const unsupported = enosysCalls(unikraft)
+  return { matched, divergence, divergences: found, unsupported }
+}
+
+/** Every call a side answered ENOSYS, with how often, in order of the first; glibc's probes marked tolerated. */
+export function unsupportedCalls(source: CallSource): Alignment['unsupported'] {
+  return enosysCalls(sideOf(source, new Map()))
+}
+
+function enosysCalls(side: Side): Alignment['unsupported'] {
   const counts = new Map<string, number>()
-  for (let k = 0; k < U.length; k++) {
-    if (unikraft.classes[k] === ENOSYS_CLASS) {
-      const name = unikraft.name(k)
+  for (let k = 0; k < side.classes.length; k++) {
+    if (side.classes[k] === ENOSYS_CLASS) {
+      const name = side.name(k)
       counts.set(name, (counts.get(name) ?? 0) + 1)
     }
   }
-  const unsupported = [...counts].map(([syscall, count]) => ({
+  return [...counts].map(([syscall, count]) => ({
     syscall,
     count,
     tolerated: TOLERATED_SYSCALLS.has(syscall)
   }))
-  return { matched, divergence, divergences: found, unsupported }
 }

@@ -1,6 +1,7 @@
 // Findings from two aligned traces: the system call where Unikraft differs from Linux that matters, every
 // call Unikraft answered ENOSYS, and a /proc or /sys path Unikraft does not have. Each names what to
 // change where that is known (an app setting, a Unikraft library or Kconfig option).
+import { hintFor } from '../diagnose/catalog.js'
 import type { Finding, Severity } from '../finding.js'
 import type { Verdict } from '../report/result.js'
 import { pathArgument, type Alignment, type Divergence } from './align.js'
@@ -28,11 +29,7 @@ function knownFix(d: Divergence): string | null {
     case 'sendfile64':
       return 'This Unikraft build has no sendfile: turn it off in the app (nginx: `sendfile off;`), or use a Unikraft release whose vfscore/posix-socket provides it.'
     case 'setsockopt':
-      if (/TCP_CORK|\b3\b/.test(args) && /IPPROTO_TCP|SOL_TCP|\b6\b/.test(args))
-        return 'lwIP has no TCP_CORK: turn it off in the app (nginx: `tcp_nopush off;`).'
-      if (/TCP_NODELAY|TCP_KEEP/.test(args))
-        return 'lwIP refused this TCP option: turn the option off in the app.'
-      return 'The network stack (lwIP) refused this socket option: turn the option off in the app, or allow-list the finding if it copes.'
+      return hintFor('net.option-unsupported', /\bTCP_CORK\b/.test(args) ? 'TCP_CORK' : null)
     case 'eventfd2':
     case 'eventfd':
       return "Enable Unikraft's eventfd (`CONFIG_LIBPOSIX_EVENT`), or configure the app not to use it."
@@ -43,13 +40,11 @@ function knownFix(d: Divergence): string | null {
       return "Enable Unikraft's epoll (`CONFIG_LIBPOSIX_EVENT`) in the kernel, or switch the app to poll/select."
     case 'socketpair':
     case 'socket':
-      if (/AF_UNIX|AF_LOCAL|\b1\b/.test(args.split(',')[0] ?? ''))
-        return 'Unix sockets need `CONFIG_LIBPOSIX_UNIXSOCKET` in the kernel; or configure the app to use TCP.'
-      return null
+      return /^(AF_UNIX|AF_LOCAL)\b/.test(args) ? hintFor('net.address-family-unsupported', 'AF_UNIX') : null
     case 'clone':
     case 'fork':
     case 'vfork':
-      return 'Unikraft runs one process: configure the app not to fork (nginx: `master_process off; daemon off;`, redis: no BGSAVE).'
+      return hintFor('process.fork-unsupported', null)
     default:
       return null
   }

@@ -1,10 +1,11 @@
 // result.json's `syscalls` section from the traces of a check: what each side called (per system
 // call: how often, how often it failed, with which errnos), the first divergence alignTraces found,
 // and every call Unikraft answered ENOSYS. Pure: the caller parses, aligns and says what to note.
-import { TOLERATED_SYSCALLS } from '../diagnose/syscall-evidence.js'
 import type { SyscallDivergence, SyscallSideSummary, SyscallsSection } from '../report/result.js'
-import type { Alignment } from './align.js'
+import { unsupportedCalls, type Alignment } from './align.js'
 import type { ParsedTrace } from './syscall-trace.js'
+
+export { unsupportedCalls }
 
 export type { SyscallDivergence, SyscallSideSummary, SyscallsSection } from '../report/result.js'
 
@@ -37,7 +38,8 @@ export function syscallsSection(input: SyscallsInput): SyscallsSection {
       linux: input.linux ? summarizeSide(input.linux) : null
     },
     divergence,
-    unsupported: input.unikraft ? unsupportedCalls(input.unikraft) : []
+    // Counted once, by the alignment when there is one.
+    unsupported: input.alignment?.unsupported ?? (input.unikraft ? unsupportedCalls(input.unikraft) : [])
   }
 }
 
@@ -84,18 +86,4 @@ export function divergenceOf(alignment: Alignment): SyscallDivergence | null {
     linuxIndex: d.linuxIndex,
     unikraftIndex: d.unikraftIndex
   }
-}
-
-/** Every call Unikraft answered ENOSYS, with how often, in order of the first; glibc's probes marked tolerated. */
-export function unsupportedCalls(unikraft: ParsedTrace): SyscallsSection['unsupported'] {
-  const counts = new Map<string, number>()
-  for (const c of unikraft.calls) {
-    if (c.outcome.kind === 'error' && c.outcome.errno === 'ENOSYS')
-      counts.set(c.name, (counts.get(c.name) ?? 0) + 1)
-  }
-  return [...counts].map(([syscall, count]) => ({
-    syscall,
-    count,
-    tolerated: TOLERATED_SYSCALLS.has(syscall)
-  }))
 }

@@ -9,6 +9,18 @@ import { ensureBusybox } from './busybox.js'
 import { prepareLinuxInitrd } from './linux-initrd.js'
 import type { VmSpec } from './vm-types.js'
 
+/**
+ * A Linux kernel with its initrd does not start in the few MiB a unikernel runs in: below this it
+ * dies before printing anything (64 MiB did, with the app and strace in the initrd). The baseline
+ * compares behaviour, not memory, so it gets at least this much.
+ */
+export const LINUX_MIN_MEMORY_MIB = 128
+
+/** The memory QEMU gives a Linux guest asked to run in `asked` MiB. */
+export function linuxMemoryMiB(asked: number): number {
+  return Math.max(asked, LINUX_MIN_MEMORY_MIB)
+}
+
 export interface LinuxGuestDeps {
   logger: Logger
   runner: CommandRunner

@@ -1,9 +1,10 @@
 // The Linux baseline's strace: the host's own (Debian's package `strace`), copied into the initrd
 // with its loader and its library closure under /.ukc/strace, apart from the app's /lib, so neither
 // replaces a library of the other. Only a traced run's initrd gets it.
-import { access, constants, stat } from 'node:fs/promises'
-import { basename, delimiter, join } from 'node:path'
+import { stat } from 'node:fs/promises'
+import { basename, delimiter, isAbsolute } from 'node:path'
 import { ConfigurationError, InfrastructureError } from '../errors.js'
+import { findProgram } from '../find-program.js'
 import { resolveClosure, type Closure } from '../rootfs/closure.js'
 import type { CpioEntry } from '../rootfs/cpio-writer.js'
 import { EM } from '../rootfs/elf.js'
@@ -13,23 +14,13 @@ export const STRACE_PACKAGE = 'strace'
 const STRACE_HINT = `install it: sudo apt-get install ${STRACE_PACKAGE}`
 const SYSTEM_DIRS = ['/usr/local/bin', '/usr/bin', '/bin', '/usr/sbin', '/sbin']
 
-async function isExecutableFile(path: string): Promise<boolean> {
-  try {
-    await access(path, constants.X_OK)
-    return (await stat(path)).isFile()
-  } catch {
-    return false
-  }
-}
-
 /** The host's strace: the first on PATH (or in the system directories); InfrastructureError when none. */
 export async function findHostStrace(
   dirs: readonly string[] = [...(process.env.PATH ?? '').split(delimiter), ...SYSTEM_DIRS]
 ): Promise<string> {
   const searched = [...new Set(dirs.filter(d => d.startsWith('/')))]
-  for (const d of searched) {
-    if (await isExecutableFile(join(d, 'strace'))) return join(d, 'strace')
-  }
+  const found = findProgram('strace', { PATH: searched.join(delimiter) })
+  if (found) return found
   throw new InfrastructureError(
     `tracing the app on the Linux baseline needs strace, which is not installed on this machine (looked in ${searched.join(', ')})`,
     STRACE_HINT
@@ -53,7 +44,7 @@ export async function straceBundle(strace: string): Promise<StraceBundle> {
       STRACE_HINT,
       cause === undefined ? undefined : { cause }
     )
-  if (!(await isExecutableFile(strace))) throw broken('it is no executable file')
+  if (!isAbsolute(strace) || findProgram(strace) === null) throw broken('it is no executable file')
   let closure: Closure
   try {
     closure = resolveClosure(strace, { sysroot: '/' })

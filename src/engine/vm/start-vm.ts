@@ -15,7 +15,7 @@ import type { Logger } from '../logger.js'
 import { resolveAccel } from './accel.js'
 import { ConsoleCapture } from './console-capture.js'
 import { guestCmdline } from './guest-cmdline.js'
-import { prepareLinuxGuest } from './linux-guest.js'
+import { linuxMemoryMiB, prepareLinuxGuest } from './linux-guest.js'
 import { findHostStrace } from './linux-strace.js'
 import { allocateHostPorts, HOST_ADDRESS } from './port-forwards.js'
 import { buildQemuArgv, QEMU_BINARY } from './qemu-argv.js'
@@ -105,7 +105,7 @@ export async function startVm(spec: VmSpec, deps: VmDeps): Promise<VmHandle> {
   const argv = buildQemuArgv({
     binary,
     accel: accel.accel,
-    memoryMiB: spec.memoryMiB,
+    memoryMiB: spec.guest === 'linux' ? linuxMemoryMiB(spec.memoryMiB) : spec.memoryMiB,
     console: 'stdio',
     kernel: spec.kernel,
     initrd: linux.initrd,

@@ -1,38 +1,38 @@
 import { readdir, stat, readFile, open, mkdir, mkdtemp, writeFile, appendFile, rm, copyFile, readlink, rename, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve, normalize, sep, basename, relative, isAbsolute, dirname } from 'node:path';
-import { d as describeError, I as InfrastructureError, h as throwIfInterrupted, C as ConfigurationError, b as badInput, t as toError, e as errorKind, a as asEnvironmentError } from './errors.js';
+import { d as describeError, I as InfrastructureError, b as badInput, h as throwIfInterrupted, C as ConfigurationError, t as toError, e as errorKind, a as asEnvironmentError } from './errors.js';
 import { a as writeResultFile } from './result-file.js';
 import { R as RUN_FILES, s as serviceLogName, c as clearRunFiles, l as listRunFiles } from './run-files.js';
 import { s as silentLogger, e as ensureQemu, i as installKraftkit, r as rdseedWarning } from './kraftkit-install.js';
-import { spawn } from 'node:child_process';
-import { randomBytes, createHash } from 'node:crypto';
+import { u as quoteWord, v as compilePattern, x as formatPattern, y as statusMatches, z as formatStatuses, A as DEFAULT_ATTEMPT_TIMEOUT_MS, B as findStoredKernel, C as verifiedKernelPath, l as splitWordsFor } from './kernel-store.js';
 import { createWriteStream, createReadStream, lstatSync, statSync, realpathSync, mkdirSync, writeFileSync, rmSync, readlinkSync, readdirSync, constants } from 'node:fs';
-import './vm-registry.js';
+import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
+import { request, createServer } from 'node:http';
+import { randomBytes, createHash } from 'node:crypto';
+import { a as diagnose, h as hintFor, L as LINUX_SYSCALLS, e as errnoCode, b as errnoName, T as TOLERATED_SYSCALLS } from './diagnose2.js';
 import 'node:string_decoder';
+import { systemClock } from './clock.js';
+import { nodeCommandRunner, CommandNotFoundError } from './command-runner.js';
+import { f as checkRunShape, g as allocateHostPorts, C as ConsoleCapture, i as isBannerLine, H as HOST_ADDRESS, s as startVm, h as inspectKernelImage, j as rememberQemuVersion, k as resolveClosure, l as isElfMagic, m as readHead, n as ClosureResolver, o as parseShebang, t as readElf, E as ElfFormatError, u as DEFAULT_LIBRARY_DIRS, w as emptyArgumentIndexes, S as STRACE_PACKAGE } from './start-vm.js';
+import './vm-registry.js';
 import 'node:zlib';
 import 'node:stream/promises';
 import { f as cpioEntryBytes, c as CPIO_TRAILER_NAME } from './cpio-batch-sink.js';
-import { connect } from 'node:net';
+import { p as parseVersion, c as compareVersions } from './version-compare.js';
 import { a as ensureLinuxKernel } from './linux-kernel.js';
-import { u as quoteWord, v as compilePattern, x as formatPattern, y as statusMatches, z as formatStatuses, A as DEFAULT_ATTEMPT_TIMEOUT_MS, l as splitWordsFor, B as findStoredKernel, C as verifiedKernelPath } from './kernel-store.js';
-import { request, createServer } from 'node:http';
-import { a as diagnose, h as hintFor, L as LINUX_SYSCALLS, e as errnoCode, b as errnoName, T as TOLERATED_SYSCALLS } from './diagnose2.js';
-import { systemClock } from './clock.js';
-import { nodeCommandRunner, CommandNotFoundError } from './command-runner.js';
-import { f as checkRunShape, g as allocateHostPorts, C as ConsoleCapture, i as isBannerLine, H as HOST_ADDRESS, s as startVm, h as resolveClosure, j as isElfMagic, k as readHead, l as ClosureResolver, m as parseShebang, n as readElf, E as ElfFormatError, o as DEFAULT_LIBRARY_DIRS, t as emptyArgumentIndexes, u as inspectKernelImage, w as rememberQemuVersion, S as STRACE_PACKAGE } from './start-vm.js';
+import { d as detectPrivileges, p as privileged } from './privileges.js';
 import { T as TreeWriter, w as walkTree, s as splitRdev, a as readSpecials, b as sniffArchiveFile, o as openArchive, U as UnexpectedEofError, t as tarChecksumOk, c as specialsSidecarPath, e as extractCpio, p as packDirectory } from './pack-directory.js';
 import { t as toGuestPath, T as TreeView, c as comparePaths, n as normaliseArchivePath, S as SymlinkLoopError, g as guestDirname } from './tree-path.js';
 import { d as distExports } from './index.js';
 import { B as vmSummaryFrom, C as portsToJson, D as timelineFromVm, R as RESULT_SCHEMA_VERSION, E as summarize } from './result.js';
 import { a as TOOL_VERSION, T as TOOL_NAME } from './version.js';
-import { p as parseVersion, c as compareVersions } from './version-compare.js';
-import { d as detectPrivileges, p as privileged } from './privileges.js';
 import { m as makeScratchDir } from './scratch.js';
 import { isUtf8, isAscii } from 'node:buffer';
-import 'node:events';
 import './find-program.js';
 import './memory.js';
+import 'node:events';
 import 'node:stream';
 import 'process';
 import 'buffer';
@@ -1896,6 +1896,529 @@ async function bootAndProbe(input, deps, launchAtMs) {
     };
 }
 
+// Kraftfile for a pinned Unikraft version: the ELF loader (app-elfloader) with unikraft, lwip and
+// libelf at their RELEASE-x.y.z tags for qemu/x86_64, configured like the catalog's ELF-loader
+// runtime (`unikraft.org/base`), plus the cache key that names the kernel it builds.
+// One Kconfig table per Unikraft release step (0.16 to 0.20): 0.16 written out as the catalog had
+// it, each later one as the renames and additions of its step, in place, so the lists stay in the
+// catalog's order (the tests pin every list in full).
+const ELFLOADER_TEMPLATE_SOURCE = 'https://github.com/unikraft/app-elfloader.git';
+const LWIP_SOURCE = 'https://github.com/unikraft/lib-lwip.git';
+const LIBELF_SOURCE = 'https://github.com/unikraft/lib-libelf.git';
+/** The `name:` of the generated project; the build output is `.unikraft/build/<name>_qemu-x86_64`. */
+const KRAFTFILE_APP_NAME = 'elfloader';
+/*
+ * The Kconfig options come from unikraft/catalog: library/base/Kraftfile (the ELF-loader runtime
+ * behind unikraft.org/base), one commit per Unikraft release step. Every version of that file builds
+ * against `staging`, never a release tag, so a release's table is the newest catalog commit (on main)
+ * whose symbols all exist in that release; the commit after it follows a rename made for the next
+ * release. Checked for 0.16 and 0.17 against the Config.uk files of unikraft RELEASE-0.16.3 and
+ * RELEASE-0.17.0, app-elfloader RELEASE-0.16.3 and lib-lwip RELEASE-0.16.2 (the newest tags at
+ * hand), for 0.18 to 0.20 against the release notes of the renames. A symbol a release does not
+ * know is dropped by Kconfig, so a near miss costs a feature, not the build (I8042,
+ * LIBPOSIX_NETLINK, LIBUKDEBUG_CRASH_SCREEN and UKPLAT_KSP_SIZE are in every catalog version but in
+ * none of the releases checked).
+ * Left out everywhere: the catalog's commented debug options, its fc/x86_64 target (only
+ * qemu/x86_64 is built) and its rootfs/cmd (the app brings its own initrd).
+ * Versions before 0.16 get the 0.16 table; versions after 0.20 get the newest (0.20) table.
+ */
+/** `table` with `key` replaced, in its place, by `entries` (a rename, or one option split in two). */
+function replaced(table, key, entries) {
+    const at = table.findIndex(([k]) => k === key);
+    if (at < 0)
+        throw new Error(`kraftfile: ${key} is not in the table it replaces`);
+    return [...table.slice(0, at), ...entries, ...table.slice(at + 1)];
+}
+/** `table` with `entries` inserted right after `key`. */
+function insertedAfter(table, key, entries) {
+    const at = table.findIndex(([k]) => k === key);
+    if (at < 0)
+        throw new Error(`kraftfile: ${key} is not in the table it extends`);
+    return [...table.slice(0, at + 1), ...entries, ...table.slice(at + 1)];
+}
+/*
+ * 0.16.x: catalog d1648d22cad03d11cea918d2602532ffd9caaa80 (2024-07-22), the last one with
+ * libukswrand (75f873b then renamed it to libukrandom for 0.17). Changed from the table used
+ * before (catalog 0bfc2f5, 2024-01-18), which the catalog itself corrected: its APPELFLOADER_HFS_*
+ * names exist in no app-elfloader release (RELEASE-0.16.2 shipped them as APPELFLOADER_AUTOGEN_*,
+ * fcb330f), DHCP is on (2f8c58b), environment via kernel parameters (LIBPOSIX_ENVIRON_LIBPARAM,
+ * LIBUKLIBPARAM), $PWD/$PATH lookup with the exec bit required (VFSEXEC_ENVPWD/ENVPATH/EXECBIT),
+ * 9pfs (LIBUK9P) and LIBUKNETDEV with lwip's WAITIFACE. lwip's FAILNOIFACE, set at this commit, is
+ * left out: the catalog removed it again (031ba3c) because it stops a boot without a network
+ * interface. AUTOGEN needs app-elfloader 0.16.2 and ENVPWD/ENVPATH 0.16.3; older 0.16.x drop them.
+ */
+const KCONFIG_0_16 = [
+    ['CONFIG_APPELFLOADER_ARCH_PRCTL', "'y'"],
+    ['CONFIG_APPELFLOADER_BRK', "'y'"],
+    ['CONFIG_APPELFLOADER_CUSTOMAPPNAME', "'y'"],
+    ['CONFIG_APPELFLOADER_STACK_NBPAGES', '128'],
+    ['CONFIG_APPELFLOADER_VFSEXEC', "'y'"],
+    ['CONFIG_APPELFLOADER_VFSEXEC_EXECBIT', "'y'"],
+    ['CONFIG_APPELFLOADER_VFSEXEC_ENVPWD', "'y'"],
+    ['CONFIG_APPELFLOADER_VFSEXEC_ENVPATH', "'y'"],
+    ['CONFIG_APPELFLOADER_AUTOGEN', "'y'"],
+    ['CONFIG_APPELFLOADER_AUTOGEN_ETCRESOLVCONF', "'y'"],
+    ['CONFIG_APPELFLOADER_AUTOGEN_ETCHOSTS', "'y'"],
+    ['CONFIG_APPELFLOADER_AUTOGEN_ETCHOSTS_LOCALHOST4', "'y'"],
+    ['CONFIG_APPELFLOADER_AUTOGEN_ETCHOSTNAME', "'y'"],
+    ['CONFIG_APPELFLOADER_AUTOGEN_REPLACEEXIST', "'y'"],
+    ['CONFIG_HAVE_PAGING_DIRECTMAP', "'y'"],
+    ['CONFIG_HAVE_PAGING', "'y'"],
+    ['CONFIG_I8042', "'y'"],
+    ['CONFIG_LIBDEVFS_AUTOMOUNT', "'y'"],
+    ['CONFIG_LIBDEVFS_DEV_NULL', "'y'"],
+    ['CONFIG_LIBDEVFS_DEV_STDOUT', "'y'"],
+    ['CONFIG_LIBDEVFS_DEV_ZERO', "'y'"],
+    ['CONFIG_LIBDEVFS', "'y'"],
+    ['CONFIG_LIBPOSIX_ENVIRON', "'y'"],
+    ['CONFIG_LIBPOSIX_ENVIRON_ENVP0', '"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"'],
+    ['CONFIG_LIBPOSIX_ENVIRON_ENVP1', '"LD_LIBRARY_PATH=/usr/local/lib:/usr/lib:/lib"'],
+    ['CONFIG_LIBPOSIX_ENVIRON_ENVP2', '"HOME=/"'],
+    ['CONFIG_LIBPOSIX_ENVIRON_ENVP3', '"PWD=/"'],
+    ['CONFIG_LIBPOSIX_ENVIRON_LIBPARAM', "'y'"],
+    ['CONFIG_LIBPOSIX_EVENTFD', "'y'"],
+    ['CONFIG_LIBPOSIX_FDIO', "'y'"],
+    ['CONFIG_LIBPOSIX_FDTAB', "'y'"],
+    ['CONFIG_LIBPOSIX_FUTEX', "'y'"],
+    ['CONFIG_LIBPOSIX_MMAP', "'y'"],
+    ['CONFIG_LIBPOSIX_NETLINK', "'y'"],
+    ['CONFIG_LIBPOSIX_PIPE', "'y'"],
+    ['CONFIG_LIBPOSIX_POLL', "'y'"],
+    ['CONFIG_LIBPOSIX_PROCESS_CLONE', "'y'"],
+    ['CONFIG_LIBPOSIX_SOCKET', "'y'"],
+    ['CONFIG_LIBPOSIX_SYSINFO', "'y'"],
+    ['CONFIG_LIBPOSIX_TIME', "'y'"],
+    ['CONFIG_LIBPOSIX_TIMERFD', "'y'"],
+    ['CONFIG_LIBPOSIX_UNIXSOCKET', "'y'"],
+    ['CONFIG_LIBPOSIX_USER_GID', '0'],
+    ['CONFIG_LIBPOSIX_USER_GROUPNAME', '"root"'],
+    ['CONFIG_LIBPOSIX_USER_UID', '0'],
+    ['CONFIG_LIBPOSIX_USER_USERNAME', '"root"'],
+    ['CONFIG_LIBPOSIX_USER', "'y'"],
+    ['CONFIG_LIBRAMFS', "'y'"],
+    ['CONFIG_LIBSYSCALL_SHIM_HANDLER_ULTLS', "'y'"],
+    ['CONFIG_LIBSYSCALL_SHIM_HANDLER', "'y'"],
+    ['CONFIG_LIBSYSCALL_SHIM_LEGACY_VERBOSE', "'y'"],
+    ['CONFIG_LIBSYSCALL_SHIM', "'y'"],
+    ['CONFIG_LIBUKALLOCPOOL', "'y'"],
+    ['CONFIG_LIBUKBLKDEV_SYNC_IO_BLOCKED_WAITING', "'y'"],
+    ['CONFIG_LIBUKBLKDEV', "'y'"],
+    ['CONFIG_LIBUKBOOT_BANNER_MINIMAL', "'y'"],
+    ['CONFIG_LIBUKBOOT_HEAP_BASE', "'0x400000000'"],
+    ['CONFIG_LIBUKBOOT_MAINTHREAD', "'y'"],
+    ['CONFIG_LIBUKBOOT_SHUTDOWNREQ_HANDLER', "'y'"],
+    ['CONFIG_LIBUKLIBPARAM', "'y'"],
+    ['CONFIG_LIBUKCPIO', "'y'"],
+    ['CONFIG_LIBUKDEBUG_CRASH_SCREEN', "'y'"],
+    ['CONFIG_LIBUKDEBUG_ENABLE_ASSERT', "'y'"],
+    ['CONFIG_LIBUKDEBUG_PRINT_SRCNAME', "'n'"],
+    ['CONFIG_LIBUKDEBUG_PRINT_TIME', "'y'"],
+    ['CONFIG_LIBUKDEBUG_PRINTK_ERR', "'y'"],
+    ['CONFIG_LIBUKDEBUG_PRINTK', "'y'"],
+    ['CONFIG_LIBUKDEBUG', "'y'"],
+    ['CONFIG_LIBUKFALLOC', "'y'"],
+    ['CONFIG_LIBUKMPI', "'n'"],
+    ['CONFIG_LIBUKSIGNAL', "'y'"],
+    ['CONFIG_LIBUKSWRAND_DEVFS', "'y'"],
+    ['CONFIG_LIBUKSWRAND', "'y'"],
+    ['CONFIG_LIBUKVMEM_DEFAULT_BASE', "'0x0000001000000000'"],
+    ['CONFIG_LIBUKVMEM_DEMAND_PAGE_IN_SIZE', '12'],
+    ['CONFIG_LIBUKVMEM_PAGEFAULT_HANDLER_PRIO', '4'],
+    ['CONFIG_LIBUKVMEM', "'y'"],
+    ['CONFIG_LIBVFSCORE_AUTOMOUNT_CI_EINITRD', "'y'"],
+    ['CONFIG_LIBVFSCORE_AUTOMOUNT_CI', "'y'"],
+    ['CONFIG_LIBVFSCORE_AUTOMOUNT_FB', "'y'"],
+    ['CONFIG_LIBVFSCORE_AUTOMOUNT_FB0_DEV', '"embedded"'],
+    ['CONFIG_LIBVFSCORE_AUTOMOUNT_FB0_DRIVER', '"extract"'],
+    ['CONFIG_LIBVFSCORE_AUTOMOUNT_FB0_MP', '"/"'],
+    ['CONFIG_LIBVFSCORE_AUTOMOUNT_UP', "'y'"],
+    ['CONFIG_LIBVFSCORE_AUTOMOUNT', "'y'"],
+    ['CONFIG_LIBVFSCORE_NONLARGEFILE', "'y'"],
+    ['CONFIG_LIBVFSCORE', "'y'"],
+    ['CONFIG_LIBUK9P', "'y'"],
+    ['CONFIG_OPTIMIZE_DEADELIM', "'y'"],
+    ['CONFIG_OPTIMIZE_LTO', "'y'"],
+    ['CONFIG_PAGING', "'y'"],
+    ['CONFIG_STACK_SIZE_PAGE_ORDER', '4'],
+    ['CONFIG_UKPLAT_KSP_SIZE', '32768'],
+    ['CONFIG_UKPLAT_MEMREGION_MAX_COUNT', '64'],
+    ['CONFIG_LIBUKNETDEV', "'y'"],
+    ['CONFIG_LIBUKNETDEV_EINFO_LIBPARAM', "'y'"]
+];
+/*
+ * 0.17.x: catalog 031ba3c0c8393405319f3b22ee5881a4ad139007 (2024-10-31), the last one before
+ * LIBUKRANDOM_GETRANDOM (merged in b495d0b), which 0.17.0 does not have. From 0.16:
+ * LIBUKSWRAND, LIBUKSWRAND_DEVFS -> LIBUKRANDOM, LIBUKRANDOM_DEVFS (catalog 7134ee7, merged 75f873b).
+ */
+const KCONFIG_0_17 = replaced(replaced(KCONFIG_0_16, 'CONFIG_LIBUKSWRAND_DEVFS', [['CONFIG_LIBUKRANDOM_DEVFS', "'y'"]]), 'CONFIG_LIBUKSWRAND', [['CONFIG_LIBUKRANDOM', "'y'"]]);
+/*
+ * 0.18.x: catalog 5ded6d41c2e2cdfe9b077dbc5534f9d50bb44bab (2024-12-19), the last one with
+ * LIBPOSIX_PROCESS_CLONE. From 0.17: added LIBUKRANDOM_GETRANDOM (2b31b83, for the reworked
+ * ukrandom of 0.18), LIBUKRANDOM_CMDLINE_SEED and LIBUKRANDOM_LCPU (5ded6d4).
+ */
+const KCONFIG_0_18 = insertedAfter(KCONFIG_0_17, 'CONFIG_LIBUKRANDOM', [
+    ['CONFIG_LIBUKRANDOM_GETRANDOM', "'y'"],
+    ['CONFIG_LIBUKRANDOM_CMDLINE_SEED', "'y'"],
+    ['CONFIG_LIBUKRANDOM_LCPU', "'y'"]
+]);
+/*
+ * 0.19.x: catalog aef870317cbdf5df1f5d95068bfc4ae3e7b05cd0 (2025-05-02), the last one with
+ * APPELFLOADER_ARCH_PRCTL. From 0.18: 0.19 merged LIBPOSIX_PROCESS_PIDS and _CLONE into
+ * LIBPOSIX_PROCESS_MULTITHREADING (c9a0402), which needs LIBPOSIX_PROCESS itself (aef8703).
+ */
+const KCONFIG_0_19 = replaced(KCONFIG_0_18, 'CONFIG_LIBPOSIX_PROCESS_CLONE', [
+    ['CONFIG_LIBPOSIX_PROCESS', "'y'"],
+    ['CONFIG_LIBPOSIX_PROCESS_MULTITHREADING', "'y'"]
+]);
+/*
+ * 0.20.x and later: catalog f1029456bf568ccce1d43912c00825b4e9fcefce (2025-08-08), the newest
+ * library/base/Kraftfile on main. From 0.19: arch_prctl moved from app-elfloader to posix-process,
+ * APPELFLOADER_ARCH_PRCTL -> LIBPOSIX_PROCESS_ARCH_PRCTL. The new VFS of 0.20 (posix-vfs, ukfs) is
+ * not used: the catalog keeps vfscore, which 0.20 still has (deprecated for 0.22).
+ */
+const KCONFIG_0_20 = replaced(KCONFIG_0_19, 'CONFIG_APPELFLOADER_ARCH_PRCTL', [
+    ['CONFIG_LIBPOSIX_PROCESS_ARCH_PRCTL', "'y'"]
+]);
+/*
+ * lwip's kconfig, the same at every step: catalog 031ba3c to f1029456 have exactly this list, and
+ * d1648d2 (0.16) has it plus FAILNOIFACE, left out as said above. Before, 0.16 had DHCP off and no
+ * WAITIFACE (catalog 0bfc2f5).
+ */
+const LWIP_KCONFIG = [
+    ['CONFIG_LWIP_LOOPIF', "'y'"],
+    ['CONFIG_LWIP_UKNETDEV', "'y'"],
+    ['CONFIG_LWIP_LOOPBACK', "'y'"],
+    ['CONFIG_LWIP_TCP', "'y'"],
+    ['CONFIG_LWIP_UDP', "'y'"],
+    ['CONFIG_LWIP_RAW', "'y'"],
+    ['CONFIG_LWIP_WND_SCALE', "'y'"],
+    ['CONFIG_LWIP_TCP_KEEPALIVE', "'y'"],
+    ['CONFIG_LWIP_THREADS', "'y'"],
+    ['CONFIG_LWIP_HEAP', "'y'"],
+    ['CONFIG_LWIP_SOCKET', "'y'"],
+    ['CONFIG_LWIP_AUTOIFACE', "'y'"],
+    ['CONFIG_LWIP_IPV4', "'y'"],
+    ['CONFIG_LWIP_DHCP', "'y'"],
+    ['CONFIG_LWIP_WAITIFACE', "'y'"],
+    ['CONFIG_LWIP_DNS', "'n'"],
+    ['CONFIG_LWIP_NUM_TCPCON', '64'],
+    ['CONFIG_LWIP_NUM_TCPLISTENERS', '64'],
+    ['CONFIG_LWIP_ICMP', "'y'"]
+];
+/** `[first release, unikraft kconfig]`, oldest first. */
+const RELEASE_STEPS = [
+    ['0.16.0', KCONFIG_0_16],
+    ['0.17.0', KCONFIG_0_17],
+    ['0.18.0', KCONFIG_0_18],
+    ['0.19.0', KCONFIG_0_19],
+    ['0.20.0', KCONFIG_0_20]
+];
+/** The table of the last step `version` has reached; before the first step, the first table. */
+function unikraftKconfig(version) {
+    let table = RELEASE_STEPS[0][1];
+    for (const [from, t] of RELEASE_STEPS)
+        if (compareVersions(version, from) >= 0)
+            table = t;
+    return table;
+}
+function validate(o) {
+    if (parseVersion(o.unikraftVersion) === null || !/^\d+\.\d+\.\d+$/.test(o.unikraftVersion)) {
+        throw badInput('unikraft-version', "'latest' or a release like 0.18.0", o.unikraftVersion);
+    }
+    if (o.arch !== 'x86_64')
+        throw badInput('arch', "'x86_64'", o.arch);
+    if (o.plat !== 'qemu')
+        throw badInput('plat', "'qemu'", o.plat);
+}
+function block(entries, indent) {
+    return entries.map(([k, v]) => `${indent}${k}: ${v}\n`).join('');
+}
+/** The Kraftfile text (YAML, spec v0.6). Deterministic: the cache key hashes it. */
+function generateKraftfile(o) {
+    validate(o);
+    const tag = `RELEASE-${o.unikraftVersion}`;
+    return (`# Generated by unikraft-compat: the ELF loader at ${tag}, configured like unikraft/catalog's\n` +
+        `# library/base (the unikraft.org/base runtime).\n` +
+        `spec: v0.6\n\n` +
+        `name: ${KRAFTFILE_APP_NAME}\n\n` +
+        `template:\n  source: ${ELFLOADER_TEMPLATE_SOURCE}\n  version: ${tag}\n\n` +
+        `unikraft:\n  version: ${tag}\n  kconfig:\n` +
+        block(unikraftKconfig(o.unikraftVersion), '    ') +
+        `\nlibraries:\n` +
+        `  lwip:\n    source: ${LWIP_SOURCE}\n    version: ${tag}\n    kconfig:\n` +
+        block(LWIP_KCONFIG, '      ') +
+        `  libelf:\n    source: ${LIBELF_SOURCE}\n    version: ${tag}\n\n` +
+        `targets:\n- ${o.plat}/${o.arch}\n`);
+}
+/** `unikraft-kernel-<version>-<arch>-<sha256 of the Kraftfile>`: a matrix builds each version once. */
+function kernelCacheKey(unikraftVersion, arch, kraftfileText) {
+    const digest = createHash('sha256').update(kraftfileText).digest('hex');
+    return `unikraft-kernel-${unikraftVersion}-${arch}-${digest}`;
+}
+
+// The Unikraft kernel a check boots: the user's own image (`kernel:`), the ELF-loader runtime pulled
+// with `kraft pkg pull` (`latest`), or a pinned release built from a generated Kraftfile with
+// `kraft build`, kept across runs under a key of version + Kraftfile so a matrix builds it once.
+const BASE_RUNTIME_IMAGE = 'unikraft.org/base:latest';
+function kraftPullArgv(o) {
+    return kraftArgv(o.kraftPath ?? 'kraft', ['pkg', 'pull'], ['--plat', o.plat ?? 'qemu', '--arch', o.arch ?? 'x86_64', '-w', o.dir, o.image ?? BASE_RUNTIME_IMAGE]);
+}
+/** Where `kraft pkg pull -w DIR` leaves the runtime's kernel. */
+function pulledKernelPath(dir) {
+    return join(dir, 'unikraft', 'bin', 'kernel');
+}
+function kraftBuildArgv(o) {
+    return kraftArgv(o.kraftPath ?? 'kraft', ['build'], ['--plat', o.plat ?? 'qemu', '--arch', o.arch ?? 'x86_64', o.dir]);
+}
+/** Unikraft's build output: `.unikraft/build/<name>_<plat>-<arch>`. */
+function builtKernelPath(dir, o = {}) {
+    return join(dir, '.unikraft', 'build', `${o.name ?? KRAFTFILE_APP_NAME}_${o.plat ?? 'qemu'}-${o.arch ?? 'x86_64'}`);
+}
+const NETWORK_HINT = "kraft needs to reach unikraft.org and github.com; without them pass a prebuilt Unikraft image with --kernel (input 'kernel'), or check on the Linux baseline only with guest: linux";
+async function isFile(path) {
+    try {
+        return (await stat(path)).isFile();
+    }
+    catch {
+        return false;
+    }
+}
+function tail(text, n = 15) {
+    return text.trim().split('\n').slice(-n).join('\n');
+}
+async function runKraft(argv, what, cwd, logFile, deps, timeoutMs) {
+    deps.logger.info(`$ ${argv.join(' ')}`);
+    let r;
+    try {
+        r = await deps.runner.run(argv, {
+            cwd,
+            env: kraftEnv(),
+            timeoutMs,
+            signal: deps.signal,
+            onStdoutLine: l => deps.logger.debug(l),
+            onStderrLine: l => deps.logger.debug(l)
+        });
+    }
+    catch (err) {
+        throw new InfrastructureError(`${what} failed: ${err.message}`, NETWORK_HINT, { cause: err });
+    }
+    await writeFile(logFile, `$ ${argv.join(' ')}\n${r.stdout}${r.stderr ? `\n--- stderr ---\n${r.stderr}` : ''}`);
+    throwIfInterrupted(deps.signal, what);
+    if (r.code !== 0) {
+        const how = r.timedOut
+            ? `timed out after ${Math.round(timeoutMs / 1000)} s`
+            : `exit ${r.code ?? r.signal}`;
+        throw new InfrastructureError(`${what} failed (${how}):\n${tail(r.stderr || r.stdout) || '(no output)'}`, NETWORK_HINT);
+    }
+    return r;
+}
+async function ensureUnikraftKernel(req, deps) {
+    if (req.kernel) {
+        // Named before anything is built: an ARM image, a program or a truncated file is the input's fault.
+        const image = await inspectKernelImage(req.kernel, 'kernel');
+        deps.logger.info(`Unikraft kernel: ${req.kernel} (given; ${image.format} ${image.container}, ${image.bytes} bytes)`);
+        return { path: req.kernel, source: 'given', cacheKey: null, persist: null, logFile: null };
+    }
+    if (req.arch !== 'x86_64')
+        throw badInput('arch', "'x86_64'", req.arch);
+    await mkdir(req.workDir, { recursive: true });
+    if (req.unikraftVersion === 'latest') {
+        const dir = join(req.workDir, 'base-latest');
+        await mkdir(dir, { recursive: true });
+        const logFile = join(req.workDir, 'kraft-pull.log');
+        await runKraft(kraftPullArgv({ dir, kraftPath: req.kraftPath, arch: req.arch }), `kraft pkg pull ${BASE_RUNTIME_IMAGE}`, dir, logFile, deps, deps.pullTimeoutMs ?? 10 * 60_000);
+        const path = pulledKernelPath(dir);
+        if (!(await isFile(path))) {
+            throw new InfrastructureError(`kraft pkg pull ${BASE_RUNTIME_IMAGE} succeeded but left no kernel at ${path}`, NETWORK_HINT);
+        }
+        deps.logger.info(`Unikraft kernel: ${path} (pulled ${BASE_RUNTIME_IMAGE})`);
+        return { path, source: 'pulled', cacheKey: null, persist: null, logFile };
+    }
+    const text = generateKraftfile({ unikraftVersion: req.unikraftVersion, arch: req.arch, plat: 'qemu' });
+    const key = kernelCacheKey(req.unikraftVersion, req.arch, text);
+    const cacheDir = join(req.workDir, 'kernels', key);
+    const cached = join(cacheDir, 'kernel');
+    if (deps.persistentCache) {
+        const hit = await deps.persistentCache.restore([cacheDir], key);
+        if (hit && (await isFile(cached))) {
+            deps.logger.info(`Unikraft kernel: ${cached} (Unikraft ${req.unikraftVersion} from the cache, key ${key})`);
+            return { path: cached, source: 'persistent-cache', cacheKey: key, persist: null, logFile: null };
+        }
+    }
+    const project = join(req.workDir, `unikraft-${req.unikraftVersion}-${req.arch}`);
+    await mkdir(project, { recursive: true });
+    await writeFile(join(project, 'Kraftfile'), text);
+    const logFile = join(req.workDir, 'kraft-build.log');
+    await runKraft(kraftBuildArgv({ dir: project, kraftPath: req.kraftPath, arch: req.arch }), `kraft build of Unikraft ${req.unikraftVersion}`, project, logFile, deps, deps.buildTimeoutMs ?? 45 * 60_000);
+    const built = builtKernelPath(project, { arch: req.arch });
+    if (!(await isFile(built))) {
+        throw new InfrastructureError(`kraft build succeeded but left no kernel at ${built}`, NETWORK_HINT);
+    }
+    await mkdir(cacheDir, { recursive: true });
+    await copyFile(built, cached);
+    deps.logger.info(`Unikraft kernel: ${cached} (built Unikraft ${req.unikraftVersion}, cache key ${key})`);
+    return {
+        path: cached,
+        source: 'built',
+        cacheKey: key,
+        persist: deps.persistentCache ? { paths: [cacheDir], key } : null,
+        logFile
+    };
+}
+
+// Debian packages a `binary:` root filesystem is taken from (config key `packages`): installed
+// with apt when missing, so a fresh machine can run an example built from its own binaries.
+async function missingPackages(packages, deps) {
+    const missing = [];
+    for (const p of packages) {
+        const r = await deps.runner.run(['dpkg-query', '-W', '-f=${Status}', p]).catch(() => null);
+        if (!r || r.code !== 0 || !r.stdout.includes('install ok installed'))
+            missing.push(p);
+    }
+    return missing;
+}
+/** Installs the missing ones (`installMissing`), else an error saying who needs them (`neededBy`). */
+async function ensureHostPackages(packages, deps, neededBy = 'the root filesystem') {
+    const missing = await missingPackages(packages, deps);
+    if (missing.length === 0)
+        return;
+    if (!deps.installMissing) {
+        throw new InfrastructureError(`${neededBy} needs the Debian packages ${missing.join(', ')}, which are not installed`, `apt-get install ${missing.join(' ')}`);
+    }
+    const p = await detectPrivileges(deps.runner);
+    if (!p.isRoot && !p.hasSudo) {
+        throw new InfrastructureError(`the Debian packages ${missing.join(', ')} are needed and this user cannot install them`, `run as root, or: sudo apt-get install ${missing.join(' ')}`);
+    }
+    deps.logger.info(`Installing ${missing.join(', ')} with apt`);
+    const env = { DEBIAN_FRONTEND: 'noninteractive' };
+    for (const argv of [
+        ['apt-get', 'update', '-qq'],
+        ['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...missing]
+    ]) {
+        const r = await deps.runner.run(privileged(argv, p), { env, timeoutMs: 15 * 60_000, signal: deps.signal });
+        // Ended by a signal: the check stops here, it is no failed install.
+        throwIfInterrupted(deps.signal, 'the package install');
+        if (r.code !== 0) {
+            throw new InfrastructureError(`'${argv.join(' ')}' failed (exit ${r.code ?? r.signal}): ${r.stderr.trim().split('\n').slice(-3).join(' ')}`, 'check that the Debian archive is reachable');
+        }
+    }
+}
+
+// Step 1 of a check: QEMU, and the kernel for the guest. The kernel comes from `kernel`, else from
+// the kernel store (a pinned version, verified before every boot), else from KraftKit. When none can
+// be had, the CLI falls back to the Linux baseline for the default version and says so; a version
+// asked for by name, and the action, never answer with Linux instead.
+const NO_KERNEL_HINT = 'give a prebuilt Unikraft image with the `kernel` input (--kernel PATH; skips KraftKit), a kernel store holding the version (`kernel-store`), run where github.com and unikraft.org are reachable, or check with `guest: linux` only';
+async function prepareGuest(options, deps, facts) {
+    const qemu = await ensureQemu({
+        runner: deps.runner,
+        logger: deps.logger,
+        versionCacheFile: join(deps.cacheDir, 'qemu-version.json')
+    }, { install: deps.installMissing });
+    if (!qemu.ok) {
+        throw new InfrastructureError(qemu.problem ?? 'QEMU is not usable', 'install it: apt-get install qemu-system-x86 (or run `unikraft-compat setup`)');
+    }
+    facts.qemuVersion = qemu.version;
+    if (qemu.path && qemu.version)
+        rememberQemuVersion(qemu.path, qemu.version);
+    if (options.packages.length > 0)
+        await ensureHostPackages(options.packages, deps);
+    if (options.guest === 'linux') {
+        if (options.runner === 'kraft')
+            deps.logger.info('runner: kraft runs Unikraft images only; the Linux baseline runs under QEMU directly');
+        return linuxGuest(deps, null);
+    }
+    const installKraft = () => installKraftFor(options, deps, facts);
+    const stored = !options.kernel && options.kernelStore
+        ? findStoredKernel(options.kernelStore, options.unikraftVersion)
+        : null;
+    if (stored && options.kernelStore) {
+        // Verified before every boot; a damaged or tampered file is an error, never a fallback.
+        const kernel = await verifiedKernelPath(options.kernelStore, stored);
+        deps.logger.info(`Unikraft kernel: ${kernel} (Unikraft ${stored.version}, ${stored.variant}, from the kernel store; sha256 verified)`);
+        return unikraft(kernel, options.runner === 'kraft' ? await installKraft() : null);
+    }
+    try {
+        return await kraftGuest(options, deps, facts, installKraft);
+    }
+    catch (err) {
+        // Only a kernel KraftKit could not get may fall back; a given or stored kernel's problem is the check's.
+        if (!(err instanceof InfrastructureError) || options.kernel)
+            throw err;
+        return fallBack(err, options, deps);
+    }
+}
+async function installKraftFor(options, deps, facts) {
+    const kk = await installKraftkit({ version: options.kraftkitVersion, arch: options.arch }, {
+        download: deps.download,
+        toolCache: deps.toolCache,
+        logger: deps.logger,
+        runner: deps.runner,
+        persistentCache: deps.persistentCache
+    });
+    if (kk.persist)
+        facts.persist.push(kk.persist);
+    facts.kraftkitVersion = kk.version;
+    return kk.path;
+}
+/** A given kernel (checked), or one KraftKit pulls or builds. */
+async function kraftGuest(options, deps, facts, installKraft) {
+    const kraftPath = options.kernel ? null : await installKraft();
+    const k = await ensureUnikraftKernel({
+        kernel: options.kernel,
+        unikraftVersion: options.unikraftVersion,
+        arch: options.arch,
+        kraftPath: kraftPath ?? '',
+        workDir: join(deps.cacheDir, 'unikraft')
+    }, { runner: deps.runner, logger: deps.logger, persistentCache: deps.persistentCache, signal: deps.signal });
+    if (k.persist)
+        facts.persist.push(k.persist);
+    return unikraft(k.path, kraftPath ?? (options.runner === 'kraft' ? await installKraft() : null));
+}
+function unikraft(kernel, kraftPath) {
+    return { guest: 'unikraft', kernel, linuxModulesDir: null, fallbackNote: null, kraftPath };
+}
+/** No Unikraft kernel could be had (no `kernel` given): an error naming the ways out, or the CLI's Linux fallback. */
+async function fallBack(err, options, deps) {
+    const why = err.message.split('\n')[0];
+    if (deps.kernelFallback !== 'linux' || options.unikraftVersionGiven) {
+        // A release asked for by name is the point of the check: never answered by Linux instead.
+        const stored = [...new Set(options.kernelStore?.kernels.map(k => k.version) ?? [])];
+        const where = stored.length > 0
+            ? `the kernel store has ${stored.join(', ')}; `
+            : options.kernelStore
+                ? ''
+                : 'no kernel store holds it (see docs/setup.md, "Kernel stores"); ';
+        throw new InfrastructureError(`Unikraft ${options.unikraftVersion} could not be had: ${why}`, where + NO_KERNEL_HINT, {
+            cause: err
+        });
+    }
+    deps.logger.warning(`No Unikraft kernel could be had (${why}). Running on the Linux baseline instead: pass --kernel PATH (a Unikraft ELF-loader image) to check on Unikraft.`);
+    return linuxGuest(deps, {
+        id: 'setup.unikraft-unavailable',
+        severity: 'warning',
+        line: null,
+        evidence: why,
+        detail: options.unikraftVersion,
+        hint: hintFor('setup.unikraft-unavailable', null),
+        source: 'setup'
+    });
+}
+/** The Linux baseline's kernel (downloaded once into the cache) as the guest. */
+async function linuxGuest(deps, fallbackNote) {
+    const linux = await ensureLinuxKernel(join(deps.cacheDir, 'linux'), {
+        runner: deps.runner,
+        logger: deps.logger
+    });
+    return {
+        guest: 'linux',
+        kernel: linux.kernel,
+        linuxModulesDir: linux.modulesDir,
+        fallbackNote,
+        kraftPath: null
+    };
+}
+
 // Step 3 of a check: boot the app on its guest and probe it; then, when the policy asks, rerun it
 // on the Linux baseline with the same root filesystem and command to tell Unikraft gaps from
 // broken apps.
@@ -1947,17 +2470,8 @@ function bootBaseline(c, trace = false) {
     const { deps } = c;
     const message = trace ? 'Rerunning on the Linux baseline under strace' : 'Rerunning on the Linux baseline';
     return runPhase(c, { name: 'baseline', message, interrupted: 'the Linux baseline run' }, async () => {
-        const linux = await ensureLinuxKernel(join(deps.cacheDir, 'linux'), {
-            runner: deps.runner,
-            logger: deps.logger
-        });
-        return {
-            guest: 'linux',
-            kernel: linux.kernel,
-            linuxModulesDir: linux.modulesDir,
-            outDir: join(c.outDir, RUN_FILES.baselineDir),
-            trace
-        };
+        const { guest, kernel, linuxModulesDir } = await linuxGuest(deps, null);
+        return { guest, kernel, linuxModulesDir, outDir: join(c.outDir, RUN_FILES.baselineDir), trace };
     });
 }
 
@@ -3651,528 +4165,6 @@ function phaseRunner(deps) {
             deps.progress?.({ phase: name, state: 'failed', message, elapsedMs: deps.clock.now() - t0 });
             throw err;
         }
-    };
-}
-
-// Kraftfile for a pinned Unikraft version: the ELF loader (app-elfloader) with unikraft, lwip and
-// libelf at their RELEASE-x.y.z tags for qemu/x86_64, configured like the catalog's ELF-loader
-// runtime (`unikraft.org/base`), plus the cache key that names the kernel it builds.
-// One Kconfig table per Unikraft release step (0.16 to 0.20): 0.16 written out as the catalog had
-// it, each later one as the renames and additions of its step, in place, so the lists stay in the
-// catalog's order (the tests pin every list in full).
-const ELFLOADER_TEMPLATE_SOURCE = 'https://github.com/unikraft/app-elfloader.git';
-const LWIP_SOURCE = 'https://github.com/unikraft/lib-lwip.git';
-const LIBELF_SOURCE = 'https://github.com/unikraft/lib-libelf.git';
-/** The `name:` of the generated project; the build output is `.unikraft/build/<name>_qemu-x86_64`. */
-const KRAFTFILE_APP_NAME = 'elfloader';
-/*
- * The Kconfig options come from unikraft/catalog: library/base/Kraftfile (the ELF-loader runtime
- * behind unikraft.org/base), one commit per Unikraft release step. Every version of that file builds
- * against `staging`, never a release tag, so a release's table is the newest catalog commit (on main)
- * whose symbols all exist in that release; the commit after it follows a rename made for the next
- * release. Checked for 0.16 and 0.17 against the Config.uk files of unikraft RELEASE-0.16.3 and
- * RELEASE-0.17.0, app-elfloader RELEASE-0.16.3 and lib-lwip RELEASE-0.16.2 (the newest tags at
- * hand), for 0.18 to 0.20 against the release notes of the renames. A symbol a release does not
- * know is dropped by Kconfig, so a near miss costs a feature, not the build (I8042,
- * LIBPOSIX_NETLINK, LIBUKDEBUG_CRASH_SCREEN and UKPLAT_KSP_SIZE are in every catalog version but in
- * none of the releases checked).
- * Left out everywhere: the catalog's commented debug options, its fc/x86_64 target (only
- * qemu/x86_64 is built) and its rootfs/cmd (the app brings its own initrd).
- * Versions before 0.16 get the 0.16 table; versions after 0.20 get the newest (0.20) table.
- */
-/** `table` with `key` replaced, in its place, by `entries` (a rename, or one option split in two). */
-function replaced(table, key, entries) {
-    const at = table.findIndex(([k]) => k === key);
-    if (at < 0)
-        throw new Error(`kraftfile: ${key} is not in the table it replaces`);
-    return [...table.slice(0, at), ...entries, ...table.slice(at + 1)];
-}
-/** `table` with `entries` inserted right after `key`. */
-function insertedAfter(table, key, entries) {
-    const at = table.findIndex(([k]) => k === key);
-    if (at < 0)
-        throw new Error(`kraftfile: ${key} is not in the table it extends`);
-    return [...table.slice(0, at + 1), ...entries, ...table.slice(at + 1)];
-}
-/*
- * 0.16.x: catalog d1648d22cad03d11cea918d2602532ffd9caaa80 (2024-07-22), the last one with
- * libukswrand (75f873b then renamed it to libukrandom for 0.17). Changed from the table used
- * before (catalog 0bfc2f5, 2024-01-18), which the catalog itself corrected: its APPELFLOADER_HFS_*
- * names exist in no app-elfloader release (RELEASE-0.16.2 shipped them as APPELFLOADER_AUTOGEN_*,
- * fcb330f), DHCP is on (2f8c58b), environment via kernel parameters (LIBPOSIX_ENVIRON_LIBPARAM,
- * LIBUKLIBPARAM), $PWD/$PATH lookup with the exec bit required (VFSEXEC_ENVPWD/ENVPATH/EXECBIT),
- * 9pfs (LIBUK9P) and LIBUKNETDEV with lwip's WAITIFACE. lwip's FAILNOIFACE, set at this commit, is
- * left out: the catalog removed it again (031ba3c) because it stops a boot without a network
- * interface. AUTOGEN needs app-elfloader 0.16.2 and ENVPWD/ENVPATH 0.16.3; older 0.16.x drop them.
- */
-const KCONFIG_0_16 = [
-    ['CONFIG_APPELFLOADER_ARCH_PRCTL', "'y'"],
-    ['CONFIG_APPELFLOADER_BRK', "'y'"],
-    ['CONFIG_APPELFLOADER_CUSTOMAPPNAME', "'y'"],
-    ['CONFIG_APPELFLOADER_STACK_NBPAGES', '128'],
-    ['CONFIG_APPELFLOADER_VFSEXEC', "'y'"],
-    ['CONFIG_APPELFLOADER_VFSEXEC_EXECBIT', "'y'"],
-    ['CONFIG_APPELFLOADER_VFSEXEC_ENVPWD', "'y'"],
-    ['CONFIG_APPELFLOADER_VFSEXEC_ENVPATH', "'y'"],
-    ['CONFIG_APPELFLOADER_AUTOGEN', "'y'"],
-    ['CONFIG_APPELFLOADER_AUTOGEN_ETCRESOLVCONF', "'y'"],
-    ['CONFIG_APPELFLOADER_AUTOGEN_ETCHOSTS', "'y'"],
-    ['CONFIG_APPELFLOADER_AUTOGEN_ETCHOSTS_LOCALHOST4', "'y'"],
-    ['CONFIG_APPELFLOADER_AUTOGEN_ETCHOSTNAME', "'y'"],
-    ['CONFIG_APPELFLOADER_AUTOGEN_REPLACEEXIST', "'y'"],
-    ['CONFIG_HAVE_PAGING_DIRECTMAP', "'y'"],
-    ['CONFIG_HAVE_PAGING', "'y'"],
-    ['CONFIG_I8042', "'y'"],
-    ['CONFIG_LIBDEVFS_AUTOMOUNT', "'y'"],
-    ['CONFIG_LIBDEVFS_DEV_NULL', "'y'"],
-    ['CONFIG_LIBDEVFS_DEV_STDOUT', "'y'"],
-    ['CONFIG_LIBDEVFS_DEV_ZERO', "'y'"],
-    ['CONFIG_LIBDEVFS', "'y'"],
-    ['CONFIG_LIBPOSIX_ENVIRON', "'y'"],
-    ['CONFIG_LIBPOSIX_ENVIRON_ENVP0', '"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"'],
-    ['CONFIG_LIBPOSIX_ENVIRON_ENVP1', '"LD_LIBRARY_PATH=/usr/local/lib:/usr/lib:/lib"'],
-    ['CONFIG_LIBPOSIX_ENVIRON_ENVP2', '"HOME=/"'],
-    ['CONFIG_LIBPOSIX_ENVIRON_ENVP3', '"PWD=/"'],
-    ['CONFIG_LIBPOSIX_ENVIRON_LIBPARAM', "'y'"],
-    ['CONFIG_LIBPOSIX_EVENTFD', "'y'"],
-    ['CONFIG_LIBPOSIX_FDIO', "'y'"],
-    ['CONFIG_LIBPOSIX_FDTAB', "'y'"],
-    ['CONFIG_LIBPOSIX_FUTEX', "'y'"],
-    ['CONFIG_LIBPOSIX_MMAP', "'y'"],
-    ['CONFIG_LIBPOSIX_NETLINK', "'y'"],
-    ['CONFIG_LIBPOSIX_PIPE', "'y'"],
-    ['CONFIG_LIBPOSIX_POLL', "'y'"],
-    ['CONFIG_LIBPOSIX_PROCESS_CLONE', "'y'"],
-    ['CONFIG_LIBPOSIX_SOCKET', "'y'"],
-    ['CONFIG_LIBPOSIX_SYSINFO', "'y'"],
-    ['CONFIG_LIBPOSIX_TIME', "'y'"],
-    ['CONFIG_LIBPOSIX_TIMERFD', "'y'"],
-    ['CONFIG_LIBPOSIX_UNIXSOCKET', "'y'"],
-    ['CONFIG_LIBPOSIX_USER_GID', '0'],
-    ['CONFIG_LIBPOSIX_USER_GROUPNAME', '"root"'],
-    ['CONFIG_LIBPOSIX_USER_UID', '0'],
-    ['CONFIG_LIBPOSIX_USER_USERNAME', '"root"'],
-    ['CONFIG_LIBPOSIX_USER', "'y'"],
-    ['CONFIG_LIBRAMFS', "'y'"],
-    ['CONFIG_LIBSYSCALL_SHIM_HANDLER_ULTLS', "'y'"],
-    ['CONFIG_LIBSYSCALL_SHIM_HANDLER', "'y'"],
-    ['CONFIG_LIBSYSCALL_SHIM_LEGACY_VERBOSE', "'y'"],
-    ['CONFIG_LIBSYSCALL_SHIM', "'y'"],
-    ['CONFIG_LIBUKALLOCPOOL', "'y'"],
-    ['CONFIG_LIBUKBLKDEV_SYNC_IO_BLOCKED_WAITING', "'y'"],
-    ['CONFIG_LIBUKBLKDEV', "'y'"],
-    ['CONFIG_LIBUKBOOT_BANNER_MINIMAL', "'y'"],
-    ['CONFIG_LIBUKBOOT_HEAP_BASE', "'0x400000000'"],
-    ['CONFIG_LIBUKBOOT_MAINTHREAD', "'y'"],
-    ['CONFIG_LIBUKBOOT_SHUTDOWNREQ_HANDLER', "'y'"],
-    ['CONFIG_LIBUKLIBPARAM', "'y'"],
-    ['CONFIG_LIBUKCPIO', "'y'"],
-    ['CONFIG_LIBUKDEBUG_CRASH_SCREEN', "'y'"],
-    ['CONFIG_LIBUKDEBUG_ENABLE_ASSERT', "'y'"],
-    ['CONFIG_LIBUKDEBUG_PRINT_SRCNAME', "'n'"],
-    ['CONFIG_LIBUKDEBUG_PRINT_TIME', "'y'"],
-    ['CONFIG_LIBUKDEBUG_PRINTK_ERR', "'y'"],
-    ['CONFIG_LIBUKDEBUG_PRINTK', "'y'"],
-    ['CONFIG_LIBUKDEBUG', "'y'"],
-    ['CONFIG_LIBUKFALLOC', "'y'"],
-    ['CONFIG_LIBUKMPI', "'n'"],
-    ['CONFIG_LIBUKSIGNAL', "'y'"],
-    ['CONFIG_LIBUKSWRAND_DEVFS', "'y'"],
-    ['CONFIG_LIBUKSWRAND', "'y'"],
-    ['CONFIG_LIBUKVMEM_DEFAULT_BASE', "'0x0000001000000000'"],
-    ['CONFIG_LIBUKVMEM_DEMAND_PAGE_IN_SIZE', '12'],
-    ['CONFIG_LIBUKVMEM_PAGEFAULT_HANDLER_PRIO', '4'],
-    ['CONFIG_LIBUKVMEM', "'y'"],
-    ['CONFIG_LIBVFSCORE_AUTOMOUNT_CI_EINITRD', "'y'"],
-    ['CONFIG_LIBVFSCORE_AUTOMOUNT_CI', "'y'"],
-    ['CONFIG_LIBVFSCORE_AUTOMOUNT_FB', "'y'"],
-    ['CONFIG_LIBVFSCORE_AUTOMOUNT_FB0_DEV', '"embedded"'],
-    ['CONFIG_LIBVFSCORE_AUTOMOUNT_FB0_DRIVER', '"extract"'],
-    ['CONFIG_LIBVFSCORE_AUTOMOUNT_FB0_MP', '"/"'],
-    ['CONFIG_LIBVFSCORE_AUTOMOUNT_UP', "'y'"],
-    ['CONFIG_LIBVFSCORE_AUTOMOUNT', "'y'"],
-    ['CONFIG_LIBVFSCORE_NONLARGEFILE', "'y'"],
-    ['CONFIG_LIBVFSCORE', "'y'"],
-    ['CONFIG_LIBUK9P', "'y'"],
-    ['CONFIG_OPTIMIZE_DEADELIM', "'y'"],
-    ['CONFIG_OPTIMIZE_LTO', "'y'"],
-    ['CONFIG_PAGING', "'y'"],
-    ['CONFIG_STACK_SIZE_PAGE_ORDER', '4'],
-    ['CONFIG_UKPLAT_KSP_SIZE', '32768'],
-    ['CONFIG_UKPLAT_MEMREGION_MAX_COUNT', '64'],
-    ['CONFIG_LIBUKNETDEV', "'y'"],
-    ['CONFIG_LIBUKNETDEV_EINFO_LIBPARAM', "'y'"]
-];
-/*
- * 0.17.x: catalog 031ba3c0c8393405319f3b22ee5881a4ad139007 (2024-10-31), the last one before
- * LIBUKRANDOM_GETRANDOM (merged in b495d0b), which 0.17.0 does not have. From 0.16:
- * LIBUKSWRAND, LIBUKSWRAND_DEVFS -> LIBUKRANDOM, LIBUKRANDOM_DEVFS (catalog 7134ee7, merged 75f873b).
- */
-const KCONFIG_0_17 = replaced(replaced(KCONFIG_0_16, 'CONFIG_LIBUKSWRAND_DEVFS', [['CONFIG_LIBUKRANDOM_DEVFS', "'y'"]]), 'CONFIG_LIBUKSWRAND', [['CONFIG_LIBUKRANDOM', "'y'"]]);
-/*
- * 0.18.x: catalog 5ded6d41c2e2cdfe9b077dbc5534f9d50bb44bab (2024-12-19), the last one with
- * LIBPOSIX_PROCESS_CLONE. From 0.17: added LIBUKRANDOM_GETRANDOM (2b31b83, for the reworked
- * ukrandom of 0.18), LIBUKRANDOM_CMDLINE_SEED and LIBUKRANDOM_LCPU (5ded6d4).
- */
-const KCONFIG_0_18 = insertedAfter(KCONFIG_0_17, 'CONFIG_LIBUKRANDOM', [
-    ['CONFIG_LIBUKRANDOM_GETRANDOM', "'y'"],
-    ['CONFIG_LIBUKRANDOM_CMDLINE_SEED', "'y'"],
-    ['CONFIG_LIBUKRANDOM_LCPU', "'y'"]
-]);
-/*
- * 0.19.x: catalog aef870317cbdf5df1f5d95068bfc4ae3e7b05cd0 (2025-05-02), the last one with
- * APPELFLOADER_ARCH_PRCTL. From 0.18: 0.19 merged LIBPOSIX_PROCESS_PIDS and _CLONE into
- * LIBPOSIX_PROCESS_MULTITHREADING (c9a0402), which needs LIBPOSIX_PROCESS itself (aef8703).
- */
-const KCONFIG_0_19 = replaced(KCONFIG_0_18, 'CONFIG_LIBPOSIX_PROCESS_CLONE', [
-    ['CONFIG_LIBPOSIX_PROCESS', "'y'"],
-    ['CONFIG_LIBPOSIX_PROCESS_MULTITHREADING', "'y'"]
-]);
-/*
- * 0.20.x and later: catalog f1029456bf568ccce1d43912c00825b4e9fcefce (2025-08-08), the newest
- * library/base/Kraftfile on main. From 0.19: arch_prctl moved from app-elfloader to posix-process,
- * APPELFLOADER_ARCH_PRCTL -> LIBPOSIX_PROCESS_ARCH_PRCTL. The new VFS of 0.20 (posix-vfs, ukfs) is
- * not used: the catalog keeps vfscore, which 0.20 still has (deprecated for 0.22).
- */
-const KCONFIG_0_20 = replaced(KCONFIG_0_19, 'CONFIG_APPELFLOADER_ARCH_PRCTL', [
-    ['CONFIG_LIBPOSIX_PROCESS_ARCH_PRCTL', "'y'"]
-]);
-/*
- * lwip's kconfig, the same at every step: catalog 031ba3c to f1029456 have exactly this list, and
- * d1648d2 (0.16) has it plus FAILNOIFACE, left out as said above. Before, 0.16 had DHCP off and no
- * WAITIFACE (catalog 0bfc2f5).
- */
-const LWIP_KCONFIG = [
-    ['CONFIG_LWIP_LOOPIF', "'y'"],
-    ['CONFIG_LWIP_UKNETDEV', "'y'"],
-    ['CONFIG_LWIP_LOOPBACK', "'y'"],
-    ['CONFIG_LWIP_TCP', "'y'"],
-    ['CONFIG_LWIP_UDP', "'y'"],
-    ['CONFIG_LWIP_RAW', "'y'"],
-    ['CONFIG_LWIP_WND_SCALE', "'y'"],
-    ['CONFIG_LWIP_TCP_KEEPALIVE', "'y'"],
-    ['CONFIG_LWIP_THREADS', "'y'"],
-    ['CONFIG_LWIP_HEAP', "'y'"],
-    ['CONFIG_LWIP_SOCKET', "'y'"],
-    ['CONFIG_LWIP_AUTOIFACE', "'y'"],
-    ['CONFIG_LWIP_IPV4', "'y'"],
-    ['CONFIG_LWIP_DHCP', "'y'"],
-    ['CONFIG_LWIP_WAITIFACE', "'y'"],
-    ['CONFIG_LWIP_DNS', "'n'"],
-    ['CONFIG_LWIP_NUM_TCPCON', '64'],
-    ['CONFIG_LWIP_NUM_TCPLISTENERS', '64'],
-    ['CONFIG_LWIP_ICMP', "'y'"]
-];
-/** `[first release, unikraft kconfig]`, oldest first. */
-const RELEASE_STEPS = [
-    ['0.16.0', KCONFIG_0_16],
-    ['0.17.0', KCONFIG_0_17],
-    ['0.18.0', KCONFIG_0_18],
-    ['0.19.0', KCONFIG_0_19],
-    ['0.20.0', KCONFIG_0_20]
-];
-/** The table of the last step `version` has reached; before the first step, the first table. */
-function unikraftKconfig(version) {
-    let table = RELEASE_STEPS[0][1];
-    for (const [from, t] of RELEASE_STEPS)
-        if (compareVersions(version, from) >= 0)
-            table = t;
-    return table;
-}
-function validate(o) {
-    if (parseVersion(o.unikraftVersion) === null || !/^\d+\.\d+\.\d+$/.test(o.unikraftVersion)) {
-        throw badInput('unikraft-version', "'latest' or a release like 0.18.0", o.unikraftVersion);
-    }
-    if (o.arch !== 'x86_64')
-        throw badInput('arch', "'x86_64'", o.arch);
-    if (o.plat !== 'qemu')
-        throw badInput('plat', "'qemu'", o.plat);
-}
-function block(entries, indent) {
-    return entries.map(([k, v]) => `${indent}${k}: ${v}\n`).join('');
-}
-/** The Kraftfile text (YAML, spec v0.6). Deterministic: the cache key hashes it. */
-function generateKraftfile(o) {
-    validate(o);
-    const tag = `RELEASE-${o.unikraftVersion}`;
-    return (`# Generated by unikraft-compat: the ELF loader at ${tag}, configured like unikraft/catalog's\n` +
-        `# library/base (the unikraft.org/base runtime).\n` +
-        `spec: v0.6\n\n` +
-        `name: ${KRAFTFILE_APP_NAME}\n\n` +
-        `template:\n  source: ${ELFLOADER_TEMPLATE_SOURCE}\n  version: ${tag}\n\n` +
-        `unikraft:\n  version: ${tag}\n  kconfig:\n` +
-        block(unikraftKconfig(o.unikraftVersion), '    ') +
-        `\nlibraries:\n` +
-        `  lwip:\n    source: ${LWIP_SOURCE}\n    version: ${tag}\n    kconfig:\n` +
-        block(LWIP_KCONFIG, '      ') +
-        `  libelf:\n    source: ${LIBELF_SOURCE}\n    version: ${tag}\n\n` +
-        `targets:\n- ${o.plat}/${o.arch}\n`);
-}
-/** `unikraft-kernel-<version>-<arch>-<sha256 of the Kraftfile>`: a matrix builds each version once. */
-function kernelCacheKey(unikraftVersion, arch, kraftfileText) {
-    const digest = createHash('sha256').update(kraftfileText).digest('hex');
-    return `unikraft-kernel-${unikraftVersion}-${arch}-${digest}`;
-}
-
-// The Unikraft kernel a check boots: the user's own image (`kernel:`), the ELF-loader runtime pulled
-// with `kraft pkg pull` (`latest`), or a pinned release built from a generated Kraftfile with
-// `kraft build`, kept across runs under a key of version + Kraftfile so a matrix builds it once.
-const BASE_RUNTIME_IMAGE = 'unikraft.org/base:latest';
-function kraftPullArgv(o) {
-    return kraftArgv(o.kraftPath ?? 'kraft', ['pkg', 'pull'], ['--plat', o.plat ?? 'qemu', '--arch', o.arch ?? 'x86_64', '-w', o.dir, o.image ?? BASE_RUNTIME_IMAGE]);
-}
-/** Where `kraft pkg pull -w DIR` leaves the runtime's kernel. */
-function pulledKernelPath(dir) {
-    return join(dir, 'unikraft', 'bin', 'kernel');
-}
-function kraftBuildArgv(o) {
-    return kraftArgv(o.kraftPath ?? 'kraft', ['build'], ['--plat', o.plat ?? 'qemu', '--arch', o.arch ?? 'x86_64', o.dir]);
-}
-/** Unikraft's build output: `.unikraft/build/<name>_<plat>-<arch>`. */
-function builtKernelPath(dir, o = {}) {
-    return join(dir, '.unikraft', 'build', `${o.name ?? KRAFTFILE_APP_NAME}_${o.plat ?? 'qemu'}-${o.arch ?? 'x86_64'}`);
-}
-const NETWORK_HINT = "kraft needs to reach unikraft.org and github.com; without them pass a prebuilt Unikraft image with --kernel (input 'kernel'), or check on the Linux baseline only with guest: linux";
-async function isFile(path) {
-    try {
-        return (await stat(path)).isFile();
-    }
-    catch {
-        return false;
-    }
-}
-function tail(text, n = 15) {
-    return text.trim().split('\n').slice(-n).join('\n');
-}
-async function runKraft(argv, what, cwd, logFile, deps, timeoutMs) {
-    deps.logger.info(`$ ${argv.join(' ')}`);
-    let r;
-    try {
-        r = await deps.runner.run(argv, {
-            cwd,
-            env: kraftEnv(),
-            timeoutMs,
-            signal: deps.signal,
-            onStdoutLine: l => deps.logger.debug(l),
-            onStderrLine: l => deps.logger.debug(l)
-        });
-    }
-    catch (err) {
-        throw new InfrastructureError(`${what} failed: ${err.message}`, NETWORK_HINT, { cause: err });
-    }
-    await writeFile(logFile, `$ ${argv.join(' ')}\n${r.stdout}${r.stderr ? `\n--- stderr ---\n${r.stderr}` : ''}`);
-    throwIfInterrupted(deps.signal, what);
-    if (r.code !== 0) {
-        const how = r.timedOut
-            ? `timed out after ${Math.round(timeoutMs / 1000)} s`
-            : `exit ${r.code ?? r.signal}`;
-        throw new InfrastructureError(`${what} failed (${how}):\n${tail(r.stderr || r.stdout) || '(no output)'}`, NETWORK_HINT);
-    }
-    return r;
-}
-async function ensureUnikraftKernel(req, deps) {
-    if (req.kernel) {
-        // Named before anything is built: an ARM image, a program or a truncated file is the input's fault.
-        const image = await inspectKernelImage(req.kernel, 'kernel');
-        deps.logger.info(`Unikraft kernel: ${req.kernel} (given; ${image.format} ${image.container}, ${image.bytes} bytes)`);
-        return { path: req.kernel, source: 'given', cacheKey: null, persist: null, logFile: null };
-    }
-    if (req.arch !== 'x86_64')
-        throw badInput('arch', "'x86_64'", req.arch);
-    await mkdir(req.workDir, { recursive: true });
-    if (req.unikraftVersion === 'latest') {
-        const dir = join(req.workDir, 'base-latest');
-        await mkdir(dir, { recursive: true });
-        const logFile = join(req.workDir, 'kraft-pull.log');
-        await runKraft(kraftPullArgv({ dir, kraftPath: req.kraftPath, arch: req.arch }), `kraft pkg pull ${BASE_RUNTIME_IMAGE}`, dir, logFile, deps, deps.pullTimeoutMs ?? 10 * 60_000);
-        const path = pulledKernelPath(dir);
-        if (!(await isFile(path))) {
-            throw new InfrastructureError(`kraft pkg pull ${BASE_RUNTIME_IMAGE} succeeded but left no kernel at ${path}`, NETWORK_HINT);
-        }
-        deps.logger.info(`Unikraft kernel: ${path} (pulled ${BASE_RUNTIME_IMAGE})`);
-        return { path, source: 'pulled', cacheKey: null, persist: null, logFile };
-    }
-    const text = generateKraftfile({ unikraftVersion: req.unikraftVersion, arch: req.arch, plat: 'qemu' });
-    const key = kernelCacheKey(req.unikraftVersion, req.arch, text);
-    const cacheDir = join(req.workDir, 'kernels', key);
-    const cached = join(cacheDir, 'kernel');
-    if (deps.persistentCache) {
-        const hit = await deps.persistentCache.restore([cacheDir], key);
-        if (hit && (await isFile(cached))) {
-            deps.logger.info(`Unikraft kernel: ${cached} (Unikraft ${req.unikraftVersion} from the cache, key ${key})`);
-            return { path: cached, source: 'persistent-cache', cacheKey: key, persist: null, logFile: null };
-        }
-    }
-    const project = join(req.workDir, `unikraft-${req.unikraftVersion}-${req.arch}`);
-    await mkdir(project, { recursive: true });
-    await writeFile(join(project, 'Kraftfile'), text);
-    const logFile = join(req.workDir, 'kraft-build.log');
-    await runKraft(kraftBuildArgv({ dir: project, kraftPath: req.kraftPath, arch: req.arch }), `kraft build of Unikraft ${req.unikraftVersion}`, project, logFile, deps, deps.buildTimeoutMs ?? 45 * 60_000);
-    const built = builtKernelPath(project, { arch: req.arch });
-    if (!(await isFile(built))) {
-        throw new InfrastructureError(`kraft build succeeded but left no kernel at ${built}`, NETWORK_HINT);
-    }
-    await mkdir(cacheDir, { recursive: true });
-    await copyFile(built, cached);
-    deps.logger.info(`Unikraft kernel: ${cached} (built Unikraft ${req.unikraftVersion}, cache key ${key})`);
-    return {
-        path: cached,
-        source: 'built',
-        cacheKey: key,
-        persist: deps.persistentCache ? { paths: [cacheDir], key } : null,
-        logFile
-    };
-}
-
-// Debian packages a `binary:` root filesystem is taken from (config key `packages`): installed
-// with apt when missing, so a fresh machine can run an example built from its own binaries.
-async function missingPackages(packages, deps) {
-    const missing = [];
-    for (const p of packages) {
-        const r = await deps.runner.run(['dpkg-query', '-W', '-f=${Status}', p]).catch(() => null);
-        if (!r || r.code !== 0 || !r.stdout.includes('install ok installed'))
-            missing.push(p);
-    }
-    return missing;
-}
-/** Installs the missing ones (`installMissing`), else an error saying who needs them (`neededBy`). */
-async function ensureHostPackages(packages, deps, neededBy = 'the root filesystem') {
-    const missing = await missingPackages(packages, deps);
-    if (missing.length === 0)
-        return;
-    if (!deps.installMissing) {
-        throw new InfrastructureError(`${neededBy} needs the Debian packages ${missing.join(', ')}, which are not installed`, `apt-get install ${missing.join(' ')}`);
-    }
-    const p = await detectPrivileges(deps.runner);
-    if (!p.isRoot && !p.hasSudo) {
-        throw new InfrastructureError(`the Debian packages ${missing.join(', ')} are needed and this user cannot install them`, `run as root, or: sudo apt-get install ${missing.join(' ')}`);
-    }
-    deps.logger.info(`Installing ${missing.join(', ')} with apt`);
-    const env = { DEBIAN_FRONTEND: 'noninteractive' };
-    for (const argv of [
-        ['apt-get', 'update', '-qq'],
-        ['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...missing]
-    ]) {
-        const r = await deps.runner.run(privileged(argv, p), { env, timeoutMs: 15 * 60_000, signal: deps.signal });
-        // Ended by a signal: the check stops here, it is no failed install.
-        throwIfInterrupted(deps.signal, 'the package install');
-        if (r.code !== 0) {
-            throw new InfrastructureError(`'${argv.join(' ')}' failed (exit ${r.code ?? r.signal}): ${r.stderr.trim().split('\n').slice(-3).join(' ')}`, 'check that the Debian archive is reachable');
-        }
-    }
-}
-
-// Step 1 of a check: QEMU, and the kernel for the guest. The kernel comes from `kernel`, else from
-// the kernel store (a pinned version, verified before every boot), else from KraftKit. When none can
-// be had, the CLI falls back to the Linux baseline for the default version and says so; a version
-// asked for by name, and the action, never answer with Linux instead.
-const NO_KERNEL_HINT = 'give a prebuilt Unikraft image with the `kernel` input (--kernel PATH; skips KraftKit), a kernel store holding the version (`kernel-store`), run where github.com and unikraft.org are reachable, or check with `guest: linux` only';
-async function prepareGuest(options, deps, facts) {
-    const qemu = await ensureQemu({
-        runner: deps.runner,
-        logger: deps.logger,
-        versionCacheFile: join(deps.cacheDir, 'qemu-version.json')
-    }, { install: deps.installMissing });
-    if (!qemu.ok) {
-        throw new InfrastructureError(qemu.problem ?? 'QEMU is not usable', 'install it: apt-get install qemu-system-x86 (or run `unikraft-compat setup`)');
-    }
-    facts.qemuVersion = qemu.version;
-    if (qemu.path && qemu.version)
-        rememberQemuVersion(qemu.path, qemu.version);
-    if (options.packages.length > 0)
-        await ensureHostPackages(options.packages, deps);
-    if (options.guest === 'linux') {
-        if (options.runner === 'kraft')
-            deps.logger.info('runner: kraft runs Unikraft images only; the Linux baseline runs under QEMU directly');
-        return linuxGuest(deps, null);
-    }
-    const installKraft = () => installKraftFor(options, deps, facts);
-    const stored = !options.kernel && options.kernelStore
-        ? findStoredKernel(options.kernelStore, options.unikraftVersion)
-        : null;
-    if (stored && options.kernelStore) {
-        // Verified before every boot; a damaged or tampered file is an error, never a fallback.
-        const kernel = await verifiedKernelPath(options.kernelStore, stored);
-        deps.logger.info(`Unikraft kernel: ${kernel} (Unikraft ${stored.version}, ${stored.variant}, from the kernel store; sha256 verified)`);
-        return unikraft(kernel, options.runner === 'kraft' ? await installKraft() : null);
-    }
-    try {
-        return await kraftGuest(options, deps, facts, installKraft);
-    }
-    catch (err) {
-        // Only a kernel KraftKit could not get may fall back; a given or stored kernel's problem is the check's.
-        if (!(err instanceof InfrastructureError) || options.kernel)
-            throw err;
-        return fallBack(err, options, deps);
-    }
-}
-async function installKraftFor(options, deps, facts) {
-    const kk = await installKraftkit({ version: options.kraftkitVersion, arch: options.arch }, {
-        download: deps.download,
-        toolCache: deps.toolCache,
-        logger: deps.logger,
-        runner: deps.runner,
-        persistentCache: deps.persistentCache
-    });
-    if (kk.persist)
-        facts.persist.push(kk.persist);
-    facts.kraftkitVersion = kk.version;
-    return kk.path;
-}
-/** A given kernel (checked), or one KraftKit pulls or builds. */
-async function kraftGuest(options, deps, facts, installKraft) {
-    const kraftPath = options.kernel ? null : await installKraft();
-    const k = await ensureUnikraftKernel({
-        kernel: options.kernel,
-        unikraftVersion: options.unikraftVersion,
-        arch: options.arch,
-        kraftPath: kraftPath ?? '',
-        workDir: join(deps.cacheDir, 'unikraft')
-    }, { runner: deps.runner, logger: deps.logger, persistentCache: deps.persistentCache, signal: deps.signal });
-    if (k.persist)
-        facts.persist.push(k.persist);
-    return unikraft(k.path, kraftPath ?? (options.runner === 'kraft' ? await installKraft() : null));
-}
-function unikraft(kernel, kraftPath) {
-    return { guest: 'unikraft', kernel, linuxModulesDir: null, fallbackNote: null, kraftPath };
-}
-/** No Unikraft kernel could be had (no `kernel` given): an error naming the ways out, or the CLI's Linux fallback. */
-async function fallBack(err, options, deps) {
-    const why = err.message.split('\n')[0];
-    if (deps.kernelFallback !== 'linux' || options.unikraftVersionGiven) {
-        // A release asked for by name is the point of the check: never answered by Linux instead.
-        const stored = [...new Set(options.kernelStore?.kernels.map(k => k.version) ?? [])];
-        const where = stored.length > 0
-            ? `the kernel store has ${stored.join(', ')}; `
-            : options.kernelStore
-                ? ''
-                : 'no kernel store holds it (see docs/setup.md, "Kernel stores"); ';
-        throw new InfrastructureError(`Unikraft ${options.unikraftVersion} could not be had: ${why}`, where + NO_KERNEL_HINT, {
-            cause: err
-        });
-    }
-    deps.logger.warning(`No Unikraft kernel could be had (${why}). Running on the Linux baseline instead: pass --kernel PATH (a Unikraft ELF-loader image) to check on Unikraft.`);
-    return linuxGuest(deps, {
-        id: 'setup.unikraft-unavailable',
-        severity: 'warning',
-        line: null,
-        evidence: why,
-        detail: options.unikraftVersion,
-        hint: hintFor('setup.unikraft-unavailable', null),
-        source: 'setup'
-    });
-}
-async function linuxGuest(deps, fallbackNote) {
-    const linux = await ensureLinuxKernel(join(deps.cacheDir, 'linux'), {
-        runner: deps.runner,
-        logger: deps.logger
-    });
-    return {
-        guest: 'linux',
-        kernel: linux.kernel,
-        linuxModulesDir: linux.modulesDir,
-        fallbackNote,
-        kraftPath: null
     };
 }
 

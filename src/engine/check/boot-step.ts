@@ -6,14 +6,13 @@ import { join } from 'node:path'
 import type { BaselineMode, CheckOptions } from '../config/check-options.js'
 import { throwIfInterrupted } from '../errors.js'
 import { RUN_FILES } from '../run-files.js'
-import { ensureLinuxKernel } from '../vm/index.js'
 import type { GuestKind } from '../vm/vm-types.js'
 import type { BuiltGuestInput } from './build-step.js'
 import { probesFor } from './default-probes.js'
 import type { EngineDeps, Phase } from './engine-deps.js'
 import { runOnGuest, type GuestRun } from './guest-run.js'
 import type { PhaseRunner } from './phase.js'
-import type { PreparedGuest } from './prepare-guest.js'
+import { linuxGuest, type PreparedGuest } from './prepare-guest.js'
 
 /** The baseline runs for a Unikraft run with a root filesystem: always, or (auto) when it did not pass. */
 export function wantsBaseline(
@@ -106,16 +105,7 @@ export function bootBaseline(c: BootContext, trace = false): Promise<GuestRun> {
   const { deps } = c
   const message = trace ? 'Rerunning on the Linux baseline under strace' : 'Rerunning on the Linux baseline'
   return runPhase(c, { name: 'baseline', message, interrupted: 'the Linux baseline run' }, async () => {
-    const linux = await ensureLinuxKernel(join(deps.cacheDir, 'linux'), {
-      runner: deps.runner,
-      logger: deps.logger
-    })
-    return {
-      guest: 'linux',
-      kernel: linux.kernel,
-      linuxModulesDir: linux.modulesDir,
-      outDir: join(c.outDir, RUN_FILES.baselineDir),
-      trace
-    }
+    const { guest, kernel, linuxModulesDir } = await linuxGuest(deps, null)
+    return { guest, kernel, linuxModulesDir, outDir: join(c.outDir, RUN_FILES.baselineDir), trace }
   })
 }

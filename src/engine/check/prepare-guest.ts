@@ -168,7 +168,8 @@ async function fallBack(
   })
 }
 
-async function linuxGuest(deps: EngineDeps, fallbackNote: Finding | null): Promise<PreparedGuest> {
+/** The Linux baseline's kernel (downloaded once into the cache) as the guest. */
+export async function linuxGuest(deps: EngineDeps, fallbackNote: Finding | null): Promise<PreparedGuest> {
   const linux = await ensureLinuxKernel(join(deps.cacheDir, 'linux'), {
     runner: deps.runner,
     logger: deps.logger
